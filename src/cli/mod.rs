@@ -1,0 +1,3 @@
+//! The `failure-lab` command line: one function per subcommand.
+
+pub mod serve;

@@ -1,0 +1,168 @@
+//! Detectors: streaming checks over the metric stream.
+//!
+//! Each detector lives in its own file and carries an [`DetectorInfo`] that
+//! documents it the way Clippy documents a lint: what it detects, why it
+//! matters, its default threshold and where that number comes from. The
+//! [`REGISTRY`] lists them all; `tests/registry.rs` polices it.
+
+use serde::Serialize;
+
+use crate::metrics::Frame;
+
+pub mod gradient_explosion;
+
+/// How loud a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; no action needed yet.
+    Info,
+    /// An early-warning sign: act before it becomes a failure.
+    Warning,
+    /// Training is failing now.
+    Critical,
+}
+
+impl Severity {
+    /// The lowercase name used in JSON, CSV and the page.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// What a detector reports when it fires.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// The id of the detector that fired (its registry id).
+    pub detector: String,
+    /// The step at which it fired.
+    pub step: u64,
+    /// How serious it is.
+    pub severity: Severity,
+    /// What was seen, with the numbers.
+    pub message: String,
+    /// What to do about it.
+    pub recommendation: String,
+}
+
+/// A streaming check over the metric stream.
+///
+/// `observe` must do constant work and keep constant memory per step,
+/// whatever the window: rolling sums, not recomputed ones.
+pub trait Detector {
+    /// The registry id of this detector.
+    fn id(&self) -> &'static str;
+    /// Reads one step's metrics; returns a finding when the detector fires.
+    fn observe(&mut self, frame: &Frame) -> Option<Finding>;
+    /// Forgets everything seen, as if newly built.
+    fn reset(&mut self);
+}
+
+/// A detector's documentation and constructor: one registry entry.
+#[derive(Clone, Copy, Debug)]
+pub struct DetectorInfo {
+    /// Stable id, also the file name under `src/detectors/`.
+    pub id: &'static str,
+    /// A short human title.
+    pub title: &'static str,
+    /// The failure family: "optimization", "data", "alignment", "emergence".
+    pub family: &'static str,
+    /// Whether this is one of the course page's own detectors (the baseline).
+    pub course_baseline: bool,
+    /// What it detects.
+    pub what: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// The default threshold and where that number comes from.
+    pub threshold: &'static str,
+    /// Builds the detector with its default settings.
+    pub build: fn() -> Box<dyn Detector>,
+}
+
+/// Every detector the lab ships, in display order.
+pub const REGISTRY: &[DetectorInfo] = &[gradient_explosion::INFO];
+
+/// Looks a registry entry up by id.
+pub fn info(id: &str) -> Option<&'static DetectorInfo> {
+    REGISTRY.iter().find(|d| d.id == id)
+}
+
+/// Builds every registered detector with its defaults.
+pub fn build_all() -> Vec<Box<dyn Detector>> {
+    REGISTRY.iter().map(|d| (d.build)()).collect()
+}
+
+/// Fires once when a condition turns true, then stays quiet until the
+/// condition has been false for `rearm_after` consecutive steps.
+///
+/// Keeps detectors from repeating the same finding every step.
+#[derive(Clone, Debug)]
+pub struct Latch {
+    rearm_after: u32,
+    armed: bool,
+    quiet_steps: u32,
+}
+
+impl Latch {
+    /// A latch that re-arms after `rearm_after` quiet steps.
+    pub fn new(rearm_after: u32) -> Self {
+        Latch {
+            rearm_after,
+            armed: true,
+            quiet_steps: 0,
+        }
+    }
+
+    /// Feeds this step's condition; true exactly when the detector should fire.
+    pub fn update(&mut self, condition: bool) -> bool {
+        if condition {
+            self.quiet_steps = 0;
+            if self.armed {
+                self.armed = false;
+                return true;
+            }
+        } else if !self.armed {
+            self.quiet_steps += 1;
+            if self.quiet_steps >= self.rearm_after {
+                self.armed = true;
+            }
+        }
+        false
+    }
+
+    /// Back to armed.
+    pub fn reset(&mut self) {
+        *self = Latch::new(self.rearm_after);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latch_fires_once_per_episode() {
+        let mut l = Latch::new(2);
+        let fired: Vec<bool> = [true, true, false, true, false, false, true]
+            .iter()
+            .map(|&c| l.update(c))
+            .collect();
+        assert_eq!(fired, [true, false, false, false, false, false, true]);
+    }
+
+    #[test]
+    fn registry_ids_are_unique_and_buildable() {
+        for (i, d) in REGISTRY.iter().enumerate() {
+            assert!(
+                REGISTRY[i + 1..].iter().all(|e| e.id != d.id),
+                "duplicate id {}",
+                d.id
+            );
+            assert_eq!((d.build)().id(), d.id);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! failure-lab: a tiny trainer that really trains, failure modes to switch on
+//! and off, detectors that watch the metric stream, and charts, for native
+//! use and for the browser (see `wasm`).
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+pub mod detectors;
+pub mod metrics;
+pub mod monitor;
+pub mod rng;
+pub mod run;
+pub mod scenarios;
+pub mod trainer;

@@ -1,0 +1,93 @@
+//! The metric stream: what every learner reports and every detector reads.
+//!
+//! A [`Frame`] is one step's named numbers. Learners (MLP, and later agents,
+//! GANs...) and imported logs all produce frames, so the monitor and the
+//! detectors never see a learner's internals.
+
+use serde::Serialize;
+
+/// Canonical metric names shared by learners, importers and detectors.
+pub mod names {
+    /// Training loss on the step's batch.
+    pub const LOSS: &str = "loss";
+    /// Loss on the held-out validation split (reported at a fixed cadence).
+    pub const VAL_LOSS: &str = "val_loss";
+    /// Accuracy on the held-out validation split.
+    pub const VAL_ACC: &str = "val_acc";
+    /// Global L2 norm of all parameter gradients, before any clipping.
+    pub const GRAD_NORM: &str = "grad_norm";
+    /// Learning rate used on this step.
+    pub const LR: &str = "lr";
+    /// L2 norm of the first layer's weight gradient.
+    pub const GRAD_NORM_FIRST: &str = "grad_norm_first";
+    /// L2 norm of the last layer's weight gradient.
+    pub const GRAD_NORM_LAST: &str = "grad_norm_last";
+    /// Norm of the applied update divided by the norm of the weights.
+    pub const UPDATE_RATIO: &str = "update_ratio";
+    /// Fraction of hidden ReLU units that output zero on the whole batch.
+    pub const DEAD_FRAC: &str = "dead_frac";
+    /// Fraction of hidden sigmoid/tanh units in their flat tails.
+    pub const SATURATED_FRAC: &str = "saturated_frac";
+}
+
+/// One step's metrics: a step number and a short list of named values.
+///
+/// Lookup is a linear scan over a handful of entries: constant work per step.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Frame {
+    /// The training step these values belong to.
+    pub step: u64,
+    values: Vec<(String, f64)>,
+}
+
+impl Frame {
+    /// An empty frame for `step`.
+    pub fn new(step: u64) -> Self {
+        Frame {
+            step,
+            values: Vec::new(),
+        }
+    }
+
+    /// Sets `name` to `value`, replacing an earlier value of the same name.
+    pub fn set(&mut self, name: &str, value: f64) -> &mut Self {
+        match self.values.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.values.push((name.to_string(), value)),
+        }
+        self
+    }
+
+    /// Builder form of [`Frame::set`].
+    pub fn with(mut self, name: &str, value: f64) -> Self {
+        self.set(name, value);
+        self
+    }
+
+    /// The value of `name`, if this step reported it.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.values.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
+    }
+
+    /// All (name, value) pairs in the order they were set.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
+        self.values.iter().map(|(n, v)| (n.as_str(), *v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_replaces_and_get_reads() {
+        let mut f = Frame::new(3);
+        f.set(names::LOSS, 1.0)
+            .set(names::LOSS, 2.0)
+            .set(names::LR, 0.1);
+        assert_eq!(f.get(names::LOSS), Some(2.0));
+        assert_eq!(f.get(names::LR), Some(0.1));
+        assert_eq!(f.get(names::VAL_LOSS), None);
+        assert_eq!(f.iter().count(), 2);
+    }
+}
