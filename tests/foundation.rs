@@ -24,6 +24,7 @@ fn gradients_match_finite_differences() {
         let loss_of = |m: &Mlp| net_loss(m, &data, loss);
         let h = 1e-5;
         let mut worst: f64 = 0.0;
+        #[allow(clippy::needless_range_loop)]
         for l in 0..net.layers.len() {
             for idx in 0..net.layers[l].w.len() {
                 let (mut plus, mut minus) = (net.clone(), net.clone());
