@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::trainer::{ConfigError, Trainer};
+use super::Case;
+use crate::run::RunConfig;
+use crate::trainer::data::DatasetKind;
+use crate::trainer::{ConfigError, TrainConfig, Trainer};
 
 /// A fault of the classifier scenario, as configured by the learner.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,5 +73,53 @@ impl Fault {
         match *self {
             Fault::LrSpike { factor, .. } => trainer.lr /= factor,
         }
+    }
+}
+
+/// Steps of a suite run of this scenario.
+pub const SUITE_STEPS: u64 = 1500;
+
+/// The suite's faulty cases of this scenario, one per fault.
+pub fn fault_cases() -> Vec<Case> {
+    vec![Case {
+        scenario: "classifier",
+        fault: Some("lr_spike"),
+        label: "lr_spike".into(),
+        steps: SUITE_STEPS,
+        config: |seed| RunConfig {
+            train: TrainConfig {
+                seed,
+                ..TrainConfig::default()
+            },
+            faults: vec![Fault::lr_spike(300)],
+        },
+    }]
+}
+
+/// A clean run of `kind` with the default network.
+pub fn clean_case(kind: DatasetKind) -> Case {
+    let config: fn(u64) -> RunConfig = match kind {
+        DatasetKind::Spiral => |seed| clean(seed, DatasetKind::Spiral),
+        DatasetKind::Circles => |seed| clean(seed, DatasetKind::Circles),
+        DatasetKind::Xor => |seed| clean(seed, DatasetKind::Xor),
+        DatasetKind::Gaussians => |seed| clean(seed, DatasetKind::Gaussians),
+    };
+    Case {
+        scenario: "classifier",
+        fault: None,
+        label: format!("clean/{}", kind.id()),
+        steps: SUITE_STEPS,
+        config,
+    }
+}
+
+fn clean(seed: u64, dataset: DatasetKind) -> RunConfig {
+    RunConfig {
+        train: TrainConfig {
+            seed,
+            dataset,
+            ..TrainConfig::default()
+        },
+        faults: vec![],
     }
 }
