@@ -27,6 +27,16 @@ impl DatasetKind {
         DatasetKind::Xor,
         DatasetKind::Gaussians,
     ];
+
+    /// The lowercase name used in configs, URLs and tables.
+    pub fn id(self) -> &'static str {
+        match self {
+            DatasetKind::Spiral => "spiral",
+            DatasetKind::Circles => "circles",
+            DatasetKind::Xor => "xor",
+            DatasetKind::Gaussians => "gaussians",
+        }
+    }
 }
 
 /// Points `x` of shape (n, 2) with class labels `y`.
