@@ -61,16 +61,14 @@ impl JsonLines {
                 }
             };
             match (role, cell) {
-                (Role::Step(rank), Some(v)) => {
-                    if step.map_or(true, |(r, _, _)| *rank < r) {
-                        let text = match &value {
-                            Value::Number(t) => t.to_string(),
-                            Value::Text(t) => t.to_string(),
-                            _ => v.to_string(),
-                        };
-                        let n = parse_step(&text).ok_or_else(|| not_a_number(&text))?;
-                        step = Some((*rank, n, slot));
-                    }
+                (Role::Step(rank), Some(_)) if step.map_or(true, |(r, _, _)| *rank < r) => {
+                    let text: &str = match &value {
+                        Value::Number(t) => t,
+                        Value::Text(t) => t,
+                        _ => "",
+                    };
+                    let n = parse_step(text).ok_or_else(|| not_a_number(text))?;
+                    step = Some((*rank, n, slot));
                 }
                 (Role::Metric(_), Some(v)) => values.push((slot, v)),
                 _ => {}
