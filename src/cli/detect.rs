@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::import::names::CANONICAL;
-use crate::import::{self, ImportOptions, Summary};
+use crate::import::{self, ImportError, ImportOptions, Summary};
 
 /// The subcommand's usage.
 pub const USAGE: &str = "usage: failure-lab detect [--map NAME=CANONICAL]... LOG...
@@ -52,15 +52,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let summary = import::read_file(Path::new(path), &options, |frame| {
             monitor.observe(&frame);
         })
-        .map_err(|e| e.to_string())?;
+        .map_err(with_hint)?;
         report(path, &summary);
         monitor.findings().to_vec()
     } else {
         let mut runs = Vec::with_capacity(paths.len());
         for path in &paths {
             let mut frames = Vec::new();
-            let summary = import::read_file(Path::new(path), &options, |f| frames.push(f))
-                .map_err(|e| e.to_string())?;
+            let summary =
+                import::read_file(Path::new(path), &options, |f| frames.push(f)).map_err(with_hint)?;
             report(path, &summary);
             runs.push(frames);
         }
@@ -76,6 +76,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let _ = out.flush();
     eprintln!("{} finding(s)", findings.len());
     Ok(())
+}
+
+/// The error's message, with the option that gets past a text column.
+fn with_hint(e: ImportError) -> String {
+    let inner = match &e {
+        ImportError::InFile { error, .. } => error.as_ref(),
+        other => other,
+    };
+    match inner {
+        ImportError::NotANumber { name, .. } => {
+            format!("{e}\n(if '{name}' is not a metric, skip it with --map '{name}=-')")
+        }
+        _ => e.to_string(),
+    }
 }
 
 /// Tells on stderr what was read from `path` and how each name was mapped.
