@@ -26,7 +26,7 @@ pub(crate) enum Value<'a> {
 }
 
 /// Reads the object on `text` (line `line` of the file), calling `pair` with
-/// each key, its value and the value's 1-based character column.
+/// each key, its value and the value's byte offset (see [`char_column`]).
 pub(crate) fn for_each_pair<'a>(
     text: &'a str,
     line: usize,
@@ -50,7 +50,7 @@ pub(crate) fn for_each_pair<'a>(
             p.skip_space();
             let at = p.pos;
             let value = p.value()?;
-            pair(key, value, p.column(at))?;
+            pair(key, value, at)?;
             p.skip_space();
             match p.peek() {
                 Some(b',') => p.pos += 1,
@@ -68,6 +68,11 @@ pub(crate) fn for_each_pair<'a>(
         return Err(p.error("unexpected text after the object (one object per line)"));
     }
     Ok(())
+}
+
+/// The 1-based character column of byte offset `at` in `text`.
+pub(crate) fn char_column(text: &str, at: usize) -> usize {
+    text.char_indices().take_while(|(i, _)| *i < at).count() + 1
 }
 
 struct Reader<'a> {
@@ -91,20 +96,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The 1-based character column of byte offset `at`.
-    fn column(&self, at: usize) -> usize {
-        let at = at.min(self.text.len());
-        self.text
-            .char_indices()
-            .take_while(|(i, _)| *i < at)
-            .count()
-            + 1
-    }
-
     fn error(&self, reason: &str) -> ImportError {
         ImportError::Syntax {
             line: self.line,
-            column: self.column(self.pos),
+            column: char_column(self.text, self.pos),
             reason: reason.to_string(),
         }
     }
@@ -272,8 +267,8 @@ mod tests {
 
     fn pairs(text: &str) -> Result<Vec<(String, Value<'_>, usize)>, ImportError> {
         let mut out = Vec::new();
-        for_each_pair(text, 1, |k, v, c| {
-            out.push((k.into_owned(), v, c));
+        for_each_pair(text, 1, |k, v, at| {
+            out.push((k.into_owned(), v, char_column(text, at)));
             Ok(())
         })?;
         Ok(out)

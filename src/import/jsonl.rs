@@ -1,6 +1,6 @@
 //! JSON Lines: one flat object per step, e.g. `{"step": 3, "loss": NaN}`.
 
-use super::json::{for_each_pair, Value};
+use super::json::{char_column, for_each_pair, Value};
 use super::names::{Resolver, Role};
 use super::{number, parse_step, short, ImportError, Sink};
 
@@ -26,24 +26,24 @@ impl JsonLines {
         values.clear();
         // (rank, step, slot) of the preferred step key seen so far.
         let mut step: Option<(usize, u64, usize)> = None;
-        for_each_pair(text, line, |key, value, column| {
+        for_each_pair(text, line, |key, value, at| {
             let slot = resolver.slot(&key, line)?;
             let role = resolver.role(slot);
             if *role == Role::Skip {
                 return Ok(());
             }
-            let not_a_number = |text: &str| match role {
+            let not_a_number = |bad: &str| match role {
                 Role::Step(_) => ImportError::BadStep {
                     line,
-                    column,
+                    column: char_column(text, at),
                     name: key.to_string(),
-                    text: short(text),
+                    text: short(bad),
                 },
                 _ => ImportError::NotANumber {
                     line,
-                    column,
+                    column: char_column(text, at),
                     name: key.to_string(),
-                    text: short(text),
+                    text: short(bad),
                 },
             };
             let cell = match &value {
@@ -54,7 +54,7 @@ impl JsonLines {
                 Value::Nested(kind) => {
                     return Err(ImportError::NotAScalar {
                         line,
-                        column,
+                        column: char_column(text, at),
                         name: key.to_string(),
                         kind,
                     })
