@@ -497,7 +497,6 @@ pub fn parse_str(text: &str, options: &ImportOptions) -> Result<Vec<Frame>, Impo
 
 /// Streams the log at `path` through `on_frame`, in chunks of 1 MiB; errors
 /// name the file. `options.file_name` is set from the path.
-#[cfg(not(target_arch = "wasm32"))]
 pub fn read_file(
     path: &std::path::Path,
     options: &ImportOptions,
@@ -533,7 +532,6 @@ pub fn read_file(
 }
 
 /// Reads the log at `path` into memory.
-#[cfg(not(target_arch = "wasm32"))]
 pub fn parse_file(
     path: &std::path::Path,
     options: &ImportOptions,
