@@ -77,6 +77,9 @@ fn wide_csv_round_trips() {
         text += &format!("{},{}\n", f.step, cells.join(","));
     }
     assert!(same(&parse(&text).unwrap(), &frames), "{text}");
+    // Tab-separated, with Windows line ends and a byte-order mark.
+    let tsv = format!("\u{feff}{}", text.replace(',', "\t").replace('\n', "\r\n"));
+    assert!(same(&parse(&tsv).unwrap(), &frames), "{tsv}");
 }
 
 #[test]

@@ -308,9 +308,10 @@ impl Importer {
     pub fn finish(&mut self) -> Result<Vec<Frame>, ImportError> {
         self.check_open()?;
         let last = std::mem::take(&mut self.pending);
-        let read_last = match last.is_empty() {
-            true => Ok(()),
-            false => self.lines(&last),
+        let read_last = if last.is_empty() {
+            Ok(())
+        } else {
+            self.lines(&last)
         };
         let result = read_last.and_then(|()| {
             self.sink.flush();
