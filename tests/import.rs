@@ -13,7 +13,9 @@ use failure_lab::metrics::Frame;
 use failure_lab::rng::Rng;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn parse(text: &str) -> Result<Vec<Frame>, ImportError> {
@@ -129,7 +131,10 @@ fn tensorboard_fixture_files_merge_into_one_run() {
         .collect();
     paths.sort();
     let opts = ImportOptions::default();
-    let runs: Vec<Vec<Frame>> = paths.iter().map(|p| parse_file(p, &opts).unwrap()).collect();
+    let runs: Vec<Vec<Frame>> = paths
+        .iter()
+        .map(|p| parse_file(p, &opts).unwrap())
+        .collect();
     let merged = merge_by_step(runs);
     // Tags Loss/train, Loss/val and grad_norm became loss, val_loss, grad_norm.
     let wide = parse_file(&fixture("pytorch_loop.csv"), &opts).unwrap();
@@ -149,7 +154,16 @@ fn tensorboard_fixture_files_merge_into_one_run() {
 #[test]
 fn every_non_finite_spelling_is_read() {
     let spellings = [
-        "nan", "NaN", "NAN", "inf", "-inf", "+inf", "INF", "Infinity", "-Infinity", "infinity",
+        "nan",
+        "NaN",
+        "NAN",
+        "inf",
+        "-inf",
+        "+inf",
+        "INF",
+        "Infinity",
+        "-Infinity",
+        "infinity",
     ];
     let mut csv = "step,loss\n".to_string();
     for (i, s) in spellings.iter().enumerate() {
@@ -159,7 +173,15 @@ fn every_non_finite_spelling_is_read() {
     let got: Vec<f64> = frames.iter().map(|f| f.get("loss").unwrap()).collect();
     assert!(got[..3].iter().all(|v| v.is_nan()));
     assert_eq!(got[3..6], [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY]);
-    assert_eq!(got[6..], [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY]);
+    assert_eq!(
+        got[6..],
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::INFINITY
+        ]
+    );
 
     // JSON: the strings "nan"/"inf"/"-inf", and Python's bare words.
     let jsonl = r#"{"step": 0, "a": "nan", "b": "inf", "c": "-inf"}
@@ -172,7 +194,10 @@ fn every_non_finite_spelling_is_read() {
     }
     // A bare NaN inside a string stays text.
     let e = parse(r#"{"step": 0, "loss": "NaN, really"}"#).unwrap_err();
-    assert!(e.to_string().contains("'NaN, really' is not a number"), "{e}");
+    assert!(
+        e.to_string().contains("'NaN, really' is not a number"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -187,7 +212,11 @@ fn common_names_map_to_canonical_ones() {
     assert_eq!(f.get("lr"), Some(0.01));
     assert_eq!(f.get("val_acc"), Some(0.4));
     assert_eq!(f.get("accuracy"), Some(0.5), "unknown names are kept");
-    assert_eq!(f.get("epoch"), None, "the unused step column is not a metric");
+    assert_eq!(
+        f.get("epoch"),
+        None,
+        "the unused step column is not a metric"
+    );
 }
 
 #[test]
@@ -200,7 +229,12 @@ fn a_lightning_log_merges_rows_of_one_step() {
     let f = &frames[0];
     assert_eq!(f.step, 49);
     assert_eq!(
-        (f.get("lr"), f.get("loss"), f.get("val_loss"), f.get("val_acc")),
+        (
+            f.get("lr"),
+            f.get("loss"),
+            f.get("val_loss"),
+            f.get("val_acc")
+        ),
         (Some(0.001), Some(0.9), Some(0.8), Some(0.6))
     );
 }
@@ -217,13 +251,20 @@ fn a_user_mapping_names_unknown_columns() {
     };
     let text = "tick,phase,my_norm,loss\n7,train,3.5,1.0\n";
     let f = &parse_str(text, &opts).unwrap()[0];
-    assert_eq!((f.step, f.get("grad_norm"), f.get("phase")), (7, Some(3.5), None));
+    assert_eq!(
+        (f.step, f.get("grad_norm"), f.get("phase")),
+        (7, Some(3.5), None)
+    );
     // Two names for one metric: the first keeps the canonical name.
     let f = &parse("step,loss,train_loss\n0,1,2\n").unwrap()[0];
     assert_eq!((f.get("loss"), f.get("train_loss")), (Some(1.0), Some(2.0)));
     // Typos in a mapping's target are caught before any reading.
     let e = NameMap::new().insert_arg("gn=grad_nrom").unwrap_err();
-    assert!(e.to_string().contains("'grad_nrom' is not a canonical name"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("'grad_nrom' is not a canonical name"),
+        "{e}"
+    );
     assert!(NameMap::new().insert_arg("no-equals-sign").is_err());
 }
 
@@ -246,10 +287,19 @@ fn errors_name_the_line_and_column() {
         ("", "the file is empty"),
         ("\n  \n", "the file is empty"),
         ("step,loss\n", "the file has a header but no data rows"),
-        ("0,1.5\n1,1.4\n", "line 1: the first line should name the columns"),
+        (
+            "0,1.5\n1,1.4\n",
+            "line 1: the first line should name the columns",
+        ),
         ("step\n0\n", "line 1: the header names no metric column"),
-        ("step,loss,loss\n", "line 1: column 3 repeats the name 'loss' of column 2"),
-        ("step,loss\n0,\"1\n", "line 2, column 2: a quoted field is not closed"),
+        (
+            "step,loss,loss\n",
+            "line 1: column 3 repeats the name 'loss' of column 2",
+        ),
+        (
+            "step,loss\n0,\"1\n",
+            "line 2, column 2: a quoted field is not closed",
+        ),
         (
             "{\"step\": 0, \"loss\": 1}\n{\"step\": 1 \"loss\": 2}\n",
             "line 2, column 12: expected ',' or '}' after a value",
@@ -282,12 +332,19 @@ fn errors_name_the_line_and_column() {
 fn too_large_input_is_refused() {
     let mut importer = Importer::new(ImportOptions::default());
     let e = importer.feed(&vec![b'a'; (1 << 20) + 1]).unwrap_err();
-    assert_eq!(e.to_string(), "line 1 is longer than the 1024 KiB limit (is this a log file?)");
+    assert_eq!(
+        e.to_string(),
+        "line 1 is longer than the 1024 KiB limit (is this a log file?)"
+    );
     let mut importer = Importer::new(ImportOptions::default());
     let huge = vec![0u8; (failure_lab::import::MAX_INPUT_BYTES + 1) as usize];
     let e = importer.feed(&huge).unwrap_err();
     assert_eq!(e.to_string(), "the log is larger than the 512 MiB limit");
-    assert_eq!(importer.feed(b"x").unwrap_err(), e, "an importer stays failed");
+    assert_eq!(
+        importer.feed(b"x").unwrap_err(),
+        e,
+        "an importer stays failed"
+    );
 }
 
 /// Bytes that matter to the parsers, and two that break UTF-8.
@@ -314,7 +371,8 @@ fn no_input_makes_it_panic_and_chunking_never_changes_the_result() {
         .iter()
         .map(|n| std::fs::read(fixture(n)).unwrap())
         .collect();
-    seeds.push(b"{\"a\": \"\\u00e9\\ud83d\\ude00\", \"b\": [1, {\"c\": \"]\"}], \"s\": 1}".to_vec());
+    seeds
+        .push(b"{\"a\": \"\\u00e9\\ud83d\\ude00\", \"b\": [1, {\"c\": \"]\"}], \"s\": 1}".to_vec());
     seeds.push("step,\"lo,ss\",x\n0,\"1\",é\n".as_bytes().to_vec());
     for seed in &seeds {
         let whole = chunked(seed, &mut rng);
@@ -336,7 +394,12 @@ fn no_input_makes_it_panic_and_chunking_never_changes_the_result() {
         }
     }
     // Random bytes, alone and after the start of each format.
-    for prefix in ["", "step,loss\n0,", "Wall time,Step,Value\n", "{\"step\": 1, \"a\": "] {
+    for prefix in [
+        "",
+        "step,loss\n0,",
+        "Wall time,Step,Value\n",
+        "{\"step\": 1, \"a\": ",
+    ] {
         for _ in 0..1000 {
             let mut bytes = prefix.as_bytes().to_vec();
             bytes.extend((0..rng.below(200)).map(|_| match rng.below(2) {
@@ -356,7 +419,10 @@ fn a_pytorch_loop_log_shows_its_gradient_explosion() {
     let opts = ImportOptions::default();
     let jsonl = parse_file(&fixture("pytorch_loop.jsonl"), &opts).unwrap();
     let csv = parse_file(&fixture("pytorch_loop.csv"), &opts).unwrap();
-    assert!(same(&jsonl, &csv), "json.dumps and csv.DictWriter logs agree");
+    assert!(
+        same(&jsonl, &csv),
+        "json.dumps and csv.DictWriter logs agree"
+    );
     assert_eq!(jsonl.len(), 50);
     assert!(jsonl[45].get("loss").unwrap().is_nan());
     assert_eq!(jsonl[46].get("grad_norm"), Some(f64::INFINITY));
@@ -390,7 +456,10 @@ fn the_benchmark_log_explodes_where_planted() {
         .map(|f| f.step)
         .collect();
     assert_eq!(steps, [planted]);
-    assert!((2100..2106).contains(&planted), "planted at 70% of the run: {planted}");
+    assert!(
+        (2100..2106).contains(&planted),
+        "planted at 70% of the run: {planted}"
+    );
 }
 
 #[test]
@@ -424,7 +493,9 @@ fn the_detect_command_prints_findings_as_json_lines() {
         .collect();
     let out = Command::new(bin).arg("detect").args(&tb).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8(out.stdout).unwrap().contains("\"step\":43"));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("\"step\":43"));
 
     let dir = std::env::temp_dir().join(format!("failure-lab-import-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -438,7 +509,10 @@ fn the_detect_command_prints_findings_as_json_lines() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("bad.csv: line 3, column 2 (loss): 'oops' is not a number"), "{stderr}");
+    assert!(
+        stderr.contains("bad.csv: line 3, column 2 (loss): 'oops' is not a number"),
+        "{stderr}"
+    );
     let out = Command::new(bin)
         .args(["detect", "--map", "x=nope"])
         .arg(&bad)

@@ -28,14 +28,19 @@ pub fn synthetic_log(rows: u64, seed: u64) -> (String, u64) {
     out.push_str("step,train_loss,val_loss,grad_norm,learning_rate\n");
     for step in 0..rows {
         let t = step as f64 / rows.max(1) as f64;
-        let lr = 3e-4 * (step as f64 / warmup as f64).min(1.0)
+        let lr = 3e-4
+            * (step as f64 / warmup as f64).min(1.0)
             * 0.5
             * (1.0 + libm::cos(std::f64::consts::PI * t));
         let base = 0.4 + 2.0 * libm::exp(-5.0 * t);
         // The explosion: the norm grows tenfold a step for 6 steps, the
         // loss spikes with it, then clipping and a smaller rate recover it.
         let since = step.wrapping_sub(explosion);
-        let blowup = if since < 6 { libm::pow(10.0, since as f64 + 0.5) } else { 1.0 };
+        let blowup = if since < 6 {
+            libm::pow(10.0, since as f64 + 0.5)
+        } else {
+            1.0
+        };
         let loss = base * (1.0 + 0.05 * rng.normal()) * blowup.sqrt();
         let grad_norm = (1.0 + 0.3 * rng.normal()).abs() * blowup * 3.5;
         if grad_norm > 1000.0 && first_above.is_none() {
@@ -95,13 +100,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         rows as f64 / total
     );
     for f in monitor.findings() {
-        println!("finding: {} at step {} ({:?})", f.detector, f.step, f.severity);
+        println!(
+            "finding: {} at step {} ({:?})",
+            f.detector, f.step, f.severity
+        );
     }
     Ok(())
 }
 
 /// Feeds `log` to an importer in 1 MiB chunks, as the page does with a file.
-fn feed_in_chunks(log: &str, mut on_frame: impl FnMut(crate::metrics::Frame)) -> Result<(), String> {
+fn feed_in_chunks(
+    log: &str,
+    mut on_frame: impl FnMut(crate::metrics::Frame),
+) -> Result<(), String> {
     let mut importer = Importer::new(ImportOptions::default());
     for chunk in log.as_bytes().chunks(1 << 20) {
         importer

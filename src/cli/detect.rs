@@ -38,7 +38,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 options.names.insert_arg(m).map_err(|e| e.to_string())?;
             }
             s if s.starts_with("--map=") => {
-                options.names.insert_arg(&s[6..]).map_err(|e| e.to_string())?;
+                options
+                    .names
+                    .insert_arg(&s[6..])
+                    .map_err(|e| e.to_string())?;
             }
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n\n{USAGE}")),
             path => paths.push(path.to_string()),
@@ -59,8 +62,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let mut runs = Vec::with_capacity(paths.len());
         for path in &paths {
             let mut frames = Vec::new();
-            let summary =
-                import::read_file(Path::new(path), &options, |f| frames.push(f)).map_err(with_hint)?;
+            let summary = import::read_file(Path::new(path), &options, |f| frames.push(f))
+                .map_err(with_hint)?;
             report(path, &summary);
             runs.push(frames);
         }

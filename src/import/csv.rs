@@ -42,7 +42,10 @@ impl Csv {
             headers.push(f.replace("\"\"", "\""));
             Ok(())
         })?;
-        if headers.iter().all(|h| number(h).is_some_and(|v| v.is_some())) {
+        if headers
+            .iter()
+            .all(|h| number(h).is_some_and(|v| v.is_some()))
+        {
             return Err(ImportError::Malformed {
                 line,
                 reason: format!(
@@ -67,7 +70,11 @@ impl Csv {
             for (i, h) in headers.iter().enumerate() {
                 if h.is_empty() {
                     // pandas' to_csv writes its row index under an empty name.
-                    roles.push(if i == 0 { Role::Step(usize::MAX) } else { Role::Skip });
+                    roles.push(if i == 0 {
+                        Role::Step(usize::MAX)
+                    } else {
+                        Role::Skip
+                    });
                     continue;
                 }
                 let slot = resolver.slot(h, line)?;
@@ -108,8 +115,7 @@ impl Csv {
         if !columns.iter().any(|c| matches!(c, Column::Metric(_))) {
             return Err(ImportError::Malformed {
                 line,
-                reason: "the header names no metric column (only a step or skipped columns)"
-                    .into(),
+                reason: "the header names no metric column (only a step or skipped columns)".into(),
             });
         }
         for (i, h) in headers.iter_mut().enumerate() {
@@ -118,7 +124,11 @@ impl Csv {
             }
         }
         Ok(Csv {
-            format: if tensorboard { Format::TensorBoard } else { Format::Csv },
+            format: if tensorboard {
+                Format::TensorBoard
+            } else {
+                Format::Csv
+            },
             delimiter,
             headers,
             step: columns.iter().position(|c| *c == Column::Step),
@@ -282,7 +292,10 @@ mod tests {
     #[test]
     fn splits_plain_and_quoted_fields() {
         assert_eq!(split("a, b,,").unwrap(), ["a", "b", "", ""]);
-        assert_eq!(split(r#""a,b", "c""d",e"#).unwrap(), ["a,b", r#"c""d"#, "e"]);
+        assert_eq!(
+            split(r#""a,b", "c""d",e"#).unwrap(),
+            ["a,b", r#"c""d"#, "e"]
+        );
         assert_eq!(split(r#""x","#).unwrap(), ["x", ""]);
         assert!(split(r#""open,"#).is_err());
         assert!(split(r#""a"b,c"#).is_err());

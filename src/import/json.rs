@@ -150,9 +150,8 @@ impl<'a> Reader<'a> {
                 Ok(Value::Number(&self.text[start..self.pos]))
             }
             None => Err(self.error("a value is missing at the end of the line")),
-            _ => Err(self.error(
-                "expected a value: a number, NaN, Infinity, a string, null, true or false",
-            )),
+            _ => Err(self
+                .error("expected a value: a number, NaN, Infinity, a string, null, true or false")),
         }
     }
 
@@ -222,7 +221,10 @@ impl<'a> Reader<'a> {
                 }
                 _ => {
                     // Step over one whole character (the text is UTF-8).
-                    let len = self.text[self.pos..].chars().next().map_or(1, char::len_utf8);
+                    let len = self.text[self.pos..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8);
                     if let Some(s) = owned.as_mut() {
                         s.push_str(&self.text[self.pos..self.pos + len]);
                     }
@@ -289,7 +291,10 @@ mod tests {
     #[test]
     fn syntax_errors_name_the_column() {
         let e = pairs(r#"{"loss" 1}"#).unwrap_err();
-        assert_eq!(e.to_string(), "line 1, column 9: expected ':' after the key");
+        assert_eq!(
+            e.to_string(),
+            "line 1, column 9: expected ':' after the key"
+        );
         assert!(pairs(r#"{"a": 1"#).is_err());
         assert!(pairs(r#"{"a": 1} x"#).is_err());
         assert!(pairs("{}").unwrap().is_empty());

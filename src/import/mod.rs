@@ -126,7 +126,9 @@ pub enum ImportError {
         kind: &'static str,
     },
     /// A step that is not a whole number from 0.
-    #[error("line {line}, column {column} ({name}): the step '{text}' is not a whole number from 0 up")]
+    #[error(
+        "line {line}, column {column} ({name}): the step '{text}' is not a whole number from 0 up"
+    )]
     BadStep {
         /// 1-based line number.
         line: usize,
@@ -440,12 +442,8 @@ impl Importer {
                     "expected a JSON object ({...}) on each line of a JSON Lines file"
                 } else {
                     let file_name = self.file_name.as_deref();
-                    self.state = State::Csv(csv::Csv::header(
-                        line,
-                        text,
-                        file_name,
-                        &mut self.resolver,
-                    )?);
+                    self.state =
+                        State::Csv(csv::Csv::header(line, text, file_name, &mut self.resolver)?);
                     return Ok(());
                 };
                 Err(ImportError::Malformed {
@@ -526,9 +524,17 @@ pub fn read_file(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(io(e)),
         };
-        importer.feed(&buf[..n]).map_err(in_file)?.into_iter().for_each(&mut on_frame);
+        importer
+            .feed(&buf[..n])
+            .map_err(in_file)?
+            .into_iter()
+            .for_each(&mut on_frame);
     }
-    importer.finish().map_err(in_file)?.into_iter().for_each(on_frame);
+    importer
+        .finish()
+        .map_err(in_file)?
+        .into_iter()
+        .for_each(on_frame);
     Ok(importer.summary())
 }
 

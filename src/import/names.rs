@@ -318,8 +318,14 @@ mod tests {
 
     #[test]
     fn tensorboard_file_names() {
-        assert_eq!(tensorboard_metric("dir/run-exp1-tag-train_loss.csv"), "train_loss");
-        assert_eq!(tensorboard_metric("run-validation-tag-epoch_loss.csv"), "val_epoch_loss");
+        assert_eq!(
+            tensorboard_metric("dir/run-exp1-tag-train_loss.csv"),
+            "train_loss"
+        );
+        assert_eq!(
+            tensorboard_metric("run-validation-tag-epoch_loss.csv"),
+            "val_epoch_loss"
+        );
         assert_eq!(tensorboard_metric("grad_norm.csv"), "grad_norm");
     }
 }
