@@ -6,12 +6,15 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: failure-lab <command>
 
 commands:
-  serve [--port N] [--root DIR]   serve the lab (default port 8000, root www/)";
+  serve [--port N] [--root DIR]   serve the lab (default port 8000, root www/)
+  eval [--seeds N] [--format table|json|csv|markdown] [--fault ID] [--threads N]
+                                  grade the detectors on every fault and seed";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
+        Some("eval") => failure_lab::cli::eval::run(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");
             Ok(())
