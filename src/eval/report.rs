@@ -233,9 +233,11 @@ impl Report {
         }
     }
 
-    /// The detection rows of one detector, in case order.
-    pub fn detector_rows<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a DetectionRow> {
-        self.detection.iter().filter(move |r| r.detector == id)
+    /// The detection row of `detector` on the case labelled `case`.
+    pub fn row(&self, case: &str, detector: &str) -> Option<&DetectionRow> {
+        self.detection
+            .iter()
+            .find(|r| r.case == case && r.detector == detector)
     }
 }
 
