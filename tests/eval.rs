@@ -8,7 +8,7 @@ use failure_lab::eval::report::Report;
 use failure_lab::eval::score::{
     aggregate, healthy, merge, score_run, Firing, RunScore, Spread, Truth,
 };
-use failure_lab::eval::{Candidate, EvalError, Settings, Suite};
+use failure_lab::eval::{format, Candidate, EvalError, Settings, Suite};
 use failure_lab::metrics::Frame;
 use failure_lab::run::Run;
 use failure_lab::scenarios::{self, Case};
@@ -216,6 +216,33 @@ fn a_partial_report_covers_the_finished_runs() {
     assert_eq!(report.progress, p);
     assert_eq!(row(&report, "gradient_explosion").runs, 1);
     assert_eq!(row(&report, "gradient_explosion").clean_runs, 0);
+
+    // Every output format renders it.
+    for t in format::tables(&report) {
+        assert!(t.rows.iter().all(|r| r.len() == t.headers.len()), "{}", t.title);
+    }
+    let lines = format::json_lines(&report);
+    let detection: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .filter(|v: &serde_json::Value| v["table"] == "detection")
+        .collect();
+    assert_eq!(detection.len(), 1);
+    for key in [
+        "fault",
+        "detector",
+        "runs",
+        "recall",
+        "precision",
+        "false_alarm_rate",
+        "median_delay_steps",
+        "median_lead_steps",
+    ] {
+        assert!(detection[0].get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(detection[0]["runs"], 1);
+    assert!(format::csv(&report).starts_with("case,fault,detector,"));
+    assert!(format::markdown(&report, "test").contains("| gradient_explosion | * | 1 |"));
 }
 
 #[test]

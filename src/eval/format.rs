@@ -123,36 +123,52 @@ fn verdict(v: Option<bool>) -> String {
     .into()
 }
 
-/// Every table of the report, in reading order.
-pub fn tables(report: &Report) -> Vec<Table> {
-    let mut out = Vec::new();
+/// The detection tables: one per faulty case, or with `per_case` false,
+/// one table of every row with the case and fault in its first columns.
+fn detection_tables(report: &Report, per_case: bool) -> Vec<Table> {
+    let headers = [
+        "detector",
+        "baseline",
+        "runs",
+        "recall",
+        "precision",
+        "false_alarm_rate",
+        "pre_onset_alarm_rate",
+        "median_delay_steps",
+        "delay_p10_p90",
+        "median_lead_steps",
+        "lead_p10_p90",
+    ];
     let mut cases: Vec<&str> = report.detection.iter().map(|r| r.case.as_str()).collect();
     cases.dedup();
-    for case in &cases {
-        let rows: Vec<_> = report.detection.iter().filter(|r| r.case == *case).collect();
-        let first = &rows[0];
-        let mut t = Table::new(
-            format!(
-                "Detection: {} ({}), {} runs, {} failed for good",
-                case, first.scenario, first.stats.runs, first.stats.hard_failures
+    if !per_case {
+        cases = vec![""];
+    }
+    let mut out = Vec::new();
+    for case in cases {
+        let rows: Vec<_> = report
+            .detection
+            .iter()
+            .filter(|r| !per_case || r.case == case)
+            .collect();
+        let mut t = match (per_case, rows.first()) {
+            (true, Some(first)) => Table::new(
+                format!(
+                    "Detection: {} ({}), {} runs, {} failed for good",
+                    case, first.scenario, first.stats.runs, first.stats.hard_failures
+                ),
+                &headers,
             ),
-            &[
-                "detector",
-                "baseline",
-                "runs",
-                "recall",
-                "precision",
-                "false_alarm_rate",
-                "pre_onset_alarm_rate",
-                "median_delay_steps",
-                "delay_p10_p90",
-                "median_lead_steps",
-                "lead_p10_p90",
-            ],
-        );
+            _ => Table::new("Detection", &[&["case", "fault"][..], &headers].concat()),
+        };
         for r in rows {
             let s = &r.stats;
-            t.rows.push(vec![
+            let mut row = if per_case {
+                vec![]
+            } else {
+                vec![r.case.clone(), r.fault.to_string()]
+            };
+            row.extend([
                 r.detector.clone(),
                 if r.baseline { "*" } else { "" }.into(),
                 s.runs.to_string(),
@@ -165,10 +181,23 @@ pub fn tables(report: &Report) -> Vec<Table> {
                 median(s.lead),
                 range(s.lead),
             ]);
+            t.rows.push(row);
         }
         out.push(t);
     }
+    out
+}
 
+/// Every table of the report, in reading order.
+pub fn tables(report: &Report) -> Vec<Table> {
+    let mut out = detection_tables(report, true);
+    out.extend(summary_tables(report));
+    out
+}
+
+/// The tables after detection: confusion, goals, response, sweeps.
+fn summary_tables(report: &Report) -> Vec<Table> {
+    let mut out = Vec::new();
     let c = &report.confusion;
     let mut headers = vec!["detector"];
     headers.extend(c.columns.iter().map(String::as_str));
@@ -316,10 +345,12 @@ pub fn markdown(report: &Report, command: &str) -> String {
     out
 }
 
-/// Every table as a CSV block (header and rows), blocks separated by a blank line.
+/// CSV blocks (header and rows) separated by a blank line: detection (one
+/// row per case and detector), confusion, goals, response, sweeps.
 pub fn csv(report: &Report) -> String {
-    tables(report)
-        .iter()
+    let mut all = detection_tables(report, false);
+    all.extend(summary_tables(report));
+    all.iter()
         .map(Table::csv)
         .collect::<Vec<_>>()
         .join("\n")
