@@ -90,10 +90,12 @@ fn observed(case: &Case, seeds: std::ops::Range<u64>) -> Vec<(u64, Option<u64>)>
 
 #[test]
 fn blind_and_always_firing_detectors_get_the_numbers_they_earn() {
-    let settings = small_settings(vec![
+    let mut detectors = vec![
         Candidate::new("blind", false, || Box::new(Blind)),
         Candidate::new("always", false, || Box::new(Always)),
-    ]);
+    ];
+    detectors.extend(Candidate::registry());
+    let settings = small_settings(detectors);
     let mut suite = Suite::new(settings).unwrap();
     suite.run_all().unwrap();
     let report = suite.report();
@@ -133,6 +135,21 @@ fn blind_and_always_firing_detectors_get_the_numbers_they_earn() {
     );
     // Its lead time is the whole stretch from onset to the hard failure.
     assert!(always.lead.unwrap().median > 100.0);
+
+    // Taken together, the lab's two detectors are the always-firing one:
+    // recall met, false alarms not, and earlier than the course baseline.
+    let goal = &report.goals[0];
+    assert_eq!(goal.lab.as_ref(), Some(always));
+    assert_eq!(
+        goal.best_lab.as_ref().map(|b| b.detector.as_str()),
+        Some("always")
+    );
+    assert_eq!(
+        (goal.recall_met, goal.false_alarm_met, goal.lead_beats_baseline),
+        (Some(true), Some(false), Some(true))
+    );
+    let baseline = goal.baseline.as_ref().unwrap();
+    assert_eq!(baseline, row(&report, "gradient_explosion"));
 }
 
 #[test]
@@ -258,6 +275,9 @@ fn response_success_compares_the_same_seeds_with_and_without() {
     assert_eq!((r.runs_without, r.runs_with), (3, 3));
     assert_eq!((r.healthy_without, r.failed_without), (Some(0.0), Some(1.0)));
     assert_eq!((r.healthy_with, r.failed_with), (Some(1.0), Some(0.0)));
+    let control = &suite.report().response[1];
+    assert_eq!(control.case, "clean/spiral");
+    assert_eq!(control.healthy_without, Some(1.0), "healthy training passes");
 
     settings.respond = Some(|_| {});
     let mut suite = Suite::new(settings).unwrap();
@@ -380,7 +400,17 @@ fn spreads_merges_and_health() {
     let merged = merge(&[&[fire(9, Warning)], &[fire(2, Warning), fire(12, Warning)]]);
     assert_eq!(merged.iter().map(|f| f.step).collect::<Vec<_>>(), [2, 9, 12]);
 
-    let losses = [(0, 1.0), (290, 0.30), (500, 0.9), (1490, 0.32)];
+    // The final loss is the median of the last five: 0.32 despite the blip.
+    let losses = [
+        (0, 1.0),
+        (290, 0.30),
+        (500, 0.9),
+        (1450, 0.31),
+        (1460, 0.5),
+        (1470, 0.32),
+        (1480, 0.33),
+        (1490, 0.30),
+    ];
     let onset_300 = Truth::faulty(Some(300), None);
     assert!(healthy(&onset_300, &losses, 0.1), "0.32 is within 10% of 0.30");
     assert!(!healthy(&onset_300, &losses, 0.05));

@@ -242,7 +242,7 @@ fn summary_tables(report: &Report) -> Vec<Table> {
             field(&g.baseline, |s| rate(s.recall)),
             field(&g.baseline, |s| rate(s.false_alarm_rate)),
             field(&g.baseline, |s| median(s.lead)),
-            g.best_lab.as_ref().map_or("-".into(), |(id, _)| id.clone()),
+            g.best_lab.as_ref().map_or("-".into(), |b| b.detector.clone()),
             verdict(g.recall_met),
             verdict(g.false_alarm_met),
             verdict(g.lead_beats_baseline),
@@ -252,9 +252,11 @@ fn summary_tables(report: &Report) -> Vec<Table> {
 
     let mut t = Table::new(
         if report.response_measured {
-            "Response success: share of faulty runs that finish healthy, same seeds"
+            "Response success: share of runs that finish healthy, same seeds with and \
+             without auto-respond (clean rows: control)"
         } else {
-            "Response success: not measured (no auto-respond switch yet); without it only"
+            "Response success: not measured (no auto-respond switch yet); without it only \
+             (clean rows: control)"
         },
         &[
             "case",
@@ -414,7 +416,7 @@ pub fn json_lines(report: &Report) -> String {
             let head = json!({"case": g.case, "fault": g.fault, "system": system,
                               "recall_met": g.recall_met, "false_alarm_met": g.false_alarm_met,
                               "lead_beats_baseline": g.lead_beats_baseline,
-                              "best_lab_detector": g.best_lab.as_ref().map(|b| &b.0)});
+                              "best_lab_detector": g.best_lab.as_ref().map(|b| &b.detector)});
             out += &line("goal", head, stats.as_ref());
         }
     }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::score::{aggregate, healthy, merge, ratio, score_run, RunScore, Stats};
+use super::score::{aggregate, healthy, merge, ratio, score_run, RunScore, Spread, Stats, Truth};
 use super::{Job, Progress, RunRecord, Settings};
 use crate::detectors::Severity;
 use crate::scenarios::Case;
@@ -56,13 +56,22 @@ pub struct GoalRow {
     /// Every lab detector as one.
     pub lab: Option<Stats>,
     /// The lab detector with the best recall (then lead time) on this case.
-    pub best_lab: Option<(String, Stats)>,
+    pub best_lab: Option<BestLab>,
     /// Lab recall >= [`RECALL_GOAL`].
     pub recall_met: Option<bool>,
     /// Lab false-alarm rate <= [`FALSE_ALARM_GOAL`].
     pub false_alarm_met: Option<bool>,
     /// Lab median lead time above the baseline's (None: no hard failures).
     pub lead_beats_baseline: Option<bool>,
+}
+
+/// The best of the lab's detectors on one case.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BestLab {
+    /// Its id.
+    pub detector: String,
+    /// Its numbers.
+    pub stats: Stats,
 }
 
 /// Response success on one faulty case: the same seeds with and without
@@ -122,7 +131,7 @@ pub struct Report {
     /// Whether response success was measured (auto-respond exists).
     pub response_measured: bool,
     /// Response success per faulty case (without the response only, when
-    /// it was not measured).
+    /// it was not measured), then clean controls.
     pub response: Vec<ResponseRow>,
     /// Threshold sweeps.
     pub sweeps: Vec<SweepRow>,
@@ -228,7 +237,7 @@ impl Report {
             confusion: confusion(settings, &observe, &faulty),
             goals,
             response_measured: settings.respond.is_some(),
-            response: response(settings, &done, &faulty),
+            response: response(settings, &done),
             sweeps,
         }
     }
@@ -266,7 +275,10 @@ fn goal_row(
             let key = |s: &Stats| (s.recall.unwrap_or(0.0), s.lead.map_or(0.0, |l| l.median));
             key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal)
         })
-        .map(|(d, s)| (d.id.clone(), s.clone()));
+        .map(|(d, s)| BestLab {
+            detector: d.id.clone(),
+            stats: s.clone(),
+        });
     let lead_beats_baseline = lab.as_ref().and_then(|lab| {
         if lab.hard_failures == 0 {
             return None;
@@ -322,33 +334,54 @@ fn confusion(settings: &Settings, observe: &Runs, faulty: &[usize]) -> Confusion
     }
 }
 
-fn response(settings: &Settings, done: &[(Job, &RunRecord)], faulty: &[usize]) -> Vec<ResponseRow> {
-    faulty
-        .iter()
-        .map(|&c| {
-            let runs = |respond: bool| -> Vec<&RunRecord> {
-                done.iter()
-                    .filter(|(j, _)| j.case == c && j.respond == respond)
-                    .map(|(_, r)| *r)
-                    .collect()
+/// Response rows of every faulty case, then control rows of every clean
+/// case: clean runs judged healthy or not against the median onset of their
+/// scenario's faults, to show the health test passes healthy training.
+fn response(settings: &Settings, done: &[(Job, &RunRecord)]) -> Vec<ResponseRow> {
+    let cases = &settings.cases;
+    let runs = |c: usize, respond: bool| -> Vec<&RunRecord> {
+        done.iter()
+            .filter(|(j, _)| j.case == c && j.respond == respond)
+            .map(|(_, r)| *r)
+            .collect()
+    };
+    let median_onset = |scenario: &str| {
+        let onsets = (0..cases.len())
+            .filter(|&c| cases[c].fault.is_some() && cases[c].scenario == scenario)
+            .flat_map(|c| runs(c, false))
+            .filter_map(|r| r.truth.onset);
+        Spread::of(onsets).map(|s| s.median as u64)
+    };
+    let share = |runs: &[&RunRecord], f: &dyn Fn(&RunRecord) -> bool| {
+        ratio(runs.iter().filter(|r| f(r)).count(), runs.len())
+    };
+    let failed = |r: &RunRecord| r.truth.hard_failure.is_some();
+    let mut rows: Vec<ResponseRow> = Vec::new();
+    for faulty in [true, false] {
+        for (c, case) in cases.iter().enumerate() {
+            if case.fault.is_some() != faulty {
+                continue;
+            }
+            let onset = if faulty { None } else { median_onset(case.scenario) };
+            let is_healthy = |r: &RunRecord| {
+                let truth = Truth {
+                    onset: onset.or(r.truth.onset),
+                    ..r.truth
+                };
+                healthy(&truth, &r.val_losses, settings.health_tolerance)
             };
-            let (without, with) = (runs(false), runs(true));
-            let share = |runs: &[&RunRecord], f: &dyn Fn(&RunRecord) -> bool| {
-                ratio(runs.iter().filter(|r| f(r)).count(), runs.len())
-            };
-            let is_healthy =
-                |r: &RunRecord| healthy(&r.truth, &r.val_losses, settings.health_tolerance);
-            let failed = |r: &RunRecord| r.truth.hard_failure.is_some();
-            ResponseRow {
-                case: settings.cases[c].label.clone(),
-                fault: settings.cases[c].fault.unwrap_or_default(),
+            let (without, with) = (runs(c, false), runs(c, true));
+            rows.push(ResponseRow {
+                case: case.label.clone(),
+                fault: case.fault.unwrap_or_default(),
                 runs_without: without.len(),
                 runs_with: with.len(),
                 healthy_without: share(&without, &is_healthy),
                 healthy_with: share(&with, &is_healthy),
                 failed_without: share(&without, &failed),
                 failed_with: share(&with, &failed),
-            }
-        })
-        .collect()
+            });
+        }
+    }
+    rows
 }

@@ -213,10 +213,14 @@ pub fn aggregate(faulty: &[RunScore], clean: &[RunScore]) -> Stats {
     }
 }
 
+/// Validation measurements averaged (by median) for a run's final loss.
+pub const FINAL_MEASUREMENTS: usize = 5;
+
 /// Whether a run finished healthy: it never failed for good, its last
-/// validation loss is finite, and that loss is at most `1 + tolerance` times
-/// the last one measured before the onset (without an earlier measurement:
-/// below the first one, i.e. it learned at all).
+/// validation loss is finite, and its final loss (the median of the last
+/// [`FINAL_MEASUREMENTS`], which smooths SGD noise) is at most
+/// `1 + tolerance` times the last loss measured before the onset (without an
+/// earlier measurement: below the first one, i.e. it learned at all).
 ///
 /// `val_losses` are (step, validation loss) in step order.
 pub fn healthy(truth: &Truth, val_losses: &[(u64, f64)], tolerance: f64) -> bool {
@@ -226,12 +230,18 @@ pub fn healthy(truth: &Truth, val_losses: &[(u64, f64)], tolerance: f64) -> bool
     if truth.hard_failure.is_some() || !last.is_finite() {
         return false;
     }
+    let mut tail: Vec<f64> = val_losses[val_losses.len().saturating_sub(FINAL_MEASUREMENTS)..]
+        .iter()
+        .map(|&(_, v)| v)
+        .collect();
+    tail.sort_by(f64::total_cmp);
+    let final_loss = percentile(&tail, 0.5);
     let before_onset = truth
         .onset
         .and_then(|onset| val_losses.iter().rev().find(|(s, _)| *s < onset));
     match before_onset {
-        Some(&(_, reference)) => last <= reference * (1.0 + tolerance),
-        None => val_losses[0].0 < last_step && last < val_losses[0].1,
+        Some(&(_, reference)) => final_loss <= reference * (1.0 + tolerance),
+        None => val_losses[0].0 < last_step && final_loss < val_losses[0].1,
     }
 }
 
