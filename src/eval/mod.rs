@@ -435,18 +435,14 @@ impl Suite {
         Ok(self.progress())
     }
 
-    /// Finishes the next run (or the one in progress).
+    /// Finishes the run in progress, or else runs the next one.
     pub fn step_run(&mut self) -> Result<Progress, EvalError> {
-        if self.active.is_none() {
-            let Some(index) = self.next_pending() else {
-                return Ok(self.progress());
-            };
-            let active = ActiveRun::start(self.jobs[index], &self.settings, &self.slots)?;
-            self.active = Some((index, active));
-        }
         if let Some((index, mut active)) = self.active.take() {
             active.advance(u64::MAX);
             self.records[index] = Some(active.finish());
+        } else if let Some(index) = self.next_pending() {
+            let record = execute(self.jobs[index], &self.settings, &self.slots)?;
+            self.records[index] = Some(record);
         }
         Ok(self.progress())
     }
