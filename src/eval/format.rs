@@ -29,7 +29,14 @@ impl Table {
         }
     }
 
-    /// Columns padded to line up; the first column left-aligned, the rest right.
+    /// Whether column `i` holds numbers (or blanks), to be right-aligned.
+    fn numeric(&self, i: usize) -> bool {
+        self.rows.iter().all(|r| {
+            r[i].is_empty() || r[i] == "-" || r[i].starts_with(|c: char| c.is_ascii_digit())
+        })
+    }
+
+    /// Columns padded to line up; numbers right-aligned, words left.
     pub fn text(&self) -> String {
         let widths: Vec<usize> = (0..self.headers.len())
             .map(|i| {
@@ -46,9 +53,9 @@ impl Table {
                 .iter()
                 .zip(&widths)
                 .enumerate()
-                .map(|(i, (c, &w))| match i {
-                    0 => format!("{c:<w$}"),
-                    _ => format!("{c:>w$}"),
+                .map(|(i, (c, &w))| match self.numeric(i) {
+                    true => format!("{c:>w$}"),
+                    false => format!("{c:<w$}"),
                 })
                 .collect();
             padded.join("  ").trim_end().to_string() + "\n"
@@ -65,7 +72,7 @@ impl Table {
     pub fn markdown(&self) -> String {
         let row = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
         let rule: Vec<String> = (0..self.headers.len())
-            .map(|i| if i == 0 { "---" } else { "---:" }.to_string())
+            .map(|i| if self.numeric(i) { "---:" } else { "---" }.to_string())
             .collect();
         let mut out = format!("### {}\n\n", self.title);
         out += &row(&self.headers);
