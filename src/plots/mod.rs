@@ -5,21 +5,38 @@
 //! so a frame costs the same for a thousand points or a million.
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use serde::Serialize;
+
 use crate::detectors::Severity;
+
+/// How a line is stroked: the run in focus is solid, a second metric of the
+/// same run dashed, a run shown for comparison faint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stroke {
+    /// A full-strength line.
+    Solid,
+    /// A dashed line.
+    Dashed,
+    /// A thinner, paler line.
+    Faint,
+}
 
 /// One line on a chart.
 #[derive(Clone, Copy, Debug)]
 pub struct Line<'a> {
     /// Legend label.
     pub label: &'a str,
-    /// Step of each point.
+    /// Step of each point, in increasing order.
     pub steps: &'a [u64],
     /// Value of each point; non-finite values break the line and are marked.
     pub values: &'a [f64],
     /// Line colour.
     pub color: RGBColor,
+    /// Line style.
+    pub stroke: Stroke,
 }
 
 /// A vertical mark at the step where a detector fired.
@@ -51,12 +68,35 @@ pub struct Chart<'a> {
     pub lines: Vec<Line<'a>>,
     /// Finding markers.
     pub markers: &'a [Marker],
+    /// Steps at which an automatic response acted (a triangle each).
+    pub actions: &'a [u64],
     /// Value axis scale.
     pub scale: Scale,
     /// Visible step range (None: the whole run).
     pub x_range: Option<(u64, u64)>,
-    /// Device pixels per CSS pixel, to size text and lines.
+    /// Size of text and lines: device pixels per CSS pixel, times any
+    /// enlargement (a presenter's large type).
     pub pixel_ratio: f64,
+}
+
+/// Where the plot landed on the drawing area, in backend pixels, and the
+/// steps it spans: what a page needs to turn a pointer position into a step.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct PlotArea {
+    /// Left edge of the plot (the first step).
+    pub left: i32,
+    /// Right edge of the plot (the last step).
+    pub right: i32,
+    /// Top edge of the plot.
+    pub top: i32,
+    /// Bottom edge of the plot.
+    pub bottom: i32,
+    /// First step shown.
+    pub x0: u64,
+    /// Last step shown.
+    pub x1: u64,
+    /// Whether the value axis is logarithmic.
+    pub log: bool,
 }
 
 /// The colour of a severity, shared by charts and page.
@@ -68,26 +108,35 @@ pub fn severity_color(s: Severity) -> RGBColor {
     }
 }
 
-/// The line colours, in order.
+/// The line colours, in order: by metric for one run, by run for several.
 pub const PALETTE: [RGBColor; 6] = [
     RGBColor(0x0f, 0x76, 0x6e),
     RGBColor(0x7c, 0x3a, 0xed),
     RGBColor(0xdb, 0x27, 0x77),
-    RGBColor(0x25, 0x63, 0xeb),
+    RGBColor(0x0e, 0x74, 0x90),
     RGBColor(0x65, 0xa3, 0x0d),
     RGBColor(0x92, 0x40, 0x0e),
 ];
 
+/// The colour of a run shown for comparison (the run without the response).
+pub const GHOST: RGBColor = RGBColor(0x64, 0x74, 0x8b);
+
+const INK: RGBColor = RGBColor(0x0f, 0x17, 0x2a);
+const MUTED: RGBColor = RGBColor(0x47, 0x55, 0x69);
+
 /// Keeps, for each of `buckets` equal step ranges of `range`, the first,
 /// minimum, maximum and last points, in step order. Non-finite values are kept
-/// (as gaps). Output size is at most 4 * buckets whatever the input size.
+/// (as gaps). Output size is at most 6 * buckets whatever the input size.
+/// `steps` must be in increasing order.
 pub fn decimate(
     steps: &[u64],
     values: &[f64],
     range: (u64, u64),
     buckets: usize,
 ) -> Vec<(u64, f64)> {
-    let (lo, hi) = range;
+    let (lo, hi) = (range.0, range.1.max(range.0));
+    let end_all = steps.len().min(values.len());
+    let steps = &steps[..end_all];
     let start = steps.partition_point(|&s| s < lo);
     let end = steps.partition_point(|&s| s <= hi);
     let n = end.saturating_sub(start);
@@ -96,14 +145,15 @@ pub fn decimate(
         return (start..end).map(|i| (steps[i], values[i])).collect();
     }
     let width = ((hi - lo) as f64 / buckets as f64).max(1.0);
+    let bucket = |s: u64| ((s.saturating_sub(lo)) as f64 / width) as u64;
     let mut out = Vec::with_capacity(4 * buckets);
     let mut i = start;
     while i < end {
-        let b = ((steps[i] - lo) as f64 / width) as u64;
+        let b = bucket(steps[i]);
         let mut j = i;
         let (mut min_i, mut max_i) = (usize::MAX, usize::MAX);
-        let mut bad = Vec::new();
-        while j < end && ((steps[j] - lo) as f64 / width) as u64 == b {
+        let mut bad = [usize::MAX; 2];
+        while j < end && bucket(steps[j]) == b {
             let v = values[j];
             if v.is_finite() {
                 if min_i == usize::MAX || v < values[min_i] {
@@ -112,20 +162,36 @@ pub fn decimate(
                 if max_i == usize::MAX || v > values[max_i] {
                     max_i = j;
                 }
-            } else if bad.len() < 2 {
-                bad.push(j);
+            } else if bad[0] == usize::MAX {
+                bad[0] = j;
+            } else if bad[1] == usize::MAX {
+                bad[1] = j;
             }
             j += 1;
         }
-        let mut keep = vec![i, j - 1];
-        keep.extend([min_i, max_i].iter().filter(|&&k| k != usize::MAX));
-        keep.extend(bad);
+        let mut keep = [i, j - 1, min_i, max_i, bad[0], bad[1]];
         keep.sort_unstable();
-        keep.dedup();
-        out.extend(keep.into_iter().map(|k| (steps[k], values[k])));
+        let mut last = usize::MAX;
+        for k in keep {
+            if k != usize::MAX && k != last {
+                out.push((steps[k], values[k]));
+                last = k;
+            }
+        }
         i = j;
     }
     out
+}
+
+/// Whether metric `name` is drawn for `pattern`: the name itself, or
+/// `prefix/*` for every `prefix/<part>` (per-layer metrics).
+pub fn metric_matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix("/*") {
+        Some(prefix) => name
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/')),
+        None => pattern == name,
+    }
 }
 
 fn to_axis(v: f64, log: bool) -> Option<f64> {
@@ -155,15 +221,20 @@ fn format_value(v: f64) -> String {
     }
 }
 
-/// Draws `chart` on `area`. Never panics on any data: empty, constant or
-/// non-finite series give an empty but framed chart.
+/// Draws `chart` on `area`; returns where the plot landed. Never panics on
+/// any data: empty, constant or non-finite series give an empty but framed
+/// chart.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart,
-) -> Result<(), String> {
+) -> Result<PlotArea, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let px = chart.pixel_ratio.clamp(0.5, 4.0);
-    let font = |size: f64| ("sans-serif", (size * px) as u32).into_font();
+    let px = if chart.pixel_ratio.is_finite() {
+        chart.pixel_ratio.clamp(0.5, 4.0)
+    } else {
+        1.0
+    };
+    let font = |size: f64| ("sans-serif", (size * px).round()).into_font();
     area.fill(&WHITE).map_err(err)?;
 
     let last_step = chart
@@ -182,8 +253,8 @@ pub fn draw<DB: DrawingBackend>(
         .unwrap_or(0);
     let (x0, x1) = chart
         .x_range
-        .unwrap_or((first_step, last_step.max(first_step + 1)));
-    let x1 = x1.max(x0 + 1);
+        .unwrap_or((first_step, last_step.max(first_step.saturating_add(1))));
+    let x1 = x1.max(x0.saturating_add(1));
     let buckets = (area.dim_in_pixel().0 as usize / 2).max(16);
     let points: Vec<Vec<(u64, f64)>> = chart
         .lines
@@ -215,14 +286,37 @@ pub fn draw<DB: DrawingBackend>(
     if !(y0.is_finite() && y1.is_finite()) {
         (y0, y1) = (0.0, 1.0);
     }
-    let pad = ((y1 - y0) * 0.05).max(if log { 0.1 } else { 1e-9 * y1.abs().max(1e-9) });
+    // A flat series gets a band around its value, so its labels differ.
+    let flat = if log { 0.1 } else { (0.1 * y1.abs()).max(1e-9) };
+    let pad = if y1 - y0 > 1e-9 * y1.abs().max(1e-300) {
+        (y1 - y0) * 0.05
+    } else {
+        flat
+    };
     let (y0, y1) = (y0 - pad, y1 + pad);
 
-    let mut ctx = ChartBuilder::on(area)
-        .caption(chart.title, font(14.0))
-        .margin((8.0 * px) as u32)
-        .x_label_area_size((22.0 * px) as u32)
-        .y_label_area_size((52.0 * px) as u32)
+    // The title row: the title on the left, the legend on the right.
+    let title_h = (24.0 * px) as u32;
+    let (head, body) = area.split_vertically(title_h);
+    let title_font = font(15.0).color(&INK);
+    let title_x = (10.0 * px) as i32;
+    head.draw(&Text::new(
+        chart.title.to_string(),
+        (title_x, (4.0 * px) as i32),
+        title_font.clone(),
+    ))
+    .map_err(err)?;
+    let (title_w, _) = head
+        .estimate_text_size(chart.title, &title_font)
+        .map_err(err)?;
+    draw_legend(&head, &chart.lines, title_x + title_w as i32, px)?;
+
+    let mut ctx = ChartBuilder::on(&body)
+        .margin_left((6.0 * px) as u32)
+        .margin_right((12.0 * px) as u32)
+        .margin_bottom((4.0 * px) as u32)
+        .x_label_area_size((24.0 * px) as u32)
+        .y_label_area_size((54.0 * px) as u32)
         .build_cartesian_2d(x0 as f64..x1 as f64, y0..y1)
         .map_err(err)?;
     let y_fmt = |v: &f64| {
@@ -234,11 +328,12 @@ pub fn draw<DB: DrawingBackend>(
     };
     let x_fmt = |v: &f64| format!("{}", *v as u64);
     ctx.configure_mesh()
-        .light_line_style(RGBColor(0xf1, 0xf5, 0xf9))
-        .bold_line_style(RGBColor(0xe2, 0xe8, 0xf0))
-        .label_style(font(11.0))
-        .x_labels(6)
-        .y_labels(5)
+        .max_light_lines(0)
+        .bold_line_style(RGBColor(0xe2, 0xe8, 0xf0).stroke_width(px.max(1.0) as u32))
+        .axis_style(RGBColor(0x94, 0xa3, 0xb8))
+        .label_style(font(12.0).color(&MUTED))
+        .x_labels(5)
+        .y_labels(4)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .draw()
@@ -250,17 +345,31 @@ pub fn draw<DB: DrawingBackend>(
         .filter(|m| m.step >= x0 && m.step <= x1)
     {
         let style = severity_color(m.severity)
-            .mix(0.8)
-            .stroke_width((2.0 * px) as u32);
+            .mix(0.75)
+            .stroke_width((2.0 * px).max(1.0) as u32);
         ctx.draw_series(std::iter::once(PathElement::new(
             vec![(m.step as f64, y0), (m.step as f64, y1)],
             style,
         )))
         .map_err(err)?;
     }
+    let actions = chart
+        .actions
+        .iter()
+        .filter(|&&s| s >= x0 && s <= x1)
+        .map(|&s| TriangleMarker::new((s as f64, y0 + pad / 2.0), (5.0 * px) as u32, INK.filled()));
+    ctx.draw_series(actions).map_err(err)?;
 
     for (line, pts) in chart.lines.iter().zip(&points) {
-        let style = line.color.stroke_width((2.0 * px).max(1.0) as u32);
+        let width = match line.stroke {
+            Stroke::Faint => 1.5 * px,
+            _ => 2.0 * px,
+        };
+        let color = match line.stroke {
+            Stroke::Faint => line.color.mix(0.55),
+            _ => line.color.mix(1.0),
+        };
+        let style = color.stroke_width(width.max(1.0) as u32);
         // Split at non-finite values: a NaN breaks the line.
         let mut segment: Vec<(f64, f64)> = Vec::new();
         let mut segments = Vec::new();
@@ -272,8 +381,13 @@ pub fn draw<DB: DrawingBackend>(
         }
         segments.push(segment);
         for seg in segments.into_iter().filter(|s| !s.is_empty()) {
-            ctx.draw_series(std::iter::once(PathElement::new(seg, style)))
-                .map_err(err)?;
+            if line.stroke == Stroke::Dashed {
+                let dash = DashedPathElement::new(seg, (6.0 * px) as u32, (4.0 * px) as u32, style);
+                ctx.draw_series(std::iter::once(dash)).map_err(err)?;
+            } else {
+                ctx.draw_series(std::iter::once(PathElement::new(seg, style)))
+                    .map_err(err)?;
+            }
         }
         // Non-finite values: a cross at the top of the chart.
         let bad = pts.iter().filter(|p| !p.1.is_finite()).map(|p| {
@@ -285,19 +399,80 @@ pub fn draw<DB: DrawingBackend>(
         });
         ctx.draw_series(bad).map_err(err)?;
     }
-    if chart.lines.len() > 1 {
-        for (i, line) in chart.lines.iter().enumerate() {
-            let y = (30.0 + 16.0 * i as f64) * px;
-            let x = area.dim_in_pixel().0 as f64 - 140.0 * px;
-            area.draw(&Text::new(
-                line.label.to_string(),
-                (x as i32, y as i32),
-                font(11.0).color(&line.color),
+    let (xs, ys) = ctx.plotting_area().get_pixel_range();
+    area.present().map_err(err)?;
+    Ok(PlotArea {
+        left: xs.start,
+        right: xs.end,
+        top: ys.start,
+        bottom: ys.end,
+        x0,
+        x1,
+        log,
+    })
+}
+
+/// The legend, in the title row after the title (which ends at `after`): a
+/// short stroke and the label of each line, as many as fit; the right end
+/// of the row is left free for the page's chart buttons.
+fn draw_legend<DB: DrawingBackend>(
+    head: &DrawingArea<DB, Shift>,
+    lines: &[Line],
+    after: i32,
+    px: f64,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    if lines.len() < 2 {
+        return Ok(());
+    }
+    let font: TextStyle = ("sans-serif", (12.0 * px).round())
+        .into_font()
+        .color(&MUTED);
+    let (width, _) = head.dim_in_pixel();
+    let end = width as i32 - (96.0 * px) as i32;
+    let sample = (16.0 * px) as i32;
+    let y = (13.0 * px) as i32;
+    let mut x = after + (16.0 * px) as i32;
+    for (i, line) in lines.iter().enumerate() {
+        let (w, _) = head.estimate_text_size(line.label, &font).map_err(err)?;
+        let item = sample + (4.0 * px) as i32 + w as i32;
+        if x + item > end {
+            if i > 0 {
+                head.draw(&Text::new(
+                    format!("+{}", lines.len() - i),
+                    (x, (6.0 * px) as i32),
+                    font.clone(),
+                ))
+                .map_err(err)?;
+            }
+            break;
+        }
+        let style = match line.stroke {
+            Stroke::Faint => line.color.mix(0.55),
+            _ => line.color.mix(1.0),
+        }
+        .stroke_width((2.0 * px).max(1.0) as u32);
+        let pts = vec![(x, y), (x + sample, y)];
+        if line.stroke == Stroke::Dashed {
+            head.draw(&DashedPathElement::new(
+                pts,
+                (5.0 * px) as u32,
+                (3.0 * px) as u32,
+                style,
             ))
             .map_err(err)?;
+        } else {
+            head.draw(&PathElement::new(pts, style)).map_err(err)?;
         }
+        head.draw(&Text::new(
+            line.label.to_string(),
+            (x + sample + (4.0 * px) as i32, (6.0 * px) as i32),
+            font.clone(),
+        ))
+        .map_err(err)?;
+        x += item + (12.0 * px) as i32;
     }
-    area.present().map_err(err)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -311,10 +486,19 @@ mod tests {
         values[54_321] = 1e6;
         values[70_000] = f64::NAN;
         let out = decimate(&steps, &values, (0, 99_999), 100);
-        assert!(out.len() <= 400, "{}", out.len());
+        assert!(out.len() <= 600, "{}", out.len());
         assert!(out.iter().any(|p| p.1 == 1e6), "the spike survives");
         assert!(out.iter().any(|p| p.1.is_nan()), "the NaN survives");
         assert!(out.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn layer_patterns_match_their_parts_only() {
+        assert!(metric_matches("grad_norm/*", "grad_norm/0"));
+        assert!(!metric_matches("grad_norm/*", "grad_norm"));
+        assert!(!metric_matches("grad_norm/*", "grad_norm_first"));
+        assert!(metric_matches("loss", "loss"));
+        assert!(!metric_matches("loss", "val_loss"));
     }
 
     #[test]
@@ -344,6 +528,7 @@ mod tests {
                     steps: &steps,
                     values,
                     color: PALETTE[0],
+                    stroke: Stroke::Solid,
                 }];
                 let markers = [Marker {
                     step: 10,
@@ -353,6 +538,7 @@ mod tests {
                     title: "loss",
                     lines,
                     markers: &markers,
+                    actions: &[3],
                     scale: Scale::Auto,
                     x_range: None,
                     pixel_ratio: 1.0,
@@ -367,10 +553,52 @@ mod tests {
             title: "empty",
             lines: vec![],
             markers: &[],
+            actions: &[],
             scale: Scale::Log,
             x_range: None,
             pixel_ratio: 2.0,
         };
         draw(&area, &chart).unwrap();
+    }
+
+    #[test]
+    fn overlays_share_a_plot_and_report_where_it_landed() {
+        let steps: Vec<u64> = (0..200).collect();
+        let a: Vec<f64> = steps.iter().map(|&s| 1.0 / (1.0 + s as f64)).collect();
+        let b: Vec<f64> = steps.iter().map(|&s| 2.0 / (1.0 + s as f64)).collect();
+        let mut svg = String::new();
+        let plot = {
+            let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
+            let line = |label, values, stroke| Line {
+                label,
+                steps: &steps,
+                values,
+                color: PALETTE[1],
+                stroke,
+            };
+            let chart = Chart {
+                title: "loss",
+                lines: vec![
+                    line("run 1: loss", &a, Stroke::Solid),
+                    line("run 1: val_loss", &b, Stroke::Dashed),
+                    line("without response", &b, Stroke::Faint),
+                ],
+                markers: &[],
+                actions: &[],
+                scale: Scale::Linear,
+                x_range: Some((50, 150)),
+                pixel_ratio: 1.0,
+            };
+            draw(&area, &chart).unwrap()
+        };
+        assert_eq!((plot.x0, plot.x1), (50, 150));
+        assert!(plot.left > 0 && plot.left < plot.right && plot.right <= 600);
+        assert!(plot.top < plot.bottom && plot.bottom <= 300);
+        assert!(!plot.log);
+        assert!(
+            svg.contains("run 1: val_loss"),
+            "the legend names every line"
+        );
+        assert!(svg.contains("stroke-dasharray") || svg.matches("<polyline").count() > 3);
     }
 }
