@@ -59,18 +59,26 @@ function onSettingChange(prop, value) {
   rebuild();
 }
 
-/** Loads a stored run's settings (and seed) as the live run. */
-function loadSettings(saved) {
-  const parsed = fromHash(toHash({ ...state, ...saved }));
+/** Uses settings read from a hash (a stored run's, or a URL edited by hand) for a new live run. */
+function applyHash(hash, what) {
+  const parsed = fromHash(hash);
   const checked = faults.validate(parsed.state.fault);
-  state = { ...parsed.state, fault: checked.good, charts: state.charts, big: state.big };
+  state = { ...parsed.state, fault: checked.good };
   const errors = [...parsed.errors, ...checked.errors];
-  notice(errors.length ? `Some stored settings were refused: ${errors.join('; ')}` : '');
+  notice(errors.length ? `${what}: ${errors.join('; ')}` : '');
   fillSettings(state);
   faults.render(state.fault);
+  charts.setSelection(state.charts.split(',').filter(Boolean));
+  $('autopause').checked = state.autopause;
+  setPresenter(state.big);
   saveHash();
   live.running = false;
   rebuild();
+}
+
+/** Loads a stored run's settings (and seed) as the live run. */
+function loadSettings(saved) {
+  applyHash(toHash({ ...state, ...saved, charts: state.charts, big: state.big }), 'Some stored settings were refused');
   runs.open('live');
   showTab('train');
 }
@@ -134,6 +142,9 @@ function bindTransport() {
     charts.request();
   });
   $('notice-close').addEventListener('click', () => notice(''));
+  window.addEventListener('hashchange', () => {
+    if (location.hash !== toHash(state)) applyHash(location.hash, 'URL');
+  });
   window.addEventListener('resize', () => charts.request());
   window.addEventListener('pagehide', () => live.save());
   document.addEventListener('visibilitychange', () => { if (document.hidden) live.save(); });

@@ -6,6 +6,9 @@ import { $, el, when } from './dom.js';
 import { download, fileName, toCsv, toJson } from './io.js';
 import * as store from './store.js';
 
+/** A run's name short enough for a chart legend. */
+const short = (name) => (name.length > 28 ? `${name.slice(0, 27)}…` : name);
+
 const plural = (n, word) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
 /** The runs panel and the view over runs. */
@@ -62,7 +65,7 @@ export class Runs {
     const run = await store.get(id);
     if (!run) throw new Error('that run is no longer stored');
     const metrics = await store.series(id);
-    this.board.add(id, run.name);
+    this.board.add(id, short(run.name));
     for (const [name, s] of Object.entries(metrics)) this.board.addSeries(id, name, s.steps, s.values);
     this.board.setFindings(id, run.findings || []);
     this.board.setActions(id, (run.responses || []).map((r) => r.step));

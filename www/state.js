@@ -162,8 +162,8 @@ export function runConfig(state) {
   };
 }
 
-/** A short name for a run of this state: "spiral · relu 16,16 · lr 0.1 · seed 1 · lr_spike". */
+/** A short name for a run of this state, the telling part first: "lr_spike · seed 1 · spiral · relu 16,16 · lr 0.1". */
 export function describe(state) {
   const faults = Object.keys(state.fault);
-  return [state.dataset, `${state.activation} ${state.hidden}`, `lr ${state.lr}`, `seed ${state.seed}`, ...faults].join(' · ');
+  return [faults.length ? faults.join(' + ') : 'clean', `seed ${state.seed}`, state.dataset, `${state.activation} ${state.hidden}`, `lr ${state.lr}`].join(' · ');
 }

@@ -27,8 +27,6 @@ pub enum Stroke {
 /// One line on a chart.
 #[derive(Clone, Copy, Debug)]
 pub struct Line<'a> {
-    /// Legend label.
-    pub label: &'a str,
     /// Step of each point, in increasing order.
     pub steps: &'a [u64],
     /// Value of each point; non-finite values break the line and are marked.
@@ -36,6 +34,17 @@ pub struct Line<'a> {
     /// Line colour.
     pub color: RGBColor,
     /// Line style.
+    pub stroke: Stroke,
+}
+
+/// One entry of a chart's legend: a short stroke and its label.
+#[derive(Clone, Copy, Debug)]
+pub struct Key<'a> {
+    /// What the stroke stands for (a metric, or a run).
+    pub label: &'a str,
+    /// Its colour.
+    pub color: RGBColor,
+    /// Its style.
     pub stroke: Stroke,
 }
 
@@ -66,6 +75,8 @@ pub struct Chart<'a> {
     pub title: &'a str,
     /// The lines.
     pub lines: Vec<Line<'a>>,
+    /// The legend (shown when it has two entries or more).
+    pub legend: Vec<Key<'a>>,
     /// Finding markers.
     pub markers: &'a [Marker],
     /// Steps at which an automatic response acted (a triangle each).
@@ -296,20 +307,24 @@ pub fn draw<DB: DrawingBackend>(
     let (y0, y1) = (y0 - pad, y1 + pad);
 
     // The title row: the title on the left, the legend on the right.
-    let title_h = (24.0 * px) as u32;
-    let (head, body) = area.split_vertically(title_h);
+    // The title row: the title, then the legend, wrapping onto more rows
+    // when it does not fit.
     let title_font = font(15.0).color(&INK);
     let title_x = (10.0 * px) as i32;
+    let (title_w, _) = area
+        .estimate_text_size(chart.title, &title_font)
+        .map_err(err)?;
+    let legend = place_legend(area, &chart.legend, title_x, title_x + title_w as i32, px)?;
+    let rows = legend.iter().map(|p| p.row + 1).max().unwrap_or(1);
+    let title_h = ((24.0 + LEGEND_ROW * (rows - 1) as f64) * px) as u32;
+    let (head, body) = area.split_vertically(title_h);
     head.draw(&Text::new(
         chart.title.to_string(),
         (title_x, (4.0 * px) as i32),
-        title_font.clone(),
+        title_font,
     ))
     .map_err(err)?;
-    let (title_w, _) = head
-        .estimate_text_size(chart.title, &title_font)
-        .map_err(err)?;
-    draw_legend(&head, &chart.lines, title_x + title_w as i32, px)?;
+    draw_legend(&head, &legend, px)?;
 
     let mut ctx = ChartBuilder::on(&body)
         .margin_left((6.0 * px) as u32)
@@ -361,15 +376,7 @@ pub fn draw<DB: DrawingBackend>(
     ctx.draw_series(actions).map_err(err)?;
 
     for (line, pts) in chart.lines.iter().zip(&points) {
-        let width = match line.stroke {
-            Stroke::Faint => 1.5 * px,
-            _ => 2.0 * px,
-        };
-        let color = match line.stroke {
-            Stroke::Faint => line.color.mix(0.55),
-            _ => line.color.mix(1.0),
-        };
-        let style = color.stroke_width(width.max(1.0) as u32);
+        let style = stroke_style(line.color, line.stroke, px);
         // Split at non-finite values: a NaN breaks the line.
         let mut segment: Vec<(f64, f64)> = Vec::new();
         let mut segments = Vec::new();
@@ -412,65 +419,128 @@ pub fn draw<DB: DrawingBackend>(
     })
 }
 
-/// The legend, in the title row after the title (which ends at `after`): a
-/// short stroke and the label of each line, as many as fit; the right end
-/// of the row is left free for the page's chart buttons.
+/// How a line of `color` is stroked in `stroke` style.
+fn stroke_style(color: RGBColor, stroke: Stroke, px: f64) -> ShapeStyle {
+    let (alpha, width) = match stroke {
+        Stroke::Faint => (0.55, 1.5 * px),
+        _ => (1.0, 2.0 * px),
+    };
+    color.mix(alpha).stroke_width(width.max(1.0) as u32)
+}
+
+/// Height of a legend row, in CSS pixels.
+const LEGEND_ROW: f64 = 17.0;
+
+/// At most this many legend rows; what does not fit is counted ("+3").
+const LEGEND_ROWS: usize = 3;
+
+/// A legend entry placed in the title rows.
+struct Placed<'a> {
+    /// The entry, or None for the "+n" of entries that did not fit.
+    key: Option<Key<'a>>,
+    /// Its text ("+n" for the rest).
+    text: String,
+    /// Left edge.
+    x: i32,
+    /// Row, from 0.
+    row: usize,
+}
+
+/// Places the legend (when it has two entries or more): after the title
+/// (which ends at `after`) on the first row, leaving the right end free for
+/// the page's chart buttons, then on further rows from `left`.
+fn place_legend<'a, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    keys: &[Key<'a>],
+    left: i32,
+    after: i32,
+    px: f64,
+) -> Result<Vec<Placed<'a>>, String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    if keys.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let font = legend_font(px);
+    let width = area.dim_in_pixel().0 as i32;
+    let end = |row: usize| {
+        width
+            - if row == 0 {
+                (96.0 * px) as i32
+            } else {
+                (12.0 * px) as i32
+            }
+    };
+    let sample = (16.0 * px) as i32;
+    let gap = (12.0 * px) as i32;
+    let mut out = Vec::new();
+    let (mut x, mut row) = (after + (16.0 * px) as i32, 0);
+    for (i, key) in keys.iter().enumerate() {
+        let (w, _) = area.estimate_text_size(key.label, &font).map_err(err)?;
+        let item = sample + (4.0 * px) as i32 + w as i32;
+        if x + item > end(row) && row + 1 < LEGEND_ROWS && x > left {
+            (x, row) = (left, row + 1);
+        }
+        if x + item > end(row) {
+            out.push(Placed {
+                key: None,
+                text: format!("+{}", keys.len() - i),
+                x,
+                row,
+            });
+            break;
+        }
+        out.push(Placed {
+            key: Some(*key),
+            text: key.label.to_string(),
+            x,
+            row,
+        });
+        x += item + gap;
+    }
+    Ok(out)
+}
+
+fn legend_font(px: f64) -> TextStyle<'static> {
+    ("sans-serif", (12.0 * px).round())
+        .into_font()
+        .color(&MUTED)
+}
+
+/// Draws the placed legend entries: a short stroke and a label each.
 fn draw_legend<DB: DrawingBackend>(
     head: &DrawingArea<DB, Shift>,
-    lines: &[Line],
-    after: i32,
+    placed: &[Placed],
     px: f64,
 ) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    if lines.len() < 2 {
-        return Ok(());
-    }
-    let font: TextStyle = ("sans-serif", (12.0 * px).round())
-        .into_font()
-        .color(&MUTED);
-    let (width, _) = head.dim_in_pixel();
-    let end = width as i32 - (96.0 * px) as i32;
+    let font = legend_font(px);
     let sample = (16.0 * px) as i32;
-    let y = (13.0 * px) as i32;
-    let mut x = after + (16.0 * px) as i32;
-    for (i, line) in lines.iter().enumerate() {
-        let (w, _) = head.estimate_text_size(line.label, &font).map_err(err)?;
-        let item = sample + (4.0 * px) as i32 + w as i32;
-        if x + item > end {
-            if i > 0 {
-                head.draw(&Text::new(
-                    format!("+{}", lines.len() - i),
-                    (x, (6.0 * px) as i32),
-                    font.clone(),
+    for p in placed {
+        let top = (LEGEND_ROW * p.row as f64 * px) as i32;
+        let mut x = p.x;
+        if let Some(key) = p.key {
+            let style = stroke_style(key.color, key.stroke, px);
+            let y = top + (13.0 * px) as i32;
+            let pts = vec![(x, y), (x + sample, y)];
+            if key.stroke == Stroke::Dashed {
+                head.draw(&DashedPathElement::new(
+                    pts,
+                    (5.0 * px) as u32,
+                    (3.0 * px) as u32,
+                    style,
                 ))
                 .map_err(err)?;
+            } else {
+                head.draw(&PathElement::new(pts, style)).map_err(err)?;
             }
-            break;
-        }
-        let style = match line.stroke {
-            Stroke::Faint => line.color.mix(0.55),
-            _ => line.color.mix(1.0),
-        }
-        .stroke_width((2.0 * px).max(1.0) as u32);
-        let pts = vec![(x, y), (x + sample, y)];
-        if line.stroke == Stroke::Dashed {
-            head.draw(&DashedPathElement::new(
-                pts,
-                (5.0 * px) as u32,
-                (3.0 * px) as u32,
-                style,
-            ))
-            .map_err(err)?;
-        } else {
-            head.draw(&PathElement::new(pts, style)).map_err(err)?;
+            x += sample + (4.0 * px) as i32;
         }
         head.draw(&Text::new(
-            line.label.to_string(),
-            (x + sample + (4.0 * px) as i32, (6.0 * px) as i32),
+            p.text.clone(),
+            (x, top + (6.0 * px) as i32),
             font.clone(),
         ))
         .map_err(err)?;
-        x += item + (12.0 * px) as i32;
     }
     Ok(())
 }
@@ -524,7 +594,6 @@ mod tests {
             {
                 let area = SVGBackend::with_string(&mut svg, (400, 200)).into_drawing_area();
                 let lines = vec![Line {
-                    label: "loss",
                     steps: &steps,
                     values,
                     color: PALETTE[0],
@@ -537,6 +606,7 @@ mod tests {
                 let chart = Chart {
                     title: "loss",
                     lines,
+                    legend: vec![],
                     markers: &markers,
                     actions: &[3],
                     scale: Scale::Auto,
@@ -552,6 +622,7 @@ mod tests {
         let chart = Chart {
             title: "empty",
             lines: vec![],
+            legend: vec![],
             markers: &[],
             actions: &[],
             scale: Scale::Log,
@@ -562,6 +633,42 @@ mod tests {
     }
 
     #[test]
+    fn tiny_areas_and_long_legends_draw_without_panicking() {
+        let steps: Vec<u64> = (0..100).collect();
+        let values: Vec<f64> = steps.iter().map(|&s| s as f64).collect();
+        let labels: Vec<String> = (0..12)
+            .map(|i| format!("a rather long run name {i}"))
+            .collect();
+        for (w, h) in [(1, 1), (30, 20), (120, 80), (300, 200)] {
+            let mut svg = String::new();
+            let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+            let chart = Chart {
+                title: "a title longer than the chart is wide",
+                lines: vec![Line {
+                    steps: &steps,
+                    values: &values,
+                    color: PALETTE[0],
+                    stroke: Stroke::Solid,
+                }],
+                legend: labels
+                    .iter()
+                    .map(|l| Key {
+                        label: l,
+                        color: PALETTE[2],
+                        stroke: Stroke::Dashed,
+                    })
+                    .collect(),
+                markers: &[],
+                actions: &[],
+                scale: Scale::Auto,
+                x_range: Some((10, 5)),
+                pixel_ratio: 3.0,
+            };
+            let _ = draw(&area, &chart);
+        }
+    }
+
+    #[test]
     fn overlays_share_a_plot_and_report_where_it_landed() {
         let steps: Vec<u64> = (0..200).collect();
         let a: Vec<f64> = steps.iter().map(|&s| 1.0 / (1.0 + s as f64)).collect();
@@ -569,19 +676,28 @@ mod tests {
         let mut svg = String::new();
         let plot = {
             let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
-            let line = |label, values, stroke| Line {
-                label,
+            let line = |values, stroke| Line {
                 steps: &steps,
                 values,
+                color: PALETTE[1],
+                stroke,
+            };
+            let key = |label, stroke| Key {
+                label,
                 color: PALETTE[1],
                 stroke,
             };
             let chart = Chart {
                 title: "loss",
                 lines: vec![
-                    line("run 1: loss", &a, Stroke::Solid),
-                    line("run 1: val_loss", &b, Stroke::Dashed),
-                    line("without response", &b, Stroke::Faint),
+                    line(&a, Stroke::Solid),
+                    line(&b, Stroke::Dashed),
+                    line(&b, Stroke::Faint),
+                ],
+                legend: vec![
+                    key("run 1", Stroke::Solid),
+                    key("val_loss", Stroke::Dashed),
+                    key("without response", Stroke::Faint),
                 ],
                 markers: &[],
                 actions: &[],
@@ -595,10 +711,9 @@ mod tests {
         assert!(plot.left > 0 && plot.left < plot.right && plot.right <= 600);
         assert!(plot.top < plot.bottom && plot.bottom <= 300);
         assert!(!plot.log);
-        assert!(
-            svg.contains("run 1: val_loss"),
-            "the legend names every line"
-        );
+        for key in ["run 1", "val_loss", "without response"] {
+            assert!(svg.contains(key), "the legend names {key}");
+        }
         assert!(svg.contains("stroke-dasharray") || svg.matches("<polyline").count() > 3);
     }
 }

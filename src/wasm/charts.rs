@@ -12,7 +12,10 @@ use super::canvas::Canvas;
 use super::{error, from_js, to_js};
 use crate::detectors::Finding;
 use crate::monitor::Series;
-use crate::plots::{self, Chart, Line, Marker, Scale, Stroke};
+use crate::plots::{self, Chart, Key, Line, Marker, Scale, Stroke};
+
+/// The legend colour of a metric's line style when runs have the colours.
+const MUTED: RGBColor = RGBColor(0x47, 0x55, 0x69);
 
 /// How to draw a chart, from JavaScript.
 #[derive(Debug, Default, Deserialize)]
@@ -106,9 +109,21 @@ pub(crate) fn draw(
         .filter(|(a, b)| a.is_finite() && b.is_finite() && a < b)
         .map(|(a, b)| (a.max(0.0) as u64, b.max(0.0) as u64));
     let many = traces.iter().filter(|t| !t.ghost).count() > 1;
-    let mut labels: Vec<String> = Vec::new();
-    let mut picks: Vec<(&Series, RGBColor, Stroke)> = Vec::new();
-    let mut colour = 0;
+    let colour_of = |run: usize, nth: usize, ghost: bool| {
+        if ghost {
+            plots::GHOST
+        } else if many {
+            plots::PALETTE[run % plots::PALETTE.len()]
+        } else {
+            plots::PALETTE[nth % plots::PALETTE.len()]
+        }
+    };
+    // One line per (run, metric). Several runs: a colour per run and a
+    // style per metric (solid, then dashed); one run: a colour per metric.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut metric_names: Vec<&str> = Vec::new();
+    let mut run_keys: Vec<Key> = Vec::new();
+    let mut run = 0;
     for trace in traces {
         let mut nth = 0;
         for pattern in &options.metrics {
@@ -117,13 +132,6 @@ pub(crate) fn draw(
                 .iter()
                 .filter(|s| plots::metric_matches(pattern, &s.name))
             {
-                let color = if trace.ghost {
-                    plots::GHOST
-                } else if many {
-                    plots::PALETTE[colour % plots::PALETTE.len()]
-                } else {
-                    plots::PALETTE[nth % plots::PALETTE.len()]
-                };
                 let stroke = if trace.ghost {
                     Stroke::Faint
                 } else if many && nth > 0 {
@@ -131,30 +139,54 @@ pub(crate) fn draw(
                 } else {
                     Stroke::Solid
                 };
-                labels.push(if many || trace.ghost {
-                    format!("{}: {}", trace.label, s.name)
-                } else {
-                    s.name.clone()
+                lines.push(Line {
+                    steps: &s.steps,
+                    values: &s.values,
+                    color: colour_of(run, nth, trace.ghost),
+                    stroke,
                 });
-                picks.push((s, color, stroke));
+                if !metric_names.contains(&s.name.as_str()) {
+                    metric_names.push(&s.name);
+                }
                 nth += 1;
             }
         }
+        run_keys.push(Key {
+            label: trace.label,
+            color: colour_of(run, 0, trace.ghost),
+            stroke: if trace.ghost {
+                Stroke::Faint
+            } else {
+                Stroke::Solid
+            },
+        });
         if !trace.ghost {
-            colour += 1;
+            run += 1;
         }
     }
-    let lines: Vec<Line> = picks
-        .iter()
-        .zip(&labels)
-        .map(|(&(s, color, stroke), label)| Line {
-            label,
-            steps: &s.steps,
-            values: &s.values,
-            color,
-            stroke,
-        })
-        .collect();
+    let metric_keys = metric_names.iter().enumerate().map(|(nth, &label)| Key {
+        label,
+        color: if many {
+            MUTED
+        } else {
+            colour_of(0, nth, false)
+        },
+        stroke: if many && nth > 0 {
+            Stroke::Dashed
+        } else {
+            Stroke::Solid
+        },
+    });
+    let legend: Vec<Key> = if traces.len() > 1 {
+        let styles = if metric_names.len() > 1 {
+            metric_keys.collect()
+        } else {
+            Vec::new()
+        };
+        run_keys.into_iter().chain(styles).collect()
+    } else {
+        metric_keys.collect()
+    };
     let no_markers: &[Marker] = &[];
     let (markers, actions) = match marked.and_then(|i| traces.get(i)) {
         Some(t) => (&*t.markers, t.actions),
@@ -167,6 +199,7 @@ pub(crate) fn draw(
     let chart = Chart {
         title: &title,
         lines,
+        legend,
         markers,
         actions,
         scale,

@@ -224,7 +224,7 @@ impl Lab {
                 marked = Some(traces.len());
             }
             traces.push(Trace {
-                label: "this run",
+                label: "live run",
                 series: self.run.monitor().history.series(),
                 ghost: false,
                 markers: charts::markers(self.run.monitor().findings()),
