@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::metrics::Frame;
 
 pub mod gradient_explosion;
+pub mod stats;
 
 /// How loud a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
