@@ -9,8 +9,19 @@ use serde::Serialize;
 
 use crate::metrics::Frame;
 
+pub mod dead_units;
+pub mod grad_norm_spike;
 pub mod gradient_explosion;
+pub mod gradient_variance;
+pub mod layer_grad_ratio;
+pub mod loss_divergence;
+pub mod loss_oscillation;
+pub mod loss_plateau;
+pub mod non_finite;
+pub mod saturated_units;
 pub mod stats;
+pub mod update_ratio;
+pub mod vanishing_gradients;
 
 /// How loud a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -50,6 +61,33 @@ pub struct Finding {
     pub recommendation: String,
 }
 
+impl Finding {
+    /// A finding of detector `detector` at `step`.
+    pub fn new(
+        detector: &str,
+        step: u64,
+        severity: Severity,
+        message: String,
+        recommendation: &str,
+    ) -> Finding {
+        Finding {
+            detector: detector.to_string(),
+            step,
+            severity,
+            message,
+            recommendation: recommendation.to_string(),
+        }
+    }
+}
+
+/// The value of metric `name` in `frame` if it is there and finite.
+///
+/// Statistical detectors read through this, so that a NaN or Inf (the
+/// `non_finite` detector's business) never poisons their running sums.
+pub fn finite(frame: &Frame, name: &str) -> Option<f64> {
+    frame.get(name).filter(|v| v.is_finite())
+}
+
 /// A streaming check over the metric stream.
 ///
 /// `observe` must do constant work and keep constant memory per step,
@@ -85,7 +123,24 @@ pub struct DetectorInfo {
 }
 
 /// Every detector the lab ships, in display order.
-pub const REGISTRY: &[DetectorInfo] = &[gradient_explosion::INFO];
+pub const REGISTRY: &[DetectorInfo] = &[
+    // The course page's OptimizationFailures: the baseline.
+    gradient_explosion::INFO,
+    vanishing_gradients::INFO,
+    loss_plateau::INFO,
+    // The course page's TrainingEarlyWarning signs, made concrete.
+    gradient_variance::INFO,
+    loss_oscillation::INFO,
+    // What real training tools check.
+    non_finite::INFO,
+    layer_grad_ratio::INFO,
+    update_ratio::INFO,
+    dead_units::INFO,
+    saturated_units::INFO,
+    // Relative early warnings, measured against the run's own history.
+    grad_norm_spike::INFO,
+    loss_divergence::INFO,
+];
 
 /// Looks a registry entry up by id.
 pub fn info(id: &str) -> Option<&'static DetectorInfo> {

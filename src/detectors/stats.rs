@@ -186,7 +186,11 @@ impl RollingWindow {
     fn resum(&mut self) {
         let n = self.len as f64;
         self.mean = self.buf.iter().sum::<f64>() / n;
-        self.m2 = self.buf.iter().map(|v| (v - self.mean) * (v - self.mean)).sum();
+        self.m2 = self
+            .buf
+            .iter()
+            .map(|v| (v - self.mean) * (v - self.mean))
+            .sum();
         self.since_resum = 0;
     }
 
@@ -401,7 +405,11 @@ mod tests {
         let var: f64 = w.iter().zip(&xs).map(|(w, x)| w * (x - mean).powi(2)).sum();
         assert!((s.mean() - mean).abs() < 1e-12, "{} vs {mean}", s.mean());
         // West's recursion is the exact weighted variance about the running mean.
-        assert!((s.variance() - var).abs() < 1e-9, "{} vs {var}", s.variance());
+        assert!(
+            (s.variance() - var).abs() < 1e-9,
+            "{} vs {var}",
+            s.variance()
+        );
         assert_eq!(s.count(), 400);
     }
 
