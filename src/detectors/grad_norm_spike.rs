@@ -2,7 +2,7 @@
 //! level. Documented in [`INFO`].
 
 use super::stats::LogLevel;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, times, Detector, DetectorInfo, Finding, Latch, Severity};
 use crate::metrics::{names, Frame};
 
 /// Registry entry and documentation.
@@ -11,7 +11,7 @@ pub const INFO: DetectorInfo = DetectorInfo {
     title: "Gradient-norm spike",
     family: "optimization",
     course_baseline: false,
-    what: "The global gradient norm is more than 10x its own recent level for 2 steps in a \
+    what: "The global gradient norm is more than 20x its own recent level for 2 steps in a \
            row, or more than 100x for one step. The level is a robust running geometric \
            mean (an EMA of log norm over about 20 steps, each step moving it by at most a \
            factor 2), so an outlier does not drag it along.",
@@ -20,17 +20,22 @@ pub const INFO: DetectorInfo = DetectorInfo {
           large one; a jump of an order of magnitude above the run's own level is the \
           first sign of an explosion in any model, and it comes steps before the norm \
           crosses any fixed line and the loss overflows.",
-    threshold: "10x for 2 consecutive steps, or 100x once, after 100 steps of warm-up. In \
-                the lab's clean runs (4 datasets x 20 seeds x 1500 steps) single batches \
-                reach at most about 16x the level (near-zero-loss runs, where a rare hard \
-                example dominates the batch) and never twice in a row above 10x.",
+    threshold: "20x for 2 consecutive steps, or 100x once, after 100 steps of warm-up: more \
+                than an order of magnitude, because small batches on a nearly fitted model \
+                are heavy-tailed. In the lab's clean runs (4 datasets x 20 seeds x 1500 \
+                steps) single batches reach at most 16x the level, and one run has a \
+                self-healing wobble of 10-19x for 7 steps; a 50x learning-rate spike \
+                crosses 20x within 2 steps.",
     build: || Box::new(GradNormSpike::default()),
 };
+
+/// Norms seen before the detector may fire; the level is not clipped until then.
+const WARMUP: u64 = 100;
 
 /// Fires when `grad_norm` jumps `factor` times above its running level.
 #[derive(Clone, Debug)]
 pub struct GradNormSpike {
-    /// Jump factor that must hold for `consecutive` steps. Default 10.
+    /// Jump factor that must hold for `consecutive` steps. Default 20.
     pub factor: f64,
     /// Steps in a row above `factor` needed. Default 2.
     pub consecutive: u32,
@@ -45,20 +50,20 @@ pub struct GradNormSpike {
 
 impl Default for GradNormSpike {
     fn default() -> Self {
-        GradNormSpike::new(10.0)
+        GradNormSpike::new(20.0, 100.0)
     }
 }
 
 impl GradNormSpike {
-    /// A detector firing at `factor` times the level (2 steps in a row) or
-    /// `factor` squared once.
-    pub fn new(factor: f64) -> Self {
+    /// A detector firing at `factor` times the level for 2 steps in a row,
+    /// or at `single_step_factor` times once.
+    pub fn new(factor: f64, single_step_factor: f64) -> Self {
         GradNormSpike {
             factor,
             consecutive: 2,
-            single_step_factor: factor * factor,
-            warmup: 100,
-            level: LogLevel::new(0.1, 2.0),
+            single_step_factor,
+            warmup: WARMUP,
+            level: LogLevel::new(0.1, 2.0, WARMUP),
             run: 0,
             latch: Latch::new(50),
         }
@@ -91,9 +96,11 @@ impl Detector for GradNormSpike {
             frame.step,
             Severity::Warning,
             format!(
-                "Gradient-norm spike: the norm is {norm:.3e}, {jump:.0}x its recent level \
+                "Gradient-norm spike: the norm is {norm:.3e}, {}x its recent level \
                  {level:.3e} ({} step(s) in a row above {}x)",
-                self.run, self.factor
+                times(jump),
+                self.run,
+                self.factor
             ),
             "Lower the learning rate and clip gradients to a few times their usual norm; if \
              the spike came from one batch, check that batch for outliers or corrupt values.",
@@ -133,10 +140,10 @@ mod tests {
             let mut rng = Rng::new(7);
             let mut norms = healthy(&mut rng, 300, scale);
             assert!(run(&mut GradNormSpike::default(), &norms).is_empty());
-            norms.extend([30.0 * scale, 80.0 * scale, 200.0 * scale]);
+            norms.extend([15.0 * scale, 30.0 * scale, 80.0 * scale, 200.0 * scale]);
             let found = run(&mut GradNormSpike::default(), &norms);
             assert_eq!(found.len(), 1, "scale {scale}: {found:?}");
-            assert_eq!(found[0].step, 301, "second step above 10x");
+            assert_eq!(found[0].step, 302, "second step above 20x");
         }
     }
 
@@ -144,7 +151,7 @@ mod tests {
     fn one_outlier_batch_fires_only_when_extreme() {
         let mut rng = Rng::new(9);
         let mut norms = healthy(&mut rng, 300, 0.1);
-        norms.push(3.0); // 30x once: an unlucky batch
+        norms.push(5.0); // 50x once: an unlucky batch
         norms.extend(healthy(&mut rng, 100, 0.1));
         assert!(run(&mut GradNormSpike::default(), &norms).is_empty());
         norms.push(50.0); // 500x once

@@ -2,7 +2,7 @@
 //! level this run reached. Documented in [`INFO`].
 
 use super::stats::Ema;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, times, Detector, DetectorInfo, Finding, Latch, Severity};
 use crate::metrics::{names, Frame};
 
 /// Registry entry and documentation.
@@ -101,10 +101,10 @@ impl Detector for LossDivergence {
             frame.step,
             Severity::Warning,
             format!(
-                "Loss divergence: the smoothed loss {loss:.4} has risen to {:.1}x its best \
+                "Loss divergence: the smoothed loss {loss:.4e} has risen to {}x its best \
                  {:.4} and given back {:.0}% of the progress from its peak {:.4} over the \
                  last {} steps",
-                loss / self.min,
+                times(loss / self.min),
                 self.min,
                 100.0 * rise / (self.peak - self.min),
                 self.peak,

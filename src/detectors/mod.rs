@@ -88,6 +88,15 @@ pub fn finite(frame: &Frame, name: &str) -> Option<f64> {
     frame.get(name).filter(|v| v.is_finite())
 }
 
+/// A ratio for a message: "12.3" below 10,000, "4.4e75" above.
+pub fn times(ratio: f64) -> String {
+    if ratio.abs() < 1e4 {
+        format!("{ratio:.1}")
+    } else {
+        format!("{ratio:.1e}")
+    }
+}
+
 /// A streaming check over the metric stream.
 ///
 /// `observe` must do constant work and keep constant memory per step,

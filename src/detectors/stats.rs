@@ -240,21 +240,24 @@ impl RollingWindow {
 /// the next spike is still measured against the healthy level, while a real
 /// lasting change of scale is followed within a few tens of steps. The level
 /// is a geometric mean, the natural centre of norms that vary over orders of
-/// magnitude.
+/// magnitude. The first `settle` values are folded in unclipped, so that the
+/// level can follow the wild first steps of a run wherever they go.
 #[derive(Clone, Debug)]
 pub struct LogLevel {
     ema: Ema,
     log_clip: f64,
+    settle: u64,
     count: u64,
 }
 
 impl LogLevel {
-    /// A level with EMA weight `alpha` whose updates are clipped to a factor
-    /// `clip` (> 1) from the current level.
-    pub fn new(alpha: f64, clip: f64) -> Self {
+    /// A level with EMA weight `alpha` whose updates, after the first
+    /// `settle`, are clipped to a factor `clip` (> 1) from the current level.
+    pub fn new(alpha: f64, clip: f64, settle: u64) -> Self {
         LogLevel {
             ema: Ema::new(alpha),
             log_clip: libm::log(clip.max(1.0)),
+            settle,
             count: 0,
         }
     }
@@ -266,8 +269,10 @@ impl LogLevel {
         }
         let lx = libm::log(x);
         let lx = match self.ema.get() {
-            Some(level) => lx.clamp(level - self.log_clip, level + self.log_clip),
-            None => lx,
+            Some(level) if self.count >= self.settle => {
+                lx.clamp(level - self.log_clip, level + self.log_clip)
+            }
+            _ => lx,
         };
         self.ema.update(lx);
         self.count += 1;
@@ -415,7 +420,17 @@ mod tests {
 
     #[test]
     fn log_level_ignores_a_single_spike_but_follows_a_lasting_change() {
-        let mut l = LogLevel::new(0.05, 2.0);
+        // Unclipped while settling: it follows a jump by 1e20 at once.
+        let mut l = LogLevel::new(0.5, 2.0, 10);
+        l.update(1.0);
+        l.update(1e20);
+        assert!(
+            (l.get().unwrap() - 1e10).abs() < 1e-3 * 1e10,
+            "{:?}",
+            l.get()
+        );
+
+        let mut l = LogLevel::new(0.05, 2.0, 10);
         for _ in 0..200 {
             l.update(1.0);
         }
