@@ -6,12 +6,14 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: failure-lab <command>
 
 commands:
-  serve [--port N] [--root DIR]   serve the lab (default port 8000, root www/)";
+  serve [--port N] [--root DIR]   serve the lab (default port 8000, root www/)
+  detectors [--markdown]          list the detectors and their defaults";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
+        Some("detectors") => failure_lab::cli::detectors::run(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");
             Ok(())

@@ -1,3 +1,4 @@
 //! The `failure-lab` command line: one function per subcommand.
 
+pub mod detectors;
 pub mod serve;
