@@ -2,12 +2,14 @@
 //! and off, detectors that watch the metric stream, and charts, for native
 //! use and for the browser (see `wasm`).
 
-#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod detectors;
 pub mod metrics;
 pub mod monitor;
+pub mod plots;
 pub mod rng;
 pub mod run;
 pub mod scenarios;
 pub mod trainer;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
