@@ -36,7 +36,11 @@ fn problems(d: &DetectorInfo, source: Option<&str>) -> Vec<String> {
     }
     let built = (d.build)();
     if built.id() != d.id {
-        out.push(format!("{}: builds a detector with id {}", d.id, built.id()));
+        out.push(format!(
+            "{}: builds a detector with id {}",
+            d.id,
+            built.id()
+        ));
     }
     match source {
         None => out.push(format!("{}: no file src/detectors/{}.rs", d.id, d.id)),
@@ -99,21 +103,34 @@ fn registry_ids_are_unique() {
 
 #[test]
 fn every_detector_file_is_registered() {
-    assert_eq!(unregistered(&detectors_dir(), REGISTRY), Vec::<String>::new());
+    assert_eq!(
+        unregistered(&detectors_dir(), REGISTRY),
+        Vec::<String>::new()
+    );
 }
 
 /// The checks above can fail: each catches its own kind of mistake.
 #[test]
 fn the_checks_catch_what_they_police() {
     let good = REGISTRY[0];
-    let src = "pub const INFO: DetectorInfo = ...;\n#[cfg(test)]\nmod tests {\n#[test]\nfn t() {}\n}";
+    let src =
+        "pub const INFO: DetectorInfo = ...;\n#[cfg(test)]\nmod tests {\n#[test]\nfn t() {}\n}";
     assert!(problems(&good, Some(src)).is_empty());
     assert!(!problems(&good, None).is_empty(), "missing file");
-    assert!(!problems(&good, Some("pub const INFO: DetectorInfo")).is_empty(), "no tests");
+    assert!(
+        !problems(&good, Some("pub const INFO: DetectorInfo")).is_empty(),
+        "no tests"
+    );
     let blank = DetectorInfo { why: " ", ..good };
     assert!(!problems(&blank, Some(src)).is_empty(), "empty field");
-    let misnamed = DetectorInfo { id: "not_its_id", ..good };
-    assert!(!problems(&misnamed, Some(src)).is_empty(), "build().id() differs");
+    let misnamed = DetectorInfo {
+        id: "not_its_id",
+        ..good
+    };
+    assert!(
+        !problems(&misnamed, Some(src)).is_empty(),
+        "build().id() differs"
+    );
 
     assert_eq!(duplicate_ids(&[good, REGISTRY[1], good]), [good.id]);
 
