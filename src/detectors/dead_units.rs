@@ -111,12 +111,10 @@ impl Detector for DeadUnits {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::feed;
 
     fn run(d: &mut DeadUnits, fracs: impl Iterator<Item = f64>) -> Vec<Finding> {
-        fracs
-            .enumerate()
-            .filter_map(|(i, x)| d.observe(&Frame::new(i as u64).with(names::DEAD_FRAC, x)))
-            .collect()
+        feed(d, names::DEAD_FRAC, fracs)
     }
 
     #[test]

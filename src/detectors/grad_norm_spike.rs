@@ -117,14 +117,11 @@ impl Detector for GradNormSpike {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::feed;
     use crate::rng::Rng;
 
     fn run(d: &mut GradNormSpike, norms: &[f64]) -> Vec<Finding> {
-        norms
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &n)| d.observe(&Frame::new(i as u64).with(names::GRAD_NORM, n)))
-            .collect()
+        feed(d, names::GRAD_NORM, norms.iter().copied())
     }
 
     /// Log-normal norms around `scale`, a factor ~1.5 of scatter.

@@ -116,14 +116,11 @@ impl Detector for GradientVariance {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::feed;
     use crate::rng::Rng;
 
     fn run(d: &mut GradientVariance, norms: &[f64]) -> Vec<Finding> {
-        norms
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &n)| d.observe(&Frame::new(i as u64).with(names::GRAD_NORM, n)))
-            .collect()
+        feed(d, names::GRAD_NORM, norms.iter().copied())
     }
 
     /// Norms with a 10% relative spread, falling slowly as training goes on.

@@ -127,14 +127,11 @@ impl Detector for LossDivergence {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::feed;
     use crate::rng::Rng;
 
     fn run(d: &mut LossDivergence, losses: &[f64]) -> Vec<Finding> {
-        losses
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &l)| d.observe(&Frame::new(i as u64).with(names::LOSS, l)))
-            .collect()
+        feed(d, names::LOSS, losses.iter().copied())
     }
 
     /// A loss falling from 1 towards `floor` with heavy-tailed minibatch noise.

@@ -144,14 +144,11 @@ impl Detector for LossOscillation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::feed;
     use crate::rng::Rng;
 
     fn run(d: &mut LossOscillation, losses: &[f64]) -> Vec<Finding> {
-        losses
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &l)| d.observe(&Frame::new(i as u64).with(names::LOSS, l)))
-            .collect()
+        feed(d, names::LOSS, losses.iter().copied())
     }
 
     /// A decaying loss with 15% multiplicative minibatch noise.

@@ -161,6 +161,21 @@ pub fn build_all() -> Vec<Box<dyn Detector>> {
     REGISTRY.iter().map(|d| (d.build)()).collect()
 }
 
+/// Feeds `values` of `metric` to `detector` as steps 0, 1, 2...; returns
+/// its findings. A helper for the detectors' tests.
+#[cfg(test)]
+pub(crate) fn feed(
+    detector: &mut dyn Detector,
+    metric: &str,
+    values: impl IntoIterator<Item = f64>,
+) -> Vec<Finding> {
+    values
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, v)| detector.observe(&Frame::new(i as u64).with(metric, v)))
+        .collect()
+}
+
 /// Fires once when a condition turns true, then stays quiet until the
 /// condition has been false for `rearm_after` consecutive steps.
 ///

@@ -144,13 +144,11 @@ impl Detector for UpdateRatio {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::feed;
     use crate::rng::Rng;
 
     fn run(d: &mut UpdateRatio, ratios: impl Iterator<Item = f64>) -> Vec<Finding> {
-        ratios
-            .enumerate()
-            .filter_map(|(i, r)| d.observe(&Frame::new(i as u64).with(names::UPDATE_RATIO, r)))
-            .collect()
+        feed(d, names::UPDATE_RATIO, ratios)
     }
 
     #[test]
