@@ -17,9 +17,10 @@ pub const INFO: DetectorInfo = DetectorInfo {
           the gradients have vanished, or the optimiser sits on a saddle or in a poor \
           minimum. Steps spent there are wasted.",
     threshold: "Variance < 1e-6 over a window of 1000 steps, the course page's \
-                OptimizationFailures.loss_plateau. Absolute and strict: the minibatch noise \
-                of a stalled run (variance 1e-5 to 1e-3 in the lab) already exceeds it, so it \
-                mostly catches full-batch or smoothed losses that are truly frozen.",
+                OptimizationFailures.loss_plateau. Absolute and strict: the minibatch noise of \
+                the lab's runs (a variance of 2e-5 to 1e-3 over 1000 steps, even once \
+                converged) already exceeds it, so it catches only losses that are truly \
+                frozen: a network killed by a learning-rate spike, or a full-batch loss.",
     build: || Box::new(LossPlateau::default()),
 };
 

@@ -25,8 +25,9 @@ pub const INFO: DetectorInfo = DetectorInfo {
                 its own level (a slow running geometric mean over about 200 steps), after \
                 100 steps. The reference is Karpathy's CS231n notes (\"somewhere around \
                 1e-3\"); small networks like the lab's run between 2e-4 and 1e-2 when \
-                healthy, so the fixed bounds sit a factor 5 above and two orders below that \
-                range. Within one clean run the ratio varies by less than 10x.",
+                healthy (estimated as lr x grad_norm / weight norm), so the fixed bounds sit \
+                a factor 5 above and two orders below that range. Within one clean run the \
+                smoothed ratio varies by at most about 15x.",
     build: || Box::new(UpdateRatio::default()),
 };
 
