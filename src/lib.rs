@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod detectors;
+pub mod import;
 pub mod metrics;
 pub mod monitor;
 pub mod plots;

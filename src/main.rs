@@ -7,12 +7,16 @@ const USAGE: &str = "usage: failure-lab <command>
 
 commands:
   serve [--port N] [--root DIR]   serve the lab (default port 8000, root www/)
+  detect [--map N=C]... LOG...    run the detectors over a training log (CSV, JSONL, TensorBoard)
+  bench-import [--rows N]         time importing and analysing a large log (default 1,000,000 rows)
   detectors [--markdown]          list the detectors and their defaults";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
+        Some("detect") => failure_lab::cli::detect::run(&args[1..]),
+        Some("bench-import") => failure_lab::cli::bench_import::run(&args[1..]),
         Some("detectors") => failure_lab::cli::detectors::run(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");

@@ -1,4 +1,6 @@
 //! The `failure-lab` command line: one function per subcommand.
 
+pub mod bench_import;
+pub mod detect;
 pub mod detectors;
 pub mod serve;
