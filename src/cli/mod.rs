@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 pub mod bench_import;
 pub mod detect;
+pub mod detectors;
 pub mod eval;
 pub mod serve;
 
@@ -15,7 +16,8 @@ commands:
   detect [--map N=C]... LOG...    run the detectors over a training log (CSV, JSONL, TensorBoard)
   bench-import [--rows N]         time importing and analysing a large log (default 1,000,000 rows)
   eval [--seeds N] [--format table|json|csv|markdown] [--fault ID] [--threads N]
-                                  grade the detectors on every fault and seed";
+                                  grade the detectors on every fault and seed
+  detectors [--markdown]          list the detectors and their defaults";
 
 /// Runs the subcommand named by the process arguments.
 pub fn main() -> ExitCode {
@@ -25,6 +27,7 @@ pub fn main() -> ExitCode {
         Some("detect") => detect::run(&args[1..]),
         Some("bench-import") => bench_import::run(&args[1..]),
         Some("eval") => eval::run(&args[1..]),
+        Some("detectors") => detectors::run(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");
             Ok(())
