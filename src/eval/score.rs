@@ -109,10 +109,16 @@ pub fn score_run(truth: &Truth, firings: &[Firing], min_severity: Severity) -> R
     score
 }
 
-/// The firings of several detectors as one detector's: all of them, by step.
+/// The firings of several detectors as one detector's, one that fires when
+/// any of them fires: one firing per step, as loud as the loudest there.
+///
+/// Counting each detector's firing separately would make a combined system's
+/// precision a tally of how many of its detectors agree on a step, not the
+/// share of its alarms that were true.
 pub fn merge(lists: &[&[Firing]]) -> Vec<Firing> {
     let mut all: Vec<Firing> = lists.iter().flat_map(|l| l.iter().copied()).collect();
-    all.sort_by_key(|f| f.step);
+    all.sort_by_key(|f| (f.step, std::cmp::Reverse(f.severity)));
+    all.dedup_by_key(|f| f.step);
     all
 }
 
