@@ -3,12 +3,13 @@
 //! the ground truth implies; the scoring rules hold on hand-made runs; and
 //! the report does not depend on how the suite was sliced or threaded.
 
+use failure_lab::detectors;
 use failure_lab::detectors::{Detector, Finding, Severity};
 use failure_lab::eval::report::Report;
 use failure_lab::eval::score::{
     aggregate, healthy, merge, score_run, Firing, RunScore, Spread, Truth,
 };
-use failure_lab::eval::{format, Candidate, EvalError, Settings, Suite};
+use failure_lab::eval::{format, sweep, Candidate, EvalError, Settings, Suite};
 use failure_lab::metrics::Frame;
 use failure_lab::run::Run;
 use failure_lab::scenarios::{self, Case};
@@ -197,13 +198,58 @@ fn suite_grades_the_registry_as_the_monitor_sees_it() {
         "the explosion detector catches the spike"
     );
 
-    // The sweep at the default threshold reproduces the detector's own row.
-    let at_default = report
-        .sweeps
-        .iter()
-        .find(|s| s.detector == "gradient_explosion" && s.value == 1000.0)
-        .unwrap();
-    assert_eq!(at_default.stats, expected);
+    // Every sweep at its default reproduces its detector's own row.
+    let at_default = |id: &str| {
+        let rows: Vec<_> = report
+            .sweeps
+            .iter()
+            .filter(|s| s.detector == id && s.default)
+            .collect();
+        assert_eq!(rows.len(), 1, "{id}: one default row");
+        rows[0].stats.clone()
+    };
+    assert_eq!(at_default("gradient_explosion"), expected);
+    assert_eq!(
+        report.sweeps.len(),
+        sweep::SWEEPS.iter().map(|s| s.values.len()).sum::<usize>()
+    );
+    for s in sweep::SWEEPS {
+        assert_eq!(
+            at_default(s.detector),
+            *row(&report, s.detector),
+            "{}",
+            s.detector
+        );
+    }
+}
+
+#[test]
+fn sweeps_name_registry_detectors_and_move_one_setting_upwards() {
+    for s in sweep::SWEEPS {
+        let info = detectors::info(s.detector).expect("a registry id");
+        assert_eq!((s.build)(s.default).id(), info.id);
+        assert!(
+            s.values.contains(&s.default),
+            "{}: default swept",
+            s.detector
+        );
+        assert!(
+            s.values.windows(2).all(|w| w[0] < w[1]) && s.values.iter().all(|v| v.is_finite()),
+            "{}: finite and increasing",
+            s.detector
+        );
+    }
+    let mut ids: Vec<&str> = sweep::SWEEPS.iter().map(|s| s.detector).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), sweep::SWEEPS.len(), "one sweep per detector");
+    // A registry that leaves a detector out leaves its sweep out too.
+    let only = Settings::with_detectors(vec![Candidate::from_info(
+        detectors::info("grad_norm_spike").unwrap(),
+    )]);
+    assert_eq!(
+        only.sweeps.iter().map(|s| s.detector).collect::<Vec<_>>(),
+        ["grad_norm_spike"]
+    );
 }
 
 #[test]

@@ -296,6 +296,7 @@ fn summary_tables(report: &Report) -> Vec<Table> {
             "detector",
             "parameter",
             "value",
+            "default",
             "case",
             "recall",
             "false_alarm_rate",
@@ -310,7 +311,8 @@ fn summary_tables(report: &Report) -> Vec<Table> {
         t.rows.push(vec![
             r.detector.into(),
             r.parameter.into(),
-            number(r.value),
+            r.value.to_string(),
+            if r.default { "*" } else { "" }.into(),
             r.case.clone(),
             rate(s.recall),
             rate(s.false_alarm_rate),
@@ -440,7 +442,7 @@ pub fn json_lines(report: &Report) -> String {
     }
     for r in &report.sweeps {
         let head = json!({"detector": r.detector, "parameter": r.parameter, "value": r.value,
-                          "case": r.case});
+                          "default": r.default, "case": r.case});
         out += &line("sweep", head, Some(&r.stats));
     }
     out

@@ -105,6 +105,8 @@ pub struct SweepRow {
     pub parameter: &'static str,
     /// Its value.
     pub value: f64,
+    /// Whether the value is the detector's default (the registry's row).
+    pub default: bool,
     /// The case's label.
     pub case: String,
     /// The detector's numbers at that value.
@@ -226,6 +228,7 @@ impl Report {
                         detector: s.detector,
                         parameter: s.parameter,
                         value,
+                        default: value == s.default,
                         case: case.label.clone(),
                         stats: observe.stats(&runs, &clean, &[slot]),
                     });
