@@ -7,9 +7,9 @@ use failure_lab::detectors;
 use failure_lab::detectors::{Detector, Finding, Severity};
 use failure_lab::eval::report::Report;
 use failure_lab::eval::score::{
-    aggregate, healthy, merge, score_run, Firing, RunScore, Spread, Truth,
+    aggregate, healthy, merge, score_run, Firing, RunScore, Spread, Stats, Truth,
 };
-use failure_lab::eval::{format, sweep, Candidate, EvalError, Settings, Suite};
+use failure_lab::eval::{format, sweep, Candidate, EvalError, Job, RunRecord, Settings, Suite};
 use failure_lab::metrics::Frame;
 use failure_lab::run::Run;
 use failure_lab::scenarios::{self, Case};
@@ -157,6 +157,73 @@ fn blind_and_always_firing_detectors_get_the_numbers_they_earn() {
     );
     let baseline = goal.baseline.as_ref().unwrap();
     assert_eq!(baseline, row(&report, "gradient_explosion"));
+    // Run by run, the always-firing lab gains over the baseline exactly the
+    // explosion detector's delay, as its own monitor saw it.
+    let mut gains: Vec<u64> = (1..4)
+        .map(|seed| {
+            let mut run = Run::new((cases[0].config)(seed)).unwrap();
+            while run.steps() < cases[0].steps && run.step().is_some() {}
+            let onset = run.ground_truth()[0].onset.unwrap();
+            let caught = run
+                .monitor()
+                .findings()
+                .iter()
+                .find(|f| f.detector == "gradient_explosion" && f.step >= onset);
+            caught.unwrap().step - onset
+        })
+        .collect();
+    gains.sort();
+    assert_eq!(goal.lead_gain, Some(gains[1] as f64));
+}
+
+#[test]
+fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
+    // Hand-made records: the lab catches one run in three, 90 steps ahead
+    // of the failure; the baseline catches all three, 50 steps ahead.
+    let mut settings = small_settings(vec![
+        Candidate::new("lab", false, || Box::new(Blind)),
+        Candidate::new("course", true, || Box::new(Blind)),
+    ]);
+    settings.sweeps.clear();
+    let warn = |step| Firing {
+        step,
+        severity: Severity::Warning,
+    };
+    let mut jobs = Vec::new();
+    let mut records = Vec::new();
+    for seed in 1..4 {
+        let lab = if seed == 1 { vec![warn(110)] } else { vec![] };
+        jobs.push(Job {
+            case: 0,
+            seed,
+            respond: false,
+        });
+        records.push(Some(RunRecord {
+            truth: Truth::faulty(Some(100), Some(200)),
+            firings: vec![lab, vec![warn(150)]],
+            val_losses: vec![],
+        }));
+        jobs.push(Job {
+            case: 1,
+            seed,
+            respond: false,
+        });
+        records.push(Some(RunRecord {
+            truth: Truth::clean(None),
+            firings: vec![vec![], vec![]],
+            val_losses: vec![],
+        }));
+    }
+    let goal = &Report::build(&settings, &jobs, &records).goals[0];
+    let median_lead = |s: &Option<Stats>| s.as_ref().unwrap().lead.unwrap().median;
+    assert_eq!(
+        (median_lead(&goal.lab), median_lead(&goal.baseline)),
+        (90.0, 50.0)
+    );
+    // Gains per run: 90 - 50, 0 - 50, 0 - 50.
+    assert_eq!(goal.lead_gain, Some(-50.0));
+    assert_eq!(goal.lead_beats_baseline, Some(false));
+    assert_eq!(goal.recall_met, Some(false));
 }
 
 #[test]

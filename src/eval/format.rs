@@ -32,7 +32,8 @@ impl Table {
     /// Whether column `i` holds numbers (or blanks), to be right-aligned.
     fn numeric(&self, i: usize) -> bool {
         self.rows.iter().all(|r| {
-            r[i].is_empty() || r[i] == "-" || r[i].starts_with(|c: char| c.is_ascii_digit())
+            let unsigned = r[i].strip_prefix('-').unwrap_or(&r[i]);
+            r[i].is_empty() || r[i] == "-" || unsigned.starts_with(|c: char| c.is_ascii_digit())
         })
     }
 
@@ -225,7 +226,7 @@ fn summary_tables(report: &Report) -> Vec<Table> {
     let mut t = Table::new(
         format!(
             "Goals: the lab's detectors together against the course baseline \
-             (recall >= {RECALL_GOAL}, false alarms <= {FALSE_ALARM_GOAL}, longer lead)"
+             (recall >= {RECALL_GOAL}, false alarms <= {FALSE_ALARM_GOAL}, lead gain > 0)"
         ),
         &[
             "case",
@@ -235,6 +236,7 @@ fn summary_tables(report: &Report) -> Vec<Table> {
             "baseline_recall",
             "baseline_false_alarm_rate",
             "baseline_median_lead",
+            "median_lead_gain",
             "best_lab_detector",
             "recall_goal",
             "false_alarm_goal",
@@ -251,6 +253,7 @@ fn summary_tables(report: &Report) -> Vec<Table> {
             field(&g.baseline, |s| rate(s.recall)),
             field(&g.baseline, |s| rate(s.false_alarm_rate)),
             field(&g.baseline, |s| median(s.lead)),
+            g.lead_gain.map_or("-".into(), number),
             g.best_lab
                 .as_ref()
                 .map_or("-".into(), |b| b.detector.clone()),
@@ -428,6 +431,7 @@ pub fn json_lines(report: &Report) -> String {
         for (system, stats) in [("lab", &g.lab), ("baseline", &g.baseline)] {
             let head = json!({"case": g.case, "fault": g.fault, "system": system,
                               "recall_met": g.recall_met, "false_alarm_met": g.false_alarm_met,
+                              "lead_gain": g.lead_gain,
                               "lead_beats_baseline": g.lead_beats_baseline,
                               "best_lab_detector": g.best_lab.as_ref().map(|b| &b.detector)});
             out += &line("goal", head, stats.as_ref());
