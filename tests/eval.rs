@@ -390,6 +390,12 @@ fn a_partial_report_covers_the_finished_runs() {
     }
     assert!(detection.iter().all(|row| row["runs"] == 1));
     assert!(format::csv(&report).starts_with("case,fault,detector,"));
+    // The browser takes the report as one plain object.
+    let value = serde_json::to_value(&report).unwrap();
+    assert_eq!(value["progress"], serde_json::json!({"done": 1, "total": 6}));
+    for key in ["detection", "confusion", "goals", "response", "sweeps"] {
+        assert!(value[key].is_array() || value[key].is_object(), "{key}");
+    }
     assert!(format::markdown(&report, "test").contains("| gradient_explosion | * | 1 |"));
 }
 
