@@ -392,7 +392,10 @@ fn a_partial_report_covers_the_finished_runs() {
     assert!(format::csv(&report).starts_with("case,fault,detector,"));
     // The browser takes the report as one plain object.
     let value = serde_json::to_value(&report).unwrap();
-    assert_eq!(value["progress"], serde_json::json!({"done": 1, "total": 6}));
+    assert_eq!(
+        value["progress"],
+        serde_json::json!({"done": 1, "total": 6})
+    );
     for key in ["detection", "confusion", "goals", "response", "sweeps"] {
         assert!(value[key].is_array() || value[key].is_object(), "{key}");
     }
@@ -613,6 +616,11 @@ fn spreads_merges_and_health() {
         &[(0, 1.0), (290, 0.3), (1490, f64::NAN)],
         0.1
     ));
+    // The reference is the last measurement before the onset in time, not
+    // one of the same steps measured again after a rollback.
+    let mut rolled_back = vec![(0, 1.0), (290, 0.30), (300, 0.9), (250, 0.6)];
+    rolled_back.extend((0..5).map(|i| (1450 + 10 * i, 0.5)));
+    assert!(!healthy(&onset_300, &rolled_back, 0.1));
     // No measurement before the onset: it must at least have learned.
     assert!(healthy(&Truth::clean(None), &losses, 0.1));
     assert!(!healthy(&Truth::clean(None), &[(0, 1.0), (1490, 1.2)], 0.1));

@@ -262,6 +262,9 @@ fn slot_builders(settings: &Settings) -> Vec<BuildFn> {
 struct ActiveRun {
     run: Run,
     steps: u64,
+    respond: bool,
+    /// The run refused another step: it failed for good.
+    stopped: bool,
     fault: Option<&'static str>,
     detectors: Vec<Box<dyn Detector>>,
     firings: Vec<Vec<Firing>>,
@@ -288,6 +291,8 @@ impl ActiveRun {
         Ok(ActiveRun {
             run,
             steps: case.steps,
+            respond: job.respond,
+            stopped: false,
             fault: case.fault,
             firings: vec![Vec::new(); detectors.len()],
             detectors,
@@ -299,7 +304,10 @@ impl ActiveRun {
     fn advance(&mut self, budget: u64) -> u64 {
         let mut taken = 0;
         while taken < budget && !self.done() {
-            let Some(out) = self.run.step() else { break };
+            let Some(out) = self.run.step() else {
+                self.stopped = true;
+                break;
+            };
             taken += 1;
             if let Some(v) = out.frame.get(names::VAL_LOSS) {
                 self.val_losses.push((out.frame.step, v));
@@ -313,12 +321,19 @@ impl ActiveRun {
         taken
     }
 
+    /// Whether the run has taken its steps or failed for good. A run stops
+    /// on the step after its hard failure, unless a response rolled it back.
     fn done(&self) -> bool {
-        self.run.steps() >= self.steps || self.run.hard_failure().is_some()
+        self.stopped || self.run.steps() >= self.steps
     }
 
     fn finish(self) -> RunRecord {
-        let hard_failure = self.run.hard_failure();
+        // Detection is graded against the first non-finite loss; a response
+        // run has failed only if it could not go on from there.
+        let hard_failure = self
+            .run
+            .hard_failure()
+            .filter(|_| !self.respond || self.stopped);
         let truth = match self.fault {
             Some(id) => {
                 let onset = self

@@ -231,7 +231,8 @@ pub const FINAL_MEASUREMENTS: usize = 5;
 /// `1 + tolerance` times the last loss measured before the onset (without an
 /// earlier measurement: below the first one, i.e. it learned at all).
 ///
-/// `val_losses` are (step, validation loss) in step order.
+/// `val_losses` are (step, validation loss) in the order measured, which is
+/// step order unless a rollback made the run measure some steps again.
 pub fn healthy(truth: &Truth, val_losses: &[(u64, f64)], tolerance: f64) -> bool {
     let Some(&(last_step, last)) = val_losses.last() else {
         return false;
@@ -245,9 +246,10 @@ pub fn healthy(truth: &Truth, val_losses: &[(u64, f64)], tolerance: f64) -> bool
         .collect();
     tail.sort_by(f64::total_cmp);
     let final_loss = percentile(&tail, 0.5);
+    // In the order measured: a rolled-back run measures early steps again.
     let before_onset = truth
         .onset
-        .and_then(|onset| val_losses.iter().rev().find(|(s, _)| *s < onset));
+        .and_then(|onset| val_losses.iter().take_while(|(s, _)| *s < onset).last());
     match before_onset {
         Some(&(_, reference)) => final_loss <= reference * (1.0 + tolerance),
         None => val_losses[0].0 < last_step && final_loss < val_losses[0].1,
