@@ -2,8 +2,11 @@
 //! and off, detectors that watch the metric stream, and charts, for native
 //! use and for the browser (see `wasm`).
 
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod detectors;
+pub mod eval;
+pub mod import;
 pub mod metrics;
 pub mod monitor;
 pub mod plots;
