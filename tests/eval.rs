@@ -561,6 +561,19 @@ fn aggregate_follows_the_definitions() {
     let lead = s.lead.unwrap();
     assert_eq!((lead.n, lead.median), (2, 30.0));
 
+    // A fault that breaks training on its first step leaves no time to
+    // warn: such runs are counted, not held against recall.
+    let instant =
+        |firings: &[Firing]| score_run(&Truth::faulty(Some(100), Some(100)), firings, Warning);
+    let s = aggregate(&[instant(&[fire(100, Warning)]), instant(&[])], &clean);
+    assert_eq!((s.runs_with_onset, s.failed_at_onset), (2, 2));
+    assert_eq!((s.recall, s.fired_after_onset_rate), (None, Some(0.5)));
+    let mut mixed = faulty.to_vec();
+    mixed.push(instant(&[]));
+    let s = aggregate(&mixed, &clean);
+    assert_eq!((s.recall, s.failed_at_onset), (Some(2.0 / 3.0), 1));
+    assert_eq!(s.fired_after_onset_rate, Some(3.0 / 4.0));
+
     let empty = aggregate(&[], &[]);
     assert_eq!(
         (empty.recall, empty.precision, empty.false_alarm_rate),

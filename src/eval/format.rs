@@ -164,8 +164,15 @@ fn detection_tables(report: &Report, per_case: bool) -> Vec<Table> {
         let mut t = match (per_case, rows.first()) {
             (true, Some(first)) => Table::new(
                 format!(
-                    "Detection: {} ({}), {} runs, {} failed for good",
-                    case, first.scenario, first.stats.runs, first.stats.hard_failures
+                    "Detection: {} ({}), {} runs, {} failed for good{}",
+                    case,
+                    first.scenario,
+                    first.stats.runs,
+                    first.stats.hard_failures,
+                    match first.stats.failed_at_onset {
+                        0 => String::new(),
+                        n => format!(" ({n} on the onset step: left out of recall)"),
+                    }
                 ),
                 &headers,
             ),
@@ -381,6 +388,7 @@ fn stats_fields(s: &Stats) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("runs".into(), json!(s.runs));
     m.insert("runs_with_onset".into(), json!(s.runs_with_onset));
+    m.insert("failed_at_onset".into(), json!(s.failed_at_onset));
     m.insert("hard_failures".into(), json!(s.hard_failures));
     m.insert("clean_runs".into(), json!(s.clean_runs));
     m.insert("recall".into(), json!(s.recall));

@@ -171,13 +171,17 @@ pub fn ratio(num: usize, den: usize) -> Option<f64> {
 pub struct Stats {
     /// Faulty runs.
     pub runs: usize,
-    /// Faulty runs whose fault took effect (recall's denominator).
+    /// Faulty runs whose fault took effect.
     pub runs_with_onset: usize,
+    /// Of those, runs that failed for good on the onset step itself: no
+    /// warning could come in time, so they are left out of recall.
+    pub failed_at_onset: usize,
     /// Faulty runs that failed for good.
     pub hard_failures: usize,
     /// Clean runs compared against.
     pub clean_runs: usize,
-    /// Caught runs / faulty runs whose fault took effect.
+    /// Caught runs / faulty runs whose fault took effect before training
+    /// failed (None: no such run).
     pub recall: Option<f64>,
     /// True firings / all firings on the faulty and clean runs.
     pub precision: Option<f64>,
@@ -196,6 +200,13 @@ pub struct Stats {
 /// Aggregates one detector's scores on the runs of one fault and on clean runs.
 pub fn aggregate(faulty: &[RunScore], clean: &[RunScore]) -> Stats {
     let with_onset: Vec<&RunScore> = faulty.iter().filter(|s| s.truth.onset.is_some()).collect();
+    let at_onset =
+        |s: &RunScore| s.truth.hard_failure.is_some() && s.truth.hard_failure == s.truth.onset;
+    let warnable: Vec<&RunScore> = with_onset
+        .iter()
+        .copied()
+        .filter(|s| !at_onset(s))
+        .collect();
     let count = |runs: &[&RunScore], f: fn(&RunScore) -> bool| runs.iter().filter(|s| f(s)).count();
     let all_faulty: Vec<&RunScore> = faulty.iter().collect();
     let all_clean: Vec<&RunScore> = clean.iter().collect();
@@ -204,12 +215,10 @@ pub fn aggregate(faulty: &[RunScore], clean: &[RunScore]) -> Stats {
     Stats {
         runs: faulty.len(),
         runs_with_onset: with_onset.len(),
+        failed_at_onset: with_onset.len() - warnable.len(),
         hard_failures: count(&all_faulty, |s| s.truth.hard_failure.is_some()),
         clean_runs: clean.len(),
-        recall: ratio(
-            count(&with_onset, |s| s.caught_at.is_some()),
-            with_onset.len(),
-        ),
+        recall: ratio(count(&warnable, |s| s.caught_at.is_some()), warnable.len()),
         precision: ratio(true_firings as usize, firings as usize),
         false_alarm_rate: ratio(count(&all_clean, |s| s.false_alarm), clean.len()),
         pre_onset_alarm_rate: ratio(count(&all_faulty, |s| s.false_alarm), faulty.len()),
