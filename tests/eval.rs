@@ -202,6 +202,7 @@ fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
             truth: Truth::faulty(Some(100), Some(200)),
             firings: vec![lab, vec![warn(150)]],
             val_losses: vec![],
+            completed: false,
         }));
         jobs.push(Job {
             case: 1,
@@ -212,6 +213,7 @@ fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
             truth: Truth::clean(None),
             firings: vec![vec![], vec![]],
             val_losses: vec![],
+            completed: true,
         }));
     }
     let goal = &Report::build(&settings, &jobs, &records).goals[0];
@@ -432,6 +434,37 @@ fn response_success_compares_the_same_seeds_with_and_without() {
     let r = &suite.report().response[0];
     assert_eq!(r.healthy_with, r.healthy_without);
     assert_eq!(r.failed_with, Some(1.0));
+}
+
+#[test]
+fn a_run_that_never_reached_its_steps_failed_whatever_its_loss() {
+    let mut settings = small_settings(vec![Candidate::new("blind", false, || Box::new(Blind))]);
+    settings.sweeps.clear();
+    settings.seeds = 1;
+    settings.respond = Some(|_| {});
+    let learned: Vec<(u64, f64)> = (0..10).map(|i| (i * 100, 1.0 / (i + 1) as f64)).collect();
+    let record = |completed| RunRecord {
+        truth: Truth::faulty(None, None),
+        firings: vec![vec![]],
+        val_losses: learned.clone(),
+        completed,
+    };
+    let job = |respond| Job {
+        case: 0,
+        seed: 1,
+        respond,
+    };
+    let report = Report::build(
+        &settings,
+        &[job(false), job(true)],
+        &[Some(record(true)), Some(record(false))],
+    );
+    let r = &report.response[0];
+    assert_eq!(
+        (r.healthy_without, r.failed_without),
+        (Some(1.0), Some(0.0))
+    );
+    assert_eq!((r.healthy_with, r.failed_with), (Some(0.0), Some(1.0)));
 }
 
 #[test]

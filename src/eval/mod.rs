@@ -243,7 +243,13 @@ pub struct RunRecord {
     pub firings: Vec<Vec<Firing>>,
     /// (step, validation loss) as measured.
     pub val_losses: Vec<(u64, f64)>,
+    /// Whether the run reached its steps (false: it failed for good, or
+    /// kept being rolled back until [`MAX_STEPS_FACTOR`] times its steps).
+    pub completed: bool,
 }
+
+/// A run that keeps being rolled back ends after this many times its steps.
+pub const MAX_STEPS_FACTOR: u64 = 4;
 
 /// The detectors each observe run builds: those under test, then one per
 /// sweep value.
@@ -265,6 +271,8 @@ struct ActiveRun {
     respond: bool,
     /// The run refused another step: it failed for good.
     stopped: bool,
+    /// Steps taken, counting those a rollback undid.
+    taken: u64,
     fault: Option<&'static str>,
     detectors: Vec<Box<dyn Detector>>,
     firings: Vec<Vec<Firing>>,
@@ -293,6 +301,7 @@ impl ActiveRun {
             steps: case.steps,
             respond: job.respond,
             stopped: false,
+            taken: 0,
             fault: case.fault,
             firings: vec![Vec::new(); detectors.len()],
             detectors,
@@ -309,6 +318,7 @@ impl ActiveRun {
                 break;
             };
             taken += 1;
+            self.taken += 1;
             if let Some(v) = out.frame.get(names::VAL_LOSS) {
                 self.val_losses.push((out.frame.step, v));
             }
@@ -322,9 +332,16 @@ impl ActiveRun {
     }
 
     /// Whether the run has taken its steps or failed for good. A run stops
-    /// on the step after its hard failure, unless a response rolled it back.
+    /// on the step after its hard failure, unless a response rolled it back
+    /// (then its step count goes back too, so the steps taken are capped).
     fn done(&self) -> bool {
-        self.stopped || self.run.steps() >= self.steps
+        self.completed()
+            || self.stopped
+            || self.taken >= self.steps.saturating_mul(MAX_STEPS_FACTOR)
+    }
+
+    fn completed(&self) -> bool {
+        self.run.steps() >= self.steps
     }
 
     fn finish(self) -> RunRecord {
@@ -348,6 +365,7 @@ impl ActiveRun {
         };
         RunRecord {
             truth,
+            completed: self.completed(),
             firings: self.firings,
             val_losses: self.val_losses,
         }

@@ -383,7 +383,7 @@ fn response(settings: &Settings, done: &[(Job, &RunRecord)]) -> Vec<ResponseRow>
     let share = |runs: &[&RunRecord], f: &dyn Fn(&RunRecord) -> bool| {
         ratio(runs.iter().filter(|r| f(r)).count(), runs.len())
     };
-    let failed = |r: &RunRecord| r.truth.hard_failure.is_some();
+    let failed = |r: &RunRecord| r.truth.hard_failure.is_some() || !r.completed;
     let mut rows: Vec<ResponseRow> = Vec::new();
     for faulty in [true, false] {
         for (c, case) in cases.iter().enumerate() {
@@ -400,7 +400,7 @@ fn response(settings: &Settings, done: &[(Job, &RunRecord)]) -> Vec<ResponseRow>
                     onset: onset.or(r.truth.onset),
                     ..r.truth
                 };
-                healthy(&truth, &r.val_losses, settings.health_tolerance)
+                r.completed && healthy(&truth, &r.val_losses, settings.health_tolerance)
             };
             let (without, with) = (runs(c, false), runs(c, true));
             rows.push(ResponseRow {
