@@ -216,6 +216,19 @@ fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
             completed: true,
         }));
     }
+    // A fourth run fails on the onset step: no lead was possible, so it is
+    // neither a gain nor a loss.
+    jobs.push(Job {
+        case: 0,
+        seed: 4,
+        respond: false,
+    });
+    records.push(Some(RunRecord {
+        truth: Truth::faulty(Some(100), Some(100)),
+        firings: vec![vec![], vec![]],
+        val_losses: vec![],
+        completed: false,
+    }));
     let goal = &Report::build(&settings, &jobs, &records).goals[0];
     let median_lead = |s: &Option<Stats>| s.as_ref().unwrap().lead.unwrap().median;
     assert_eq!(

@@ -63,12 +63,12 @@ pub struct GoalRow {
     pub recall_met: Option<bool>,
     /// Lab false-alarm rate <= [`FALSE_ALARM_GOAL`].
     pub false_alarm_met: Option<bool>,
-    /// Median, over the runs that failed for good, of the lab's lead time
-    /// minus the baseline's on the same run, a missed run counting as no
-    /// lead (0 steps). None: no run failed.
+    /// Median, over the runs that failed for good after the onset step, of
+    /// the lab's lead time minus the baseline's on the same run, a missed
+    /// run counting as no lead (0 steps). None: no such run.
     pub lead_gain: Option<f64>,
     /// [`GoalRow::lead_gain`] above 0: on the median failing run the lab
-    /// warns earlier than the course baseline (None: no run failed).
+    /// warns earlier than the course baseline (None: no such run).
     pub lead_beats_baseline: Option<bool>,
 }
 
@@ -295,7 +295,7 @@ fn goal_row(
         let mut gains: Vec<f64> = lab
             .iter()
             .zip(&base)
-            .filter(|(l, _)| l.truth.onset.is_some() && l.truth.hard_failure.is_some())
+            .filter(|(l, _)| l.truth.onset.is_some() && l.truth.hard_failure > l.truth.onset)
             .map(|(l, b)| l.lead().unwrap_or(0) as f64 - b.lead().unwrap_or(0) as f64)
             .collect();
         gains.sort_by(f64::total_cmp);
