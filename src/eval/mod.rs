@@ -30,8 +30,8 @@ use sweep::Sweep;
 
 /// Switches the robust pipeline's automatic response on in a run config;
 /// None while no such switch exists.
-// TODO(trainer branch): once RunConfig has its auto-respond field, set this to
-// `Some(|c| c.auto_respond = true)` (with the field's real name).
+// TODO(trainer branch): once RunConfig has its `respond` field, set this to
+// `Some(|c| c.respond.enabled = true)`.
 pub const AUTO_RESPOND: Option<fn(&mut RunConfig)> = None;
 
 /// Builds a fresh detector under test.
