@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub mod bench_import;
+pub mod bench_train;
 pub mod detect;
+pub mod detectors;
 pub mod eval;
 pub mod serve;
 
@@ -14,8 +16,10 @@ commands:
   serve [--port N] [--root DIR]   serve the lab (default port 8000, root www/)
   detect [--map N=C]... LOG...    run the detectors over a training log (CSV, JSONL, TensorBoard)
   bench-import [--rows N]         time importing and analysing a large log (default 1,000,000 rows)
+  bench-train [--steps N]         training steps per second and the detectors' share of a step
   eval [--seeds N] [--format table|json|csv|markdown] [--fault ID] [--threads N]
-                                  grade the detectors on every fault and seed";
+                                  grade the detectors on every fault and seed
+  detectors [--markdown]          list the detectors and their defaults";
 
 /// Runs the subcommand named by the process arguments.
 pub fn main() -> ExitCode {
@@ -24,7 +28,9 @@ pub fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("detect") => detect::run(&args[1..]),
         Some("bench-import") => bench_import::run(&args[1..]),
+        Some("bench-train") => bench_train::run(&args[1..]),
         Some("eval") => eval::run(&args[1..]),
+        Some("detectors") => detectors::run(&args[1..]),
         Some("-h") | Some("--help") | Some("help") => {
             println!("{USAGE}");
             Ok(())

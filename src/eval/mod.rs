@@ -30,8 +30,8 @@ use sweep::Sweep;
 
 /// Switches the robust pipeline's automatic response on in a run config;
 /// None while no such switch exists.
-// TODO(trainer branch): once RunConfig has its auto-respond field, set this to
-// `Some(|c| c.auto_respond = true)` (with the field's real name).
+// TODO(trainer branch): once RunConfig has its `respond` field, set this to
+// `Some(|c| c.respond.enabled = true)`.
 pub const AUTO_RESPOND: Option<fn(&mut RunConfig)> = None;
 
 /// Builds a fresh detector under test.
@@ -243,7 +243,13 @@ pub struct RunRecord {
     pub firings: Vec<Vec<Firing>>,
     /// (step, validation loss) as measured.
     pub val_losses: Vec<(u64, f64)>,
+    /// Whether the run reached its steps (false: it failed for good, or
+    /// kept being rolled back until [`MAX_STEPS_FACTOR`] times its steps).
+    pub completed: bool,
 }
+
+/// A run that keeps being rolled back ends after this many times its steps.
+pub const MAX_STEPS_FACTOR: u64 = 4;
 
 /// The detectors each observe run builds: those under test, then one per
 /// sweep value.
@@ -262,6 +268,11 @@ fn slot_builders(settings: &Settings) -> Vec<BuildFn> {
 struct ActiveRun {
     run: Run,
     steps: u64,
+    respond: bool,
+    /// The run refused another step: it failed for good.
+    stopped: bool,
+    /// Steps taken, counting those a rollback undid.
+    taken: u64,
     fault: Option<&'static str>,
     detectors: Vec<Box<dyn Detector>>,
     firings: Vec<Vec<Firing>>,
@@ -288,6 +299,9 @@ impl ActiveRun {
         Ok(ActiveRun {
             run,
             steps: case.steps,
+            respond: job.respond,
+            stopped: false,
+            taken: 0,
             fault: case.fault,
             firings: vec![Vec::new(); detectors.len()],
             detectors,
@@ -299,8 +313,12 @@ impl ActiveRun {
     fn advance(&mut self, budget: u64) -> u64 {
         let mut taken = 0;
         while taken < budget && !self.done() {
-            let Some(out) = self.run.step() else { break };
+            let Some(out) = self.run.step() else {
+                self.stopped = true;
+                break;
+            };
             taken += 1;
+            self.taken += 1;
             if let Some(v) = out.frame.get(names::VAL_LOSS) {
                 self.val_losses.push((out.frame.step, v));
             }
@@ -313,12 +331,26 @@ impl ActiveRun {
         taken
     }
 
+    /// Whether the run has taken its steps or failed for good. A run stops
+    /// on the step after its hard failure, unless a response rolled it back
+    /// (then its step count goes back too, so the steps taken are capped).
     fn done(&self) -> bool {
-        self.run.steps() >= self.steps || self.run.hard_failure().is_some()
+        self.completed()
+            || self.stopped
+            || self.taken >= self.steps.saturating_mul(MAX_STEPS_FACTOR)
+    }
+
+    fn completed(&self) -> bool {
+        self.run.steps() >= self.steps
     }
 
     fn finish(self) -> RunRecord {
-        let hard_failure = self.run.hard_failure();
+        // Detection is graded against the first non-finite loss; a response
+        // run has failed only if it could not go on from there.
+        let hard_failure = self
+            .run
+            .hard_failure()
+            .filter(|_| !self.respond || self.stopped);
         let truth = match self.fault {
             Some(id) => {
                 let onset = self
@@ -333,6 +365,7 @@ impl ActiveRun {
         };
         RunRecord {
             truth,
+            completed: self.completed(),
             firings: self.firings,
             val_losses: self.val_losses,
         }
