@@ -200,6 +200,7 @@ async function main() {
     LogImport,
     onStart: () => showTab('runs'),
     onImported: async (id) => {
+      board.remove(id);
       await runs.refresh();
       await runs.open(id);
     },
