@@ -221,9 +221,10 @@ export class Charts {
 
   /** Centres the view on `step`, zoomed to show a tenth of the run around it. */
   focusStep(step) {
-    const [x0, x1] = this.range ? this.wholeRun() || this.extent() : this.extent();
+    const [x0, x1] = this.wholeRun() || this.extent();
     const half = Math.max(25, (x1 - x0) / 10);
     this.setRange([step - half, step + half]);
+    $('charts').scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }
 
   stepAt(key, canvas, clientX) {
