@@ -167,18 +167,23 @@ export class Importer {
     const canonical = this.targets.filter((t) => t !== 'step' && t !== '-');
     const unknown = [...seen].filter(([, used]) => !canonical.includes(used));
     const rows = [...seen].map(([original, used]) => {
-      const select = el('select', { name: original },
-        el('option', { value: '', text: canonical.includes(used) && used !== original ? `${used} (recognised)` : 'keep as is' }),
+      const known = canonical.includes(used);
+      const select = el('select', { name: original, attrs: { 'aria-label': `Map ${original}` } },
+        el('option', { value: '', text: known ? `${used} (recognised)` : 'keep as is' }),
         ...this.targets.map((t) => el('option', { value: t, text: t === '-' ? 'skip this column' : t })));
       select.value = mapping[original] || '';
-      return el('label', { class: canonical.includes(used) ? '' : 'unknown' }, el('code', { text: original }), select);
+      return el('label', { class: known ? '' : 'unknown' }, el('code', { text: original }), select);
     });
-    form.replaceChildren(
+    const summary = unknown.length
+      ? `${unknown.length} column${unknown.length === 1 ? '' : 's'} the detectors do not know`
+      : `Column mapping: all ${seen.size} recognised`;
+    form.replaceChildren(el('details', { open: unknown.length > 0 },
+      el('summary', { text: summary }),
       el('p', { class: 'hint', text: unknown.length
-        ? `${unknown.length} column${unknown.length === 1 ? '' : 's'} the detectors do not know. Map them to a detector input and import again:`
-        : 'Every column was recognised. Change a mapping and import again if one is wrong:' }),
+        ? 'Map them to a detector input (or skip them) and import again:'
+        : 'Change a mapping and import again if one is wrong:' }),
       ...rows,
-      el('button', { type: 'submit', class: 'primary', text: 'Import again with this mapping' }));
+      el('button', { type: 'submit', class: 'primary', text: 'Import again with this mapping' })));
     form.onsubmit = (e) => {
       e.preventDefault();
       const next = {};

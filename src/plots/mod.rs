@@ -7,6 +7,7 @@
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use serde::Serialize;
 
@@ -216,20 +217,37 @@ fn to_axis(v: f64, log: bool) -> Option<f64> {
     }
 }
 
-fn format_value(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{v:.0e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
+/// `text` without trailing zeros after a decimal point.
+fn trim_zeros(text: &str) -> &str {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
     } else {
-        format!("{:.3}", v)
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
+        text
     }
+}
+
+/// An axis label for `v` when the ticks are about `spacing` apart: plain
+/// decimals with as many places as the spacing needs, or `1.5e-4` for very
+/// small and very large numbers.
+fn format_value(v: f64, spacing: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || !v.is_finite() {
+        return if a == 0.0 { "0".into() } else { format!("{v}") };
+    }
+    if !(1e-3..1e4).contains(&a) {
+        let text = format!("{v:.2e}");
+        return match text.split_once('e') {
+            Some((mantissa, exp)) => format!("{}e{exp}", trim_zeros(mantissa)),
+            None => text,
+        };
+    }
+    let spacing = if spacing.is_finite() && spacing > 0.0 {
+        spacing
+    } else {
+        a
+    };
+    let places = (1.0 - libm::floor(libm::log10(spacing))).clamp(0.0, 8.0) as usize;
+    trim_zeros(&format!("{v:.places$}")).to_string()
 }
 
 /// Draws `chart` on `area`; returns where the plot landed. Never panics on
@@ -334,11 +352,13 @@ pub fn draw<DB: DrawingBackend>(
         .y_label_area_size((54.0 * px) as u32)
         .build_cartesian_2d(x0 as f64..x1 as f64, y0..y1)
         .map_err(err)?;
+    let spacing = (y1 - y0) / 4.0;
     let y_fmt = |v: &f64| {
         if log {
-            format_value(libm::pow(10.0, *v))
+            let value = libm::pow(10.0, *v);
+            format_value(value, value)
         } else {
-            format_value(*v)
+            format_value(*v, spacing)
         }
     };
     let x_fmt = |v: &f64| format!("{}", *v as u64);
@@ -407,6 +427,22 @@ pub fn draw<DB: DrawingBackend>(
         ctx.draw_series(bad).map_err(err)?;
     }
     let (xs, ys) = ctx.plotting_area().get_pixel_range();
+    if points.iter().all(|p| p.is_empty()) {
+        let text = if chart.lines.is_empty() {
+            "no data"
+        } else {
+            "no data in these steps"
+        };
+        let style = font(13.0)
+            .color(&MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        area.draw(&Text::new(
+            text,
+            ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2),
+            style,
+        ))
+        .map_err(err)?;
+    }
     area.present().map_err(err)?;
     Ok(PlotArea {
         left: xs.start,
@@ -560,6 +596,18 @@ mod tests {
         assert!(out.iter().any(|p| p.1 == 1e6), "the spike survives");
         assert!(out.iter().any(|p| p.1.is_nan()), "the NaN survives");
         assert!(out.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn axis_labels_have_the_places_their_spacing_needs() {
+        assert_eq!(format_value(0.35, 0.05), "0.35");
+        assert_eq!(format_value(0.2171, 0.00002), "0.2171");
+        assert_eq!(format_value(0.00105, 0.00005), "0.00105");
+        assert_eq!(format_value(0.0009, 0.00005), "9e-4");
+        assert_eq!(format_value(150.0, 50.0), "150");
+        assert_eq!(format_value(2.5e30, 1e30), "2.5e30");
+        assert_eq!(format_value(0.0, 1.0), "0");
+        assert_eq!(format_value(-1.5, 0.5), "-1.5");
     }
 
     #[test]
