@@ -7,6 +7,7 @@ pub mod cli;
 pub mod detectors;
 pub mod metrics;
 pub mod monitor;
+pub mod pipeline;
 pub mod rng;
 pub mod run;
 pub mod scenarios;
