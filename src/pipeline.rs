@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::detectors::{Finding, Severity};
 use crate::metrics::{names, Frame};
 use crate::run::{Run, RunConfig};
-use crate::trainer::{Checkpoint, ConfigError, Trainer};
+use crate::trainer::{check, Checkpoint, ConfigError, Trainer};
 
 /// Detectors whose findings mean the updates are too large: the response
 /// cuts the learning rate and clips the gradients. Matched by id.
@@ -42,7 +42,9 @@ pub const OWN_CHECK: &str = "non_finite";
 pub struct RespondConfig {
     /// Respond to findings (false: only watch).
     pub enabled: bool,
-    /// Multiplier of the learning rate on an explosion-type finding.
+    /// Multiplier of the learning rate on an explosion-type finding; once
+    /// per incident: findings within `checkpoint_every` steps of the last cut
+    /// do not cut again, unless the loss is not finite.
     pub lr_factor: f64,
     /// The gradient-clipping norm switched on by an explosion-type finding.
     pub clip_norm: f64,
@@ -73,22 +75,21 @@ impl RespondConfig {
 
     /// Checks every setting before use.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let bad = |field, reason: &str| {
-            Err(ConfigError {
-                field,
-                reason: reason.into(),
-            })
-        };
-        if !(self.lr_factor.is_finite() && self.lr_factor > 0.0 && self.lr_factor < 1.0) {
-            return bad("lr_factor", "must be above 0 and below 1");
-        }
-        if !(self.clip_norm.is_finite() && self.clip_norm > 0.0 && self.clip_norm <= 1e6) {
-            return bad("clip_norm", "must be above 0 and at most 1000000");
-        }
-        if !(1..=100_000).contains(&self.checkpoint_every) {
-            return bad("checkpoint_every", "must be between 1 and 100000");
-        }
-        Ok(())
+        check(
+            self.lr_factor.is_finite() && self.lr_factor > 0.0 && self.lr_factor < 1.0,
+            "lr_factor",
+            "must be above 0 and below 1",
+        )?;
+        check(
+            self.clip_norm.is_finite() && self.clip_norm > 0.0 && self.clip_norm <= 1e6,
+            "clip_norm",
+            "must be above 0 and at most 1000000",
+        )?;
+        check(
+            (1..=100_000).contains(&self.checkpoint_every),
+            "checkpoint_every",
+            "must be between 1 and 100000",
+        )
     }
 }
 

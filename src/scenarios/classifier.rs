@@ -12,7 +12,7 @@ use crate::rng::Rng;
 use crate::run::RunConfig;
 use crate::trainer::data::{DatasetKind, Split};
 use crate::trainer::mlp::{Activation, Loss, Mlp};
-use crate::trainer::{ConfigError, TrainConfig, Trainer};
+use crate::trainer::{check, ConfigError, TrainConfig, Trainer};
 
 /// What a corrupt batch carries in its bad record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,17 +151,6 @@ fn default_corruption() -> Corruption {
     Corruption::Nan
 }
 
-fn check(ok: bool, field: &'static str, reason: &str) -> Result<(), ConfigError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(ConfigError {
-            field,
-            reason: reason.into(),
-        })
-    }
-}
-
 /// Random stream of the weights a fault builds (distinct from the run's own).
 const FAULT_INIT_STREAM: u64 = 4;
 
@@ -216,10 +205,10 @@ impl Fault {
     /// Checks the fault's own settings.
     pub fn validate(&self) -> Result<(), ConfigError> {
         match *self {
-            Fault::LrSpike { factor, .. } => check(
+            Fault::LrSpike { factor, .. } | Fault::Oscillation { factor, .. } => check(
                 factor.is_finite() && (1.0..=1e6).contains(&factor),
                 "factor",
-                "the spike factor must be between 1 and 1000000",
+                "the learning-rate factor must be between 1 and 1000000",
             ),
             Fault::InitTooLarge { scale, .. } => check(
                 scale.is_finite() && (1.0..=1000.0).contains(&scale),
@@ -252,11 +241,6 @@ impl Fault {
                 bias_shift.is_finite() && (-1000.0..=1000.0).contains(&bias_shift),
                 "bias_shift",
                 "the bias shift must be between -1000 and 1000",
-            ),
-            Fault::Oscillation { factor, .. } => check(
-                factor.is_finite() && (1.0..=1e6).contains(&factor),
-                "factor",
-                "the oscillation factor must be between 1 and 1000000",
             ),
             Fault::CorruptBatch { .. } => Ok(()),
         }

@@ -32,7 +32,8 @@ pub struct ConfigError {
 /// Defaults: seed 1, spiral data with noise 0.1, 400 training and 200
 /// validation points, two hidden layers of 16 ReLU units, squared loss
 /// (as in TensorFlow Playground), init scale 1, plain SGD at a constant
-/// learning rate 0.1 (momentum 0.9 and beta2 0.999 when chosen), no weight
+/// learning rate 0.1 (momentum 0.9 and beta2 0.999 when chosen; step decay
+/// by 0.5 or a cosine over 1000 steps when chosen), no warm-up, no weight
 /// decay, no gradient clipping, batch 32, validation every 10 steps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -110,7 +111,8 @@ impl Default for TrainConfig {
     }
 }
 
-fn check(ok: bool, field: &'static str, reason: impl Into<String>) -> Result<(), ConfigError> {
+/// Ok when `ok` holds, else the error naming `field` with `reason`.
+pub fn check(ok: bool, field: &'static str, reason: impl Into<String>) -> Result<(), ConfigError> {
     if ok {
         Ok(())
     } else {
