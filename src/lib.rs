@@ -5,10 +5,15 @@
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod detectors;
+pub mod eval;
+pub mod import;
 pub mod metrics;
 pub mod monitor;
 pub mod pipeline;
+pub mod plots;
 pub mod rng;
 pub mod run;
 pub mod scenarios;
 pub mod trainer;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

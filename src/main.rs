@@ -1,50 +1,10 @@
-//! `failure-lab`: the lab's command line.
+//! `failure-lab`: the lab's command line (see `failure_lab::cli`).
 
-use std::path::PathBuf;
-use std::process::ExitCode;
-
-const USAGE: &str = "usage: failure-lab <command>
-
-commands:
-  serve [--port N] [--root DIR]   serve the lab (default port 8000, root www/)";
-
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("serve") => serve(&args[1..]),
-        Some("-h") | Some("--help") | Some("help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        _ => Err(USAGE.to_string()),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
-            eprintln!("{msg}");
-            ExitCode::from(2)
-        }
-    }
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    failure_lab::cli::main()
 }
 
-fn serve(args: &[String]) -> Result<(), String> {
-    let mut port: u16 = std::env::var("PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(8000);
-    let mut root = PathBuf::from("www");
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || it.next().ok_or(format!("{a} needs a value"));
-        match a.as_str() {
-            "--port" => {
-                port = value()?
-                    .parse()
-                    .map_err(|_| "--port needs a number from 1 to 65535".to_string())?
-            }
-            "--root" => root = PathBuf::from(value()?),
-            other => return Err(format!("unknown option {other}\n{USAGE}")),
-        }
-    }
-    failure_lab::cli::serve::serve(&root, port)
-}
+/// The command line is native only; the browser uses `failure_lab::wasm`.
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -41,7 +41,6 @@ pub struct Run {
     faults: Vec<FaultState>,
     monitor: Monitor,
     hard_failure: Option<u64>,
-    broken: bool,
     pipeline: Option<Pipeline>,
     responses: Vec<Response>,
 }
@@ -87,7 +86,6 @@ impl Run {
                 .collect(),
             monitor: Monitor::new(detectors, HISTORY_CAP),
             hard_failure: None,
-            broken: false,
             pipeline,
             responses: Vec::new(),
         })
@@ -97,7 +95,7 @@ impl Run {
     /// loss ends the run, except when the automatic response is on, which
     /// rolls it back and goes on.
     pub fn step(&mut self) -> Option<StepOutcome> {
-        if self.broken {
+        if self.hard_failure.is_some() {
             return None;
         }
         let mut batch = self.trainer.next_batch();
@@ -110,9 +108,6 @@ impl Run {
         }
         let frame = self.trainer.train_on(&batch);
         let loss_ok = frame.get(names::LOSS).is_some_and(f64::is_finite);
-        if !loss_ok && self.hard_failure.is_none() {
-            self.hard_failure = Some(frame.step);
-        }
         let findings = self.monitor.observe(&frame);
         let response = self
             .pipeline
@@ -123,8 +118,11 @@ impl Run {
                 self.responses.push(r.clone());
             }
         }
-        // The pipeline always rolls a non-finite step back.
-        self.broken = !loss_ok && self.pipeline.is_none();
+        // The pipeline always rolls a non-finite step back; without it the
+        // run has failed for good.
+        if !loss_ok && self.pipeline.is_none() {
+            self.hard_failure = Some(frame.step);
+        }
         Some(StepOutcome {
             frame,
             findings,
@@ -156,8 +154,9 @@ impl Run {
         self.trainer.step
     }
 
-    /// The first step whose loss was not finite, if training has failed
-    /// (with the automatic response on, the run was rolled back and went on).
+    /// The step whose loss was not finite, if training has failed for good.
+    /// With the automatic response on, such a step is rolled back instead
+    /// (and recorded among the responses), so this stays None.
     pub fn hard_failure(&self) -> Option<u64> {
         self.hard_failure
     }
@@ -190,7 +189,7 @@ impl Run {
         config.validate()?;
         if !config.enabled {
             self.pipeline = None;
-        } else if self.broken {
+        } else if self.hard_failure.is_some() {
             return Err(ConfigError {
                 field: "respond",
                 reason: "training has already failed for good and there is no checkpoint \

@@ -9,7 +9,19 @@ use serde::Serialize;
 
 use crate::metrics::Frame;
 
+pub mod dead_units;
+pub mod grad_norm_spike;
 pub mod gradient_explosion;
+pub mod gradient_variance;
+pub mod layer_grad_ratio;
+pub mod loss_divergence;
+pub mod loss_oscillation;
+pub mod loss_plateau;
+pub mod non_finite;
+pub mod saturated_units;
+pub mod stats;
+pub mod update_ratio;
+pub mod vanishing_gradients;
 
 /// How loud a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -49,6 +61,42 @@ pub struct Finding {
     pub recommendation: String,
 }
 
+impl Finding {
+    /// A finding of detector `detector` at `step`.
+    pub fn new(
+        detector: &str,
+        step: u64,
+        severity: Severity,
+        message: String,
+        recommendation: &str,
+    ) -> Finding {
+        Finding {
+            detector: detector.to_string(),
+            step,
+            severity,
+            message,
+            recommendation: recommendation.to_string(),
+        }
+    }
+}
+
+/// The value of metric `name` in `frame` if it is there and finite.
+///
+/// Statistical detectors read through this, so that a NaN or Inf (the
+/// `non_finite` detector's business) never poisons their running sums.
+pub fn finite(frame: &Frame, name: &str) -> Option<f64> {
+    frame.get(name).filter(|v| v.is_finite())
+}
+
+/// A ratio for a message: "12.3" below 10,000, "4.4e75" above.
+pub fn times(ratio: f64) -> String {
+    if ratio.abs() < 1e4 {
+        format!("{ratio:.1}")
+    } else {
+        format!("{ratio:.1e}")
+    }
+}
+
 /// A streaming check over the metric stream.
 ///
 /// `observe` must do constant work and keep constant memory per step,
@@ -84,7 +132,24 @@ pub struct DetectorInfo {
 }
 
 /// Every detector the lab ships, in display order.
-pub const REGISTRY: &[DetectorInfo] = &[gradient_explosion::INFO];
+pub const REGISTRY: &[DetectorInfo] = &[
+    // The course page's OptimizationFailures: the baseline.
+    gradient_explosion::INFO,
+    vanishing_gradients::INFO,
+    loss_plateau::INFO,
+    // The course page's TrainingEarlyWarning signs, made concrete.
+    gradient_variance::INFO,
+    loss_oscillation::INFO,
+    // What real training tools check.
+    non_finite::INFO,
+    layer_grad_ratio::INFO,
+    update_ratio::INFO,
+    dead_units::INFO,
+    saturated_units::INFO,
+    // Relative early warnings, measured against the run's own history.
+    grad_norm_spike::INFO,
+    loss_divergence::INFO,
+];
 
 /// Looks a registry entry up by id.
 pub fn info(id: &str) -> Option<&'static DetectorInfo> {
@@ -94,6 +159,21 @@ pub fn info(id: &str) -> Option<&'static DetectorInfo> {
 /// Builds every registered detector with its defaults.
 pub fn build_all() -> Vec<Box<dyn Detector>> {
     REGISTRY.iter().map(|d| (d.build)()).collect()
+}
+
+/// Feeds `values` of `metric` to `detector` as steps 0, 1, 2...; returns
+/// its findings. A helper for the detectors' tests.
+#[cfg(test)]
+pub(crate) fn feed(
+    detector: &mut dyn Detector,
+    metric: &str,
+    values: impl IntoIterator<Item = f64>,
+) -> Vec<Finding> {
+    values
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, v)| detector.observe(&Frame::new(i as u64).with(metric, v)))
+        .collect()
 }
 
 /// Fires once when a condition turns true, then stays quiet until the

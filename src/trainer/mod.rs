@@ -328,11 +328,19 @@ impl Trainer {
         let fwd = self.mlp.forward(batch.x.view());
         let (loss, mut grads) = self.mlp.backward(&fwd, &batch.y, self.config.loss);
 
+        let layer_sq = squared_layer_norms(&grads);
+        let w_norm = |l: usize| libm::sqrt(layer_sq[l].0);
+        let norm = libm::sqrt(layer_sq.iter().map(|&(_, wb)| wb).sum());
         let mut frame = Frame::new(self.step);
-        let norm = record_gradient_norms(&grads, &mut frame);
-        frame.set(names::LOSS, loss);
-        frame.set(names::GRAD_NORM, norm);
-        frame.set(names::LR, lr);
+        frame
+            .set(names::LOSS, loss)
+            .set(names::GRAD_NORM, norm)
+            .set(names::GRAD_NORM_FIRST, w_norm(0))
+            .set(names::GRAD_NORM_LAST, w_norm(grads.len() - 1))
+            .set(names::LR, lr);
+        for l in 0..grads.len() {
+            frame.set(names::grad_norm_layer(l), w_norm(l));
+        }
         record_activation_health(&self.mlp, &fwd, &mut frame);
 
         if self.clip_norm > 0.0 && norm > self.clip_norm {
@@ -413,25 +421,16 @@ fn new_optimizer(config: &TrainConfig, mlp: &Mlp) -> Optimizer {
     Optimizer::new(config.optimizer, config.momentum, config.beta2, &mlp.layers)
 }
 
-/// Sets the per-layer, first and last weight-gradient norms; returns the
-/// global norm over all weights and biases.
-fn record_gradient_norms(grads: &[Layer], frame: &mut Frame) -> f64 {
-    let mut total = 0.0;
-    let last = grads.len() - 1;
-    for (l, g) in grads.iter().enumerate() {
-        let w_sq = g.w.iter().fold(0.0, |acc, v| acc + v * v);
-        let layer_sq = g.b.iter().fold(w_sq, |acc, v| acc + v * v);
-        total += layer_sq;
-        let w_norm = libm::sqrt(w_sq);
-        frame.set(names::grad_norm_layer(l), w_norm);
-        if l == 0 {
-            frame.set(names::GRAD_NORM_FIRST, w_norm);
-        }
-        if l == last {
-            frame.set(names::GRAD_NORM_LAST, w_norm);
-        }
-    }
-    libm::sqrt(total)
+/// Per layer: the squared norm of the weight gradient, and of the weight
+/// and bias gradients together.
+fn squared_layer_norms(grads: &[Layer]) -> Vec<(f64, f64)> {
+    grads
+        .iter()
+        .map(|g| {
+            let w = g.w.iter().fold(0.0, |acc, v| acc + v * v);
+            (w, g.b.iter().fold(w, |acc, v| acc + v * v))
+        })
+        .collect()
 }
 
 /// Sets `dead_frac` (ReLU) or `saturated_frac` (sigmoid, tanh) from the

@@ -1,0 +1,136 @@
+//! Loss plateau: the loss has stopped changing over a long window.
+//! Documented in [`INFO`].
+
+use super::stats::RollingWindow;
+use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use crate::metrics::{names, Frame};
+
+/// Registry entry and documentation.
+pub const INFO: DetectorInfo = DetectorInfo {
+    id: "loss_plateau",
+    title: "Loss plateau",
+    family: "optimization",
+    course_baseline: true,
+    what: "The variance of the training loss over the last 1000 steps is below a fixed \
+           threshold.",
+    why: "A flat loss means training makes no progress: the learning rate is too small, \
+          the gradients have vanished, or the optimiser sits on a saddle or in a poor \
+          minimum. Steps spent there are wasted.",
+    threshold: "Variance < 1e-6 over a window of 1000 steps, the course page's \
+                OptimizationFailures.loss_plateau. Absolute and strict: the minibatch noise of \
+                the lab's runs (a variance of 2e-5 to 1e-3 over 1000 steps, even once \
+                converged) already exceeds it, so it catches only losses that are truly \
+                frozen: a network killed by a learning-rate spike, or a full-batch loss.",
+    build: || Box::new(LossPlateau::default()),
+};
+
+/// Fires when the loss variance over `window` steps is below `threshold`.
+#[derive(Clone, Debug)]
+pub struct LossPlateau {
+    /// Variance below which the detector fires. Default 1e-6.
+    pub threshold: f64,
+    values: RollingWindow,
+    latch: Latch,
+}
+
+impl Default for LossPlateau {
+    fn default() -> Self {
+        LossPlateau::new(1000, 1e-6)
+    }
+}
+
+impl LossPlateau {
+    /// A detector over the last `window` losses firing below `threshold`.
+    pub fn new(window: usize, threshold: f64) -> Self {
+        LossPlateau {
+            threshold,
+            values: RollingWindow::new(window),
+            latch: Latch::new(window.min(u32::MAX as usize) as u32),
+        }
+    }
+}
+
+impl Detector for LossPlateau {
+    fn id(&self) -> &'static str {
+        INFO.id
+    }
+
+    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+        let loss = finite(frame, names::LOSS)?;
+        self.values.push(loss);
+        let var = self.values.variance();
+        if !self
+            .latch
+            .update(self.values.is_full() && var < self.threshold)
+        {
+            return None;
+        }
+        Some(Finding::new(
+            INFO.id,
+            frame.step,
+            Severity::Warning,
+            format!(
+                "Loss plateau: the loss variance over the last {} steps is {var:.2e}, below \
+                 {:.0e}; the loss is stuck near {:.4}",
+                self.values.capacity(),
+                self.threshold,
+                self.values.mean()
+            ),
+            "Raise the learning rate or use a schedule with warm restarts, switch to an \
+             adaptive optimiser (Adam), and check for vanishing gradients. If the loss is \
+             already as low as you need, stop training.",
+        ))
+    }
+
+    fn reset(&mut self) {
+        self.values.clear();
+        self.latch.reset();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    fn feed(d: &mut LossPlateau, from: u64, losses: impl Iterator<Item = f64>) -> Vec<u64> {
+        losses
+            .enumerate()
+            .filter_map(|(i, l)| {
+                d.observe(&Frame::new(from + i as u64).with(names::LOSS, l))
+                    .map(|f| f.step)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fires_once_the_window_is_full_of_a_flat_loss() {
+        let mut rng = Rng::new(1);
+        let mut d = LossPlateau::default();
+        // Learning: a falling, noisy loss never fires.
+        let learning = (0..2000).map(|i| 1.0 / (1.0 + 0.01 * i as f64) + 0.01 * rng.normal());
+        assert!(feed(&mut d, 0, learning).is_empty());
+        // Stuck: 1e-4 noise (variance 1e-8) on a constant.
+        let stuck: Vec<f64> = (0..1500).map(|_| 0.7 + 1e-4 * rng.normal()).collect();
+        let fired = feed(&mut d, 2000, stuck.into_iter());
+        assert_eq!(fired.len(), 1, "once: {fired:?}");
+        // The window is full of stuck values only after 1000 of them, and the
+        // learning tail keeps the variance up until it has slid out.
+        assert!(fired[0] > 2000 && fired[0] <= 3000, "{fired:?}");
+    }
+
+    #[test]
+    fn skips_missing_and_non_finite_losses() {
+        let mut d = LossPlateau::new(3, 1e-6);
+        for step in 0..2 {
+            assert!(d
+                .observe(&Frame::new(step).with(names::LOSS, 1.0))
+                .is_none());
+        }
+        assert!(d.observe(&Frame::new(2)).is_none());
+        assert!(d
+            .observe(&Frame::new(3).with(names::LOSS, f64::NAN))
+            .is_none());
+        assert!(d.observe(&Frame::new(4).with(names::LOSS, 1.0)).is_some());
+    }
+}

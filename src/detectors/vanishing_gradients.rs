@@ -1,0 +1,108 @@
+//! Vanishing gradients: the global gradient norm is all but zero.
+//! Documented in [`INFO`].
+
+use super::{Detector, DetectorInfo, Finding, Latch, Severity};
+use crate::metrics::{names, Frame};
+
+/// Registry entry and documentation.
+pub const INFO: DetectorInfo = DetectorInfo {
+    id: "vanishing_gradients",
+    title: "Vanishing gradients",
+    family: "optimization",
+    course_baseline: true,
+    what: "The global L2 norm of the gradients falls below a fixed threshold.",
+    why: "With no gradient there is no update: the weights stop moving and the loss \
+          stops falling, whatever the learning rate. Saturated sigmoid/tanh units, dead \
+          ReLUs, a tiny initialisation or a very deep plain network all starve the \
+          gradient.",
+    threshold: "Norm < 1e-8, the course page's OptimizationFailures.gradient_vanishing. \
+                Absolute: healthy runs of the lab's networks stay above 1e-3, but a model \
+                that fits its data exactly also has near-zero gradients, so check the loss \
+                before acting.",
+    build: || Box::new(VanishingGradients::default()),
+};
+
+/// Fires when `grad_norm` is below `threshold`.
+#[derive(Clone, Debug)]
+pub struct VanishingGradients {
+    /// Norm below which the detector fires. Default 1e-8.
+    pub threshold: f64,
+    latch: Latch,
+}
+
+impl Default for VanishingGradients {
+    fn default() -> Self {
+        VanishingGradients::new(1e-8)
+    }
+}
+
+impl VanishingGradients {
+    /// A detector that fires below `threshold`.
+    pub fn new(threshold: f64) -> Self {
+        VanishingGradients {
+            threshold,
+            latch: Latch::new(50),
+        }
+    }
+}
+
+impl Detector for VanishingGradients {
+    fn id(&self) -> &'static str {
+        INFO.id
+    }
+
+    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+        let norm = frame.get(names::GRAD_NORM)?;
+        // NaN compares false: it is the non-finite check's business.
+        if !self.latch.update(norm < self.threshold) {
+            return None;
+        }
+        Some(Finding::new(
+            INFO.id,
+            frame.step,
+            Severity::Warning,
+            format!(
+                "Vanishing gradients: global gradient norm {norm:.3e} is below {:.0e}; \
+                 the weights have all but stopped moving",
+                self.threshold
+            ),
+            "If the loss is still high: use He/Xavier initialisation, ReLU-like activations \
+             instead of saturating sigmoid/tanh, batch normalisation or residual connections, \
+             and a larger learning rate. If the loss is near zero the model has simply fitted \
+             its data.",
+        ))
+    }
+
+    fn reset(&mut self) {
+        self.latch.reset();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(step: u64, norm: f64) -> Frame {
+        Frame::new(step).with(names::GRAD_NORM, norm)
+    }
+
+    #[test]
+    fn fires_below_threshold_once_and_not_above() {
+        let mut d = VanishingGradients::default();
+        assert!(d.observe(&frame(0, 1e-3)).is_none());
+        assert!(d.observe(&frame(1, f64::NAN)).is_none(), "NaN is not small");
+        let f = d.observe(&frame(2, 1e-10)).expect("fires below 1e-8");
+        assert_eq!((f.step, f.severity), (2, Severity::Warning));
+        assert!(f.message.contains("1.000e-10"), "{}", f.message);
+        assert!(d.observe(&frame(3, 0.0)).is_none(), "latched");
+        assert!(d.observe(&Frame::new(4)).is_none(), "no grad_norm");
+        d.reset();
+        assert!(d.observe(&frame(5, 0.0)).is_some(), "reset re-arms");
+    }
+
+    #[test]
+    fn threshold_is_a_setting() {
+        let mut d = VanishingGradients::new(1e-2);
+        assert!(d.observe(&frame(0, 5e-3)).is_some());
+    }
+}

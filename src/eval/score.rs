@@ -1,0 +1,264 @@
+//! Scoring: pure functions from what happened in a run (its [`Truth`]) and
+//! what a detector said (its [`Firing`]s) to the suite's numbers.
+//!
+//! # Definitions
+//!
+#![doc = include_str!("definitions.md")]
+
+use serde::Serialize;
+
+use crate::detectors::{Finding, Severity};
+
+/// One finding reduced to what scoring needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Firing {
+    /// The step it fired at.
+    pub step: u64,
+    /// How loud it was.
+    pub severity: Severity,
+}
+
+impl From<&Finding> for Firing {
+    fn from(f: &Finding) -> Self {
+        Firing {
+            step: f.step,
+            severity: f.severity,
+        }
+    }
+}
+
+/// What is known for certain about one run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Truth {
+    /// Whether a fault was switched on (false: a clean run).
+    pub faulty: bool,
+    /// The step at which the fault took effect (None: clean, or never).
+    pub onset: Option<u64>,
+    /// The first step with a non-finite loss, if training failed.
+    pub hard_failure: Option<u64>,
+}
+
+impl Truth {
+    /// A clean run that failed at `hard_failure`, if it did.
+    pub fn clean(hard_failure: Option<u64>) -> Truth {
+        Truth {
+            faulty: false,
+            onset: None,
+            hard_failure,
+        }
+    }
+
+    /// A faulty run whose fault took effect at `onset`.
+    pub fn faulty(onset: Option<u64>, hard_failure: Option<u64>) -> Truth {
+        Truth {
+            faulty: true,
+            onset,
+            hard_failure,
+        }
+    }
+}
+
+/// How one detector did on one run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RunScore {
+    /// The run's truth.
+    pub truth: Truth,
+    /// Firings that counted (at or above the minimum severity).
+    pub firings: u32,
+    /// Of those, firings at or after the onset of the run's fault.
+    pub true_firings: u32,
+    /// Whether any counted firing was a false alarm.
+    pub false_alarm: bool,
+    /// Whether it fired at or after the onset at all (even too late).
+    pub fired_after_onset: bool,
+    /// The first firing in time: at or after onset, before the hard failure.
+    pub caught_at: Option<u64>,
+}
+
+impl RunScore {
+    /// Steps from the onset to the first in-time firing.
+    pub fn delay(&self) -> Option<u64> {
+        Some(self.caught_at? - self.truth.onset?)
+    }
+
+    /// Steps from the first in-time firing to the hard failure.
+    pub fn lead(&self) -> Option<u64> {
+        Some(self.truth.hard_failure? - self.caught_at?)
+    }
+}
+
+/// Scores one detector's firings on one run.
+pub fn score_run(truth: &Truth, firings: &[Firing], min_severity: Severity) -> RunScore {
+    let mut score = RunScore {
+        truth: *truth,
+        ..RunScore::default()
+    };
+    for f in firings.iter().filter(|f| f.severity >= min_severity) {
+        score.firings += 1;
+        match truth.onset {
+            Some(onset) if truth.faulty && f.step >= onset => {
+                score.true_firings += 1;
+                score.fired_after_onset = true;
+                if truth.hard_failure.map_or(true, |h| f.step < h) {
+                    score.caught_at = Some(score.caught_at.map_or(f.step, |c| c.min(f.step)));
+                }
+            }
+            _ => score.false_alarm = true,
+        }
+    }
+    score
+}
+
+/// The firings of several detectors as one detector's: all of them, by step.
+pub fn merge(lists: &[&[Firing]]) -> Vec<Firing> {
+    let mut all: Vec<Firing> = lists.iter().flat_map(|l| l.iter().copied()).collect();
+    all.sort_by_key(|f| f.step);
+    all
+}
+
+/// Median and spread of a set of step counts.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Spread {
+    /// How many values.
+    pub n: usize,
+    /// The median.
+    pub median: f64,
+    /// The 10th percentile.
+    pub p10: f64,
+    /// The 90th percentile.
+    pub p90: f64,
+}
+
+impl Spread {
+    /// The spread of `values`; None when there are none.
+    pub fn of(values: impl IntoIterator<Item = u64>) -> Option<Spread> {
+        let mut v: Vec<f64> = values.into_iter().map(|x| x as f64).collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        Some(Spread {
+            n: v.len(),
+            median: percentile(&v, 0.5),
+            p10: percentile(&v, 0.1),
+            p90: percentile(&v, 0.9),
+        })
+    }
+}
+
+/// The `p` quantile (0..=1) of sorted, non-empty `sorted`, interpolating
+/// linearly between neighbouring ranks.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let pos = p.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+/// `num / den`, or None when there is nothing to divide by.
+pub fn ratio(num: usize, den: usize) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+/// One detector's numbers on one fault.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    /// Faulty runs.
+    pub runs: usize,
+    /// Faulty runs whose fault took effect (recall's denominator).
+    pub runs_with_onset: usize,
+    /// Faulty runs that failed for good.
+    pub hard_failures: usize,
+    /// Clean runs compared against.
+    pub clean_runs: usize,
+    /// Caught runs / faulty runs whose fault took effect.
+    pub recall: Option<f64>,
+    /// True firings / all firings on the faulty and clean runs.
+    pub precision: Option<f64>,
+    /// Clean runs with any firing / clean runs.
+    pub false_alarm_rate: Option<f64>,
+    /// Faulty runs with a false alarm (before onset) / faulty runs.
+    pub pre_onset_alarm_rate: Option<f64>,
+    /// Runs where it fired at or after onset, even too late / runs with onset.
+    pub fired_after_onset_rate: Option<f64>,
+    /// Steps from onset to the first in-time firing.
+    pub delay: Option<Spread>,
+    /// Steps from the first in-time firing to the hard failure.
+    pub lead: Option<Spread>,
+}
+
+/// Aggregates one detector's scores on the runs of one fault and on clean runs.
+pub fn aggregate(faulty: &[RunScore], clean: &[RunScore]) -> Stats {
+    let with_onset: Vec<&RunScore> = faulty.iter().filter(|s| s.truth.onset.is_some()).collect();
+    let count = |runs: &[&RunScore], f: fn(&RunScore) -> bool| runs.iter().filter(|s| f(s)).count();
+    let all_faulty: Vec<&RunScore> = faulty.iter().collect();
+    let all_clean: Vec<&RunScore> = clean.iter().collect();
+    let firings: u32 = faulty.iter().chain(clean).map(|s| s.firings).sum();
+    let true_firings: u32 = faulty.iter().map(|s| s.true_firings).sum();
+    Stats {
+        runs: faulty.len(),
+        runs_with_onset: with_onset.len(),
+        hard_failures: count(&all_faulty, |s| s.truth.hard_failure.is_some()),
+        clean_runs: clean.len(),
+        recall: ratio(
+            count(&with_onset, |s| s.caught_at.is_some()),
+            with_onset.len(),
+        ),
+        precision: ratio(true_firings as usize, firings as usize),
+        false_alarm_rate: ratio(count(&all_clean, |s| s.false_alarm), clean.len()),
+        pre_onset_alarm_rate: ratio(count(&all_faulty, |s| s.false_alarm), faulty.len()),
+        fired_after_onset_rate: ratio(
+            count(&with_onset, |s| s.fired_after_onset),
+            with_onset.len(),
+        ),
+        delay: Spread::of(with_onset.iter().filter_map(|s| s.delay())),
+        lead: Spread::of(with_onset.iter().filter_map(|s| s.lead())),
+    }
+}
+
+/// Validation measurements averaged (by median) for a run's final loss.
+pub const FINAL_MEASUREMENTS: usize = 5;
+
+/// Whether a run finished healthy: it never failed for good, its last
+/// validation loss is finite, and its final loss (the median of the last
+/// [`FINAL_MEASUREMENTS`], which smooths SGD noise) is at most
+/// `1 + tolerance` times the last loss measured before the onset (without an
+/// earlier measurement: below the first one, i.e. it learned at all).
+///
+/// `val_losses` are (step, validation loss) in step order.
+pub fn healthy(truth: &Truth, val_losses: &[(u64, f64)], tolerance: f64) -> bool {
+    let Some(&(last_step, last)) = val_losses.last() else {
+        return false;
+    };
+    if truth.hard_failure.is_some() || !last.is_finite() {
+        return false;
+    }
+    let mut tail: Vec<f64> = val_losses[val_losses.len().saturating_sub(FINAL_MEASUREMENTS)..]
+        .iter()
+        .map(|&(_, v)| v)
+        .collect();
+    tail.sort_by(f64::total_cmp);
+    let final_loss = percentile(&tail, 0.5);
+    let before_onset = truth
+        .onset
+        .and_then(|onset| val_losses.iter().rev().find(|(s, _)| *s < onset));
+    match before_onset {
+        Some(&(_, reference)) => final_loss <= reference * (1.0 + tolerance),
+        None => val_losses[0].0 < last_step && final_loss < val_losses[0].1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_interpolates() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(percentile(&v, 0.5), 3.0);
+        assert_eq!(percentile(&v, 0.0), 1.0);
+        assert_eq!(percentile(&v, 1.0), 5.0);
+        assert!((percentile(&v, 0.1) - 1.4).abs() < 1e-12);
+        assert_eq!(percentile(&[7.0], 0.9), 7.0);
+    }
+}
