@@ -356,17 +356,27 @@ impl Trainer {
                 u.w.scaled_add(-lr * self.config.weight_decay, &layer.w);
             }
         }
-        let params = global_norm(&self.mlp.layers);
-        let ratio = if params > 0.0 {
-            global_norm(&grads) / params
+        // Apply the update, measuring it and the weights in the same pass.
+        let (mut param_sq, mut update_sq) = (0.0, 0.0);
+        let mut apply = |p: &mut f64, &u: &f64| {
+            param_sq += *p * *p;
+            update_sq += u * u;
+            *p += u;
+        };
+        for (layer, u) in self.mlp.layers.iter_mut().zip(&grads) {
+            ndarray::Zip::from(&mut layer.w)
+                .and(&u.w)
+                .for_each(&mut apply);
+            ndarray::Zip::from(&mut layer.b)
+                .and(&u.b)
+                .for_each(&mut apply);
+        }
+        let ratio = if param_sq > 0.0 {
+            libm::sqrt(update_sq) / libm::sqrt(param_sq)
         } else {
             0.0
         };
         frame.set(names::UPDATE_RATIO, ratio);
-        for (layer, u) in self.mlp.layers.iter_mut().zip(&grads) {
-            layer.w += &u.w;
-            layer.b += &u.b;
-        }
 
         if self.step % self.config.val_every == 0 {
             let (val_loss, val_acc) = self.evaluate();
