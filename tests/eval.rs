@@ -3,12 +3,13 @@
 //! the ground truth implies; the scoring rules hold on hand-made runs; and
 //! the report does not depend on how the suite was sliced or threaded.
 
+use failure_lab::detectors;
 use failure_lab::detectors::{Detector, Finding, Severity};
 use failure_lab::eval::report::Report;
 use failure_lab::eval::score::{
-    aggregate, healthy, merge, score_run, Firing, RunScore, Spread, Truth,
+    aggregate, healthy, merge, score_run, Firing, RunScore, Spread, Stats, Truth,
 };
-use failure_lab::eval::{format, Candidate, EvalError, Settings, Suite};
+use failure_lab::eval::{format, sweep, Candidate, EvalError, Job, RunRecord, Settings, Suite};
 use failure_lab::metrics::Frame;
 use failure_lab::run::Run;
 use failure_lab::scenarios::{self, Case};
@@ -136,8 +137,10 @@ fn blind_and_always_firing_detectors_get_the_numbers_they_earn() {
     // Its lead time is the whole stretch from onset to the hard failure.
     assert!(always.lead.unwrap().median > 100.0);
 
-    // Taken together, the lab's two detectors are the always-firing one:
-    // recall met, false alarms not, and earlier than the course baseline.
+    // Taken together (one alarm per step however many of them fire), the
+    // lab's detectors, blind, always and the registry's own, are the
+    // always-firing one: recall met, false alarms not, and earlier than the
+    // course baseline.
     let goal = &report.goals[0];
     assert_eq!(goal.lab.as_ref(), Some(always));
     assert_eq!(
@@ -154,6 +157,88 @@ fn blind_and_always_firing_detectors_get_the_numbers_they_earn() {
     );
     let baseline = goal.baseline.as_ref().unwrap();
     assert_eq!(baseline, row(&report, "gradient_explosion"));
+    // Run by run, the always-firing lab gains over the baseline exactly the
+    // explosion detector's delay, as its own monitor saw it.
+    let mut gains: Vec<u64> = (1..4)
+        .map(|seed| {
+            let mut run = Run::new((cases[0].config)(seed)).unwrap();
+            while run.steps() < cases[0].steps && run.step().is_some() {}
+            let onset = run.ground_truth()[0].onset.unwrap();
+            let caught = run
+                .monitor()
+                .findings()
+                .iter()
+                .find(|f| f.detector == "gradient_explosion" && f.step >= onset);
+            caught.unwrap().step - onset
+        })
+        .collect();
+    gains.sort();
+    assert_eq!(goal.lead_gain, Some(gains[1] as f64));
+}
+
+#[test]
+fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
+    // Hand-made records: the lab catches one run in three, 90 steps ahead
+    // of the failure; the baseline catches all three, 50 steps ahead.
+    let mut settings = small_settings(vec![
+        Candidate::new("lab", false, || Box::new(Blind)),
+        Candidate::new("course", true, || Box::new(Blind)),
+    ]);
+    settings.sweeps.clear();
+    let warn = |step| Firing {
+        step,
+        severity: Severity::Warning,
+    };
+    let mut jobs = Vec::new();
+    let mut records = Vec::new();
+    for seed in 1..4 {
+        let lab = if seed == 1 { vec![warn(110)] } else { vec![] };
+        jobs.push(Job {
+            case: 0,
+            seed,
+            respond: false,
+        });
+        records.push(Some(RunRecord {
+            truth: Truth::faulty(Some(100), Some(200)),
+            firings: vec![lab, vec![warn(150)]],
+            val_losses: vec![],
+            completed: false,
+        }));
+        jobs.push(Job {
+            case: 1,
+            seed,
+            respond: false,
+        });
+        records.push(Some(RunRecord {
+            truth: Truth::clean(None),
+            firings: vec![vec![], vec![]],
+            val_losses: vec![],
+            completed: true,
+        }));
+    }
+    // A fourth run fails on the onset step: no lead was possible, so it is
+    // neither a gain nor a loss.
+    jobs.push(Job {
+        case: 0,
+        seed: 4,
+        respond: false,
+    });
+    records.push(Some(RunRecord {
+        truth: Truth::faulty(Some(100), Some(100)),
+        firings: vec![vec![], vec![]],
+        val_losses: vec![],
+        completed: false,
+    }));
+    let goal = &Report::build(&settings, &jobs, &records).goals[0];
+    let median_lead = |s: &Option<Stats>| s.as_ref().unwrap().lead.unwrap().median;
+    assert_eq!(
+        (median_lead(&goal.lab), median_lead(&goal.baseline)),
+        (90.0, 50.0)
+    );
+    // Gains per run: 90 - 50, 0 - 50, 0 - 50.
+    assert_eq!(goal.lead_gain, Some(-50.0));
+    assert_eq!(goal.lead_beats_baseline, Some(false));
+    assert_eq!(goal.recall_met, Some(false));
 }
 
 #[test]
@@ -195,13 +280,58 @@ fn suite_grades_the_registry_as_the_monitor_sees_it() {
         "the explosion detector catches the spike"
     );
 
-    // The sweep at the default threshold reproduces the detector's own row.
-    let at_default = report
-        .sweeps
-        .iter()
-        .find(|s| s.detector == "gradient_explosion" && s.value == 1000.0)
-        .unwrap();
-    assert_eq!(at_default.stats, expected);
+    // Every sweep at its default reproduces its detector's own row.
+    let at_default = |id: &str| {
+        let rows: Vec<_> = report
+            .sweeps
+            .iter()
+            .filter(|s| s.detector == id && s.default)
+            .collect();
+        assert_eq!(rows.len(), 1, "{id}: one default row");
+        rows[0].stats.clone()
+    };
+    assert_eq!(at_default("gradient_explosion"), expected);
+    assert_eq!(
+        report.sweeps.len(),
+        sweep::SWEEPS.iter().map(|s| s.values.len()).sum::<usize>()
+    );
+    for s in sweep::SWEEPS {
+        assert_eq!(
+            at_default(s.detector),
+            *row(&report, s.detector),
+            "{}",
+            s.detector
+        );
+    }
+}
+
+#[test]
+fn sweeps_name_registry_detectors_and_move_one_setting_upwards() {
+    for s in sweep::SWEEPS {
+        let info = detectors::info(s.detector).expect("a registry id");
+        assert_eq!((s.build)(s.default).id(), info.id);
+        assert!(
+            s.values.contains(&s.default),
+            "{}: default swept",
+            s.detector
+        );
+        assert!(
+            s.values.windows(2).all(|w| w[0] < w[1]) && s.values.iter().all(|v| v.is_finite()),
+            "{}: finite and increasing",
+            s.detector
+        );
+    }
+    let mut ids: Vec<&str> = sweep::SWEEPS.iter().map(|s| s.detector).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), sweep::SWEEPS.len(), "one sweep per detector");
+    // A registry that leaves a detector out leaves its sweep out too.
+    let only = Settings::with_detectors(vec![Candidate::from_info(
+        detectors::info("grad_norm_spike").unwrap(),
+    )]);
+    assert_eq!(
+        only.sweeps.iter().map(|s| s.detector).collect::<Vec<_>>(),
+        ["grad_norm_spike"]
+    );
 }
 
 #[test]
@@ -237,10 +367,13 @@ fn slicing_and_threads_do_not_change_the_report() {
 
 #[test]
 fn a_partial_report_covers_the_finished_runs() {
-    let mut suite = Suite::new(small_settings(Candidate::registry())).unwrap();
+    let settings = small_settings(Candidate::registry());
+    // 2 cases x 3 seeds, and a response run for each seed of the faulty one
+    // once the automatic response exists.
+    let responses = if settings.respond.is_some() { 3 } else { 0 };
+    let mut suite = Suite::new(settings).unwrap();
     let p = suite.step_run().unwrap();
-    // 2 cases x 3 seeds, and a response run for each seed of the faulty one.
-    assert_eq!((p.done, p.total), (1, 9));
+    assert_eq!((p.done, p.total), (1, 6 + responses));
     let report = suite.report();
     assert_eq!(report.progress, p);
     assert_eq!(row(&report, "gradient_explosion").runs, 1);
@@ -260,7 +393,8 @@ fn a_partial_report_covers_the_finished_runs() {
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .filter(|v: &serde_json::Value| v["table"] == "detection")
         .collect();
-    assert_eq!(detection.len(), 1);
+    let lr_spike_rows = Candidate::registry().len();
+    assert_eq!(detection.len(), lr_spike_rows, "one row per detector");
     for key in [
         "fault",
         "detector",
@@ -273,8 +407,17 @@ fn a_partial_report_covers_the_finished_runs() {
     ] {
         assert!(detection[0].get(key).is_some(), "missing {key}");
     }
-    assert_eq!(detection[0]["runs"], 1);
+    assert!(detection.iter().all(|row| row["runs"] == 1));
     assert!(format::csv(&report).starts_with("case,fault,detector,"));
+    // The browser takes the report as one plain object.
+    let value = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        value["progress"],
+        serde_json::json!({"done": 1, "total": p.total})
+    );
+    for key in ["detection", "confusion", "goals", "response", "sweeps"] {
+        assert!(value[key].is_array() || value[key].is_object(), "{key}");
+    }
     assert!(format::markdown(&report, "test").contains("| gradient_explosion | * | 1 |"));
 }
 
@@ -308,6 +451,37 @@ fn response_success_compares_the_same_seeds_with_and_without() {
     let r = &suite.report().response[0];
     assert_eq!(r.healthy_with, r.healthy_without);
     assert_eq!(r.failed_with, Some(1.0));
+}
+
+#[test]
+fn a_run_that_never_reached_its_steps_failed_whatever_its_loss() {
+    let mut settings = small_settings(vec![Candidate::new("blind", false, || Box::new(Blind))]);
+    settings.sweeps.clear();
+    settings.seeds = 1;
+    settings.respond = Some(|_| {});
+    let learned: Vec<(u64, f64)> = (0..10).map(|i| (i * 100, 1.0 / (i + 1) as f64)).collect();
+    let record = |completed| RunRecord {
+        truth: Truth::faulty(None, None),
+        firings: vec![vec![]],
+        val_losses: learned.clone(),
+        completed,
+    };
+    let job = |respond| Job {
+        case: 0,
+        seed: 1,
+        respond,
+    };
+    let report = Report::build(
+        &settings,
+        &[job(false), job(true)],
+        &[Some(record(true)), Some(record(false))],
+    );
+    let r = &report.response[0];
+    assert_eq!(
+        (r.healthy_without, r.failed_without),
+        (Some(1.0), Some(0.0))
+    );
+    assert_eq!((r.healthy_with, r.failed_with), (Some(0.0), Some(1.0)));
 }
 
 #[test]
@@ -437,6 +611,19 @@ fn aggregate_follows_the_definitions() {
     let lead = s.lead.unwrap();
     assert_eq!((lead.n, lead.median), (2, 30.0));
 
+    // A fault that breaks training on its first step leaves no time to
+    // warn: such runs are counted, not held against recall.
+    let instant =
+        |firings: &[Firing]| score_run(&Truth::faulty(Some(100), Some(100)), firings, Warning);
+    let s = aggregate(&[instant(&[fire(100, Warning)]), instant(&[])], &clean);
+    assert_eq!((s.runs_with_onset, s.failed_at_onset), (2, 2));
+    assert_eq!((s.recall, s.fired_after_onset_rate), (None, Some(0.5)));
+    let mut mixed = faulty.to_vec();
+    mixed.push(instant(&[]));
+    let s = aggregate(&mixed, &clean);
+    assert_eq!((s.recall, s.failed_at_onset), (Some(2.0 / 3.0), 1));
+    assert_eq!(s.fired_after_onset_rate, Some(3.0 / 4.0));
+
     let empty = aggregate(&[], &[]);
     assert_eq!(
         (empty.recall, empty.precision, empty.false_alarm_rate),
@@ -456,6 +643,14 @@ fn spreads_merges_and_health() {
         merged.iter().map(|f| f.step).collect::<Vec<_>>(),
         [2, 9, 12]
     );
+    // Detectors firing on the same step are one alarm, at the loudest severity.
+    use Severity::{Critical, Info};
+    let merged = merge(&[
+        &[fire(5, Warning), fire(7, Info)],
+        &[fire(5, Critical), fire(7, Info)],
+        &[fire(5, Info)],
+    ]);
+    assert_eq!(merged, [fire(5, Critical), fire(7, Info)]);
 
     // The final loss is the median of the last five: 0.32 despite the blip.
     let losses = [
@@ -484,6 +679,11 @@ fn spreads_merges_and_health() {
         &[(0, 1.0), (290, 0.3), (1490, f64::NAN)],
         0.1
     ));
+    // The reference is the last measurement before the onset in time, not
+    // one of the same steps measured again after a rollback.
+    let mut rolled_back = vec![(0, 1.0), (290, 0.30), (300, 0.9), (250, 0.6)];
+    rolled_back.extend((0..5).map(|i| (1450 + 10 * i, 0.5)));
+    assert!(!healthy(&onset_300, &rolled_back, 0.1));
     // No measurement before the onset: it must at least have learned.
     assert!(healthy(&Truth::clean(None), &losses, 0.1));
     assert!(!healthy(&Truth::clean(None), &[(0, 1.0), (1490, 1.2)], 0.1));

@@ -32,7 +32,8 @@ impl Table {
     /// Whether column `i` holds numbers (or blanks), to be right-aligned.
     fn numeric(&self, i: usize) -> bool {
         self.rows.iter().all(|r| {
-            r[i].is_empty() || r[i] == "-" || r[i].starts_with(|c: char| c.is_ascii_digit())
+            let unsigned = r[i].strip_prefix('-').unwrap_or(&r[i]);
+            r[i].is_empty() || r[i] == "-" || unsigned.starts_with(|c: char| c.is_ascii_digit())
         })
     }
 
@@ -163,8 +164,15 @@ fn detection_tables(report: &Report, per_case: bool) -> Vec<Table> {
         let mut t = match (per_case, rows.first()) {
             (true, Some(first)) => Table::new(
                 format!(
-                    "Detection: {} ({}), {} runs, {} failed for good",
-                    case, first.scenario, first.stats.runs, first.stats.hard_failures
+                    "Detection: {} ({}), {} runs, {} failed for good{}",
+                    case,
+                    first.scenario,
+                    first.stats.runs,
+                    first.stats.hard_failures,
+                    match first.stats.failed_at_onset {
+                        0 => String::new(),
+                        n => format!(" ({n} on the onset step: left out of recall)"),
+                    }
                 ),
                 &headers,
             ),
@@ -225,7 +233,7 @@ fn summary_tables(report: &Report) -> Vec<Table> {
     let mut t = Table::new(
         format!(
             "Goals: the lab's detectors together against the course baseline \
-             (recall >= {RECALL_GOAL}, false alarms <= {FALSE_ALARM_GOAL}, longer lead)"
+             (recall >= {RECALL_GOAL}, false alarms <= {FALSE_ALARM_GOAL}, lead gain > 0)"
         ),
         &[
             "case",
@@ -235,6 +243,7 @@ fn summary_tables(report: &Report) -> Vec<Table> {
             "baseline_recall",
             "baseline_false_alarm_rate",
             "baseline_median_lead",
+            "median_lead_gain",
             "best_lab_detector",
             "recall_goal",
             "false_alarm_goal",
@@ -251,6 +260,7 @@ fn summary_tables(report: &Report) -> Vec<Table> {
             field(&g.baseline, |s| rate(s.recall)),
             field(&g.baseline, |s| rate(s.false_alarm_rate)),
             field(&g.baseline, |s| median(s.lead)),
+            g.lead_gain.map_or("-".into(), number),
             g.best_lab
                 .as_ref()
                 .map_or("-".into(), |b| b.detector.clone()),
@@ -296,6 +306,7 @@ fn summary_tables(report: &Report) -> Vec<Table> {
             "detector",
             "parameter",
             "value",
+            "default",
             "case",
             "recall",
             "false_alarm_rate",
@@ -310,7 +321,8 @@ fn summary_tables(report: &Report) -> Vec<Table> {
         t.rows.push(vec![
             r.detector.into(),
             r.parameter.into(),
-            number(r.value),
+            r.value.to_string(),
+            if r.default { "*" } else { "" }.into(),
             r.case.clone(),
             rate(s.recall),
             rate(s.false_alarm_rate),
@@ -376,6 +388,7 @@ fn stats_fields(s: &Stats) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("runs".into(), json!(s.runs));
     m.insert("runs_with_onset".into(), json!(s.runs_with_onset));
+    m.insert("failed_at_onset".into(), json!(s.failed_at_onset));
     m.insert("hard_failures".into(), json!(s.hard_failures));
     m.insert("clean_runs".into(), json!(s.clean_runs));
     m.insert("recall".into(), json!(s.recall));
@@ -426,6 +439,7 @@ pub fn json_lines(report: &Report) -> String {
         for (system, stats) in [("lab", &g.lab), ("baseline", &g.baseline)] {
             let head = json!({"case": g.case, "fault": g.fault, "system": system,
                               "recall_met": g.recall_met, "false_alarm_met": g.false_alarm_met,
+                              "lead_gain": g.lead_gain,
                               "lead_beats_baseline": g.lead_beats_baseline,
                               "best_lab_detector": g.best_lab.as_ref().map(|b| &b.detector)});
             out += &line("goal", head, stats.as_ref());
@@ -440,7 +454,7 @@ pub fn json_lines(report: &Report) -> String {
     }
     for r in &report.sweeps {
         let head = json!({"detector": r.detector, "parameter": r.parameter, "value": r.value,
-                          "case": r.case});
+                          "default": r.default, "case": r.case});
         out += &line("sweep", head, Some(&r.stats));
     }
     out

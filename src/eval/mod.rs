@@ -241,7 +241,13 @@ pub struct RunRecord {
     pub firings: Vec<Vec<Firing>>,
     /// (step, validation loss) as measured.
     pub val_losses: Vec<(u64, f64)>,
+    /// Whether the run reached its steps (false: it failed for good, or
+    /// kept being rolled back until [`MAX_STEPS_FACTOR`] times its steps).
+    pub completed: bool,
 }
+
+/// A run that keeps being rolled back ends after this many times its steps.
+pub const MAX_STEPS_FACTOR: u64 = 4;
 
 /// The detectors each observe run builds: those under test, then one per
 /// sweep value.
@@ -260,6 +266,11 @@ fn slot_builders(settings: &Settings) -> Vec<BuildFn> {
 struct ActiveRun {
     run: Run,
     steps: u64,
+    respond: bool,
+    /// The run refused another step: it failed for good.
+    stopped: bool,
+    /// Steps taken, counting those a rollback undid.
+    taken: u64,
     fault: Option<&'static str>,
     detectors: Vec<Box<dyn Detector>>,
     firings: Vec<Vec<Firing>>,
@@ -286,6 +297,9 @@ impl ActiveRun {
         Ok(ActiveRun {
             run,
             steps: case.steps,
+            respond: job.respond,
+            stopped: false,
+            taken: 0,
             fault: case.fault,
             firings: vec![Vec::new(); detectors.len()],
             detectors,
@@ -297,8 +311,12 @@ impl ActiveRun {
     fn advance(&mut self, budget: u64) -> u64 {
         let mut taken = 0;
         while taken < budget && !self.done() {
-            let Some(out) = self.run.step() else { break };
+            let Some(out) = self.run.step() else {
+                self.stopped = true;
+                break;
+            };
             taken += 1;
+            self.taken += 1;
             if let Some(v) = out.frame.get(names::VAL_LOSS) {
                 self.val_losses.push((out.frame.step, v));
             }
@@ -311,12 +329,26 @@ impl ActiveRun {
         taken
     }
 
+    /// Whether the run has taken its steps or failed for good. A run stops
+    /// on the step after its hard failure, unless a response rolled it back
+    /// (then its step count goes back too, so the steps taken are capped).
     fn done(&self) -> bool {
-        self.run.steps() >= self.steps || self.run.hard_failure().is_some()
+        self.completed()
+            || self.stopped
+            || self.taken >= self.steps.saturating_mul(MAX_STEPS_FACTOR)
+    }
+
+    fn completed(&self) -> bool {
+        self.run.steps() >= self.steps
     }
 
     fn finish(self) -> RunRecord {
-        let hard_failure = self.run.hard_failure();
+        // Detection is graded against the first non-finite loss; a response
+        // run has failed only if it could not go on from there.
+        let hard_failure = self
+            .run
+            .hard_failure()
+            .filter(|_| !self.respond || self.stopped);
         let truth = match self.fault {
             Some(id) => {
                 let onset = self
@@ -331,6 +363,7 @@ impl ActiveRun {
         };
         RunRecord {
             truth,
+            completed: self.completed(),
             firings: self.firings,
             val_losses: self.val_losses,
         }

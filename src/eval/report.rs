@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use super::score::{aggregate, healthy, merge, ratio, score_run, RunScore, Spread, Stats, Truth};
+use super::score::{
+    aggregate, healthy, merge, percentile, ratio, score_run, RunScore, Spread, Stats, Truth,
+};
 use super::{Job, Progress, RunRecord, Settings};
 use crate::detectors::Severity;
 use crate::scenarios::Case;
@@ -61,7 +63,12 @@ pub struct GoalRow {
     pub recall_met: Option<bool>,
     /// Lab false-alarm rate <= [`FALSE_ALARM_GOAL`].
     pub false_alarm_met: Option<bool>,
-    /// Lab median lead time above the baseline's (None: no hard failures).
+    /// Median, over the runs that failed for good after the onset step, of
+    /// the lab's lead time minus the baseline's on the same run, a missed
+    /// run counting as no lead (0 steps). None: no such run.
+    pub lead_gain: Option<f64>,
+    /// [`GoalRow::lead_gain`] above 0: on the median failing run the lab
+    /// warns earlier than the course baseline (None: no such run).
     pub lead_beats_baseline: Option<bool>,
 }
 
@@ -105,6 +112,8 @@ pub struct SweepRow {
     pub parameter: &'static str,
     /// Its value.
     pub value: f64,
+    /// Whether the value is the detector's default (the registry's row).
+    pub default: bool,
     /// The case's label.
     pub case: String,
     /// The detector's numbers at that value.
@@ -226,6 +235,7 @@ impl Report {
                         detector: s.detector,
                         parameter: s.parameter,
                         value,
+                        default: value == s.default,
                         case: case.label.clone(),
                         stats: observe.stats(&runs, &clean, &[slot]),
                     });
@@ -277,6 +287,20 @@ fn goal_row(
         (!slots.is_empty()).then(|| observe.stats(runs, clean, &slots))
     };
     let (baseline, lab) = (system(true), system(false));
+    let lead_gain = lab.as_ref().and_then(|_| {
+        let (lab, base) = (
+            observe.score(runs, &slots(false)),
+            observe.score(runs, &slots(true)),
+        );
+        let mut gains: Vec<f64> = lab
+            .iter()
+            .zip(&base)
+            .filter(|(l, _)| l.truth.onset.is_some() && l.truth.hard_failure > l.truth.onset)
+            .map(|(l, b)| l.lead().unwrap_or(0) as f64 - b.lead().unwrap_or(0) as f64)
+            .collect();
+        gains.sort_by(f64::total_cmp);
+        (!gains.is_empty()).then(|| percentile(&gains, 0.5))
+    });
     let best_lab = per_detector
         .iter()
         .filter(|(d, _)| !d.baseline)
@@ -290,17 +314,6 @@ fn goal_row(
             detector: d.id.clone(),
             stats: s.clone(),
         });
-    let lead_beats_baseline = lab.as_ref().and_then(|lab| {
-        if lab.hard_failures == 0 {
-            return None;
-        }
-        let median = |s: Option<&Stats>| s.and_then(|s| s.lead).map(|l| l.median);
-        Some(match (median(Some(lab)), median(baseline.as_ref())) {
-            (Some(l), Some(b)) => l > b,
-            (Some(_), None) => true,
-            (None, _) => false,
-        })
-    });
     GoalRow {
         case: case.label.clone(),
         fault: case.fault.unwrap_or_default(),
@@ -312,7 +325,8 @@ fn goal_row(
             .as_ref()
             .and_then(|s| s.false_alarm_rate)
             .map(|r| r <= FALSE_ALARM_GOAL),
-        lead_beats_baseline,
+        lead_gain,
+        lead_beats_baseline: lead_gain.map(|g| g > 0.0),
         baseline,
         lab,
         best_lab,
@@ -369,7 +383,7 @@ fn response(settings: &Settings, done: &[(Job, &RunRecord)]) -> Vec<ResponseRow>
     let share = |runs: &[&RunRecord], f: &dyn Fn(&RunRecord) -> bool| {
         ratio(runs.iter().filter(|r| f(r)).count(), runs.len())
     };
-    let failed = |r: &RunRecord| r.truth.hard_failure.is_some();
+    let failed = |r: &RunRecord| r.truth.hard_failure.is_some() || !r.completed;
     let mut rows: Vec<ResponseRow> = Vec::new();
     for faulty in [true, false] {
         for (c, case) in cases.iter().enumerate() {
@@ -386,7 +400,7 @@ fn response(settings: &Settings, done: &[(Job, &RunRecord)]) -> Vec<ResponseRow>
                     onset: onset.or(r.truth.onset),
                     ..r.truth
                 };
-                healthy(&truth, &r.val_losses, settings.health_tolerance)
+                r.completed && healthy(&truth, &r.val_losses, settings.health_tolerance)
             };
             let (without, with) = (runs(c, false), runs(c, true));
             rows.push(ResponseRow {

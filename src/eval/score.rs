@@ -109,10 +109,16 @@ pub fn score_run(truth: &Truth, firings: &[Firing], min_severity: Severity) -> R
     score
 }
 
-/// The firings of several detectors as one detector's: all of them, by step.
+/// The firings of several detectors as one detector's, one that fires when
+/// any of them fires: one firing per step, as loud as the loudest there.
+///
+/// Counting each detector's firing separately would make a combined system's
+/// precision a tally of how many of its detectors agree on a step, not the
+/// share of its alarms that were true.
 pub fn merge(lists: &[&[Firing]]) -> Vec<Firing> {
     let mut all: Vec<Firing> = lists.iter().flat_map(|l| l.iter().copied()).collect();
-    all.sort_by_key(|f| f.step);
+    all.sort_by_key(|f| (f.step, std::cmp::Reverse(f.severity)));
+    all.dedup_by_key(|f| f.step);
     all
 }
 
@@ -165,13 +171,17 @@ pub fn ratio(num: usize, den: usize) -> Option<f64> {
 pub struct Stats {
     /// Faulty runs.
     pub runs: usize,
-    /// Faulty runs whose fault took effect (recall's denominator).
+    /// Faulty runs whose fault took effect.
     pub runs_with_onset: usize,
+    /// Of those, runs that failed for good on the onset step itself: no
+    /// warning could come in time, so they are left out of recall.
+    pub failed_at_onset: usize,
     /// Faulty runs that failed for good.
     pub hard_failures: usize,
     /// Clean runs compared against.
     pub clean_runs: usize,
-    /// Caught runs / faulty runs whose fault took effect.
+    /// Caught runs / faulty runs whose fault took effect before training
+    /// failed (None: no such run).
     pub recall: Option<f64>,
     /// True firings / all firings on the faulty and clean runs.
     pub precision: Option<f64>,
@@ -190,6 +200,13 @@ pub struct Stats {
 /// Aggregates one detector's scores on the runs of one fault and on clean runs.
 pub fn aggregate(faulty: &[RunScore], clean: &[RunScore]) -> Stats {
     let with_onset: Vec<&RunScore> = faulty.iter().filter(|s| s.truth.onset.is_some()).collect();
+    let at_onset =
+        |s: &RunScore| s.truth.hard_failure.is_some() && s.truth.hard_failure == s.truth.onset;
+    let warnable: Vec<&RunScore> = with_onset
+        .iter()
+        .copied()
+        .filter(|s| !at_onset(s))
+        .collect();
     let count = |runs: &[&RunScore], f: fn(&RunScore) -> bool| runs.iter().filter(|s| f(s)).count();
     let all_faulty: Vec<&RunScore> = faulty.iter().collect();
     let all_clean: Vec<&RunScore> = clean.iter().collect();
@@ -198,12 +215,10 @@ pub fn aggregate(faulty: &[RunScore], clean: &[RunScore]) -> Stats {
     Stats {
         runs: faulty.len(),
         runs_with_onset: with_onset.len(),
+        failed_at_onset: with_onset.len() - warnable.len(),
         hard_failures: count(&all_faulty, |s| s.truth.hard_failure.is_some()),
         clean_runs: clean.len(),
-        recall: ratio(
-            count(&with_onset, |s| s.caught_at.is_some()),
-            with_onset.len(),
-        ),
+        recall: ratio(count(&warnable, |s| s.caught_at.is_some()), warnable.len()),
         precision: ratio(true_firings as usize, firings as usize),
         false_alarm_rate: ratio(count(&all_clean, |s| s.false_alarm), clean.len()),
         pre_onset_alarm_rate: ratio(count(&all_faulty, |s| s.false_alarm), faulty.len()),
@@ -225,7 +240,8 @@ pub const FINAL_MEASUREMENTS: usize = 5;
 /// `1 + tolerance` times the last loss measured before the onset (without an
 /// earlier measurement: below the first one, i.e. it learned at all).
 ///
-/// `val_losses` are (step, validation loss) in step order.
+/// `val_losses` are (step, validation loss) in the order measured, which is
+/// step order unless a rollback made the run measure some steps again.
 pub fn healthy(truth: &Truth, val_losses: &[(u64, f64)], tolerance: f64) -> bool {
     let Some(&(last_step, last)) = val_losses.last() else {
         return false;
@@ -239,9 +255,10 @@ pub fn healthy(truth: &Truth, val_losses: &[(u64, f64)], tolerance: f64) -> bool
         .collect();
     tail.sort_by(f64::total_cmp);
     let final_loss = percentile(&tail, 0.5);
+    // In the order measured: a rolled-back run measures early steps again.
     let before_onset = truth
         .onset
-        .and_then(|onset| val_losses.iter().rev().find(|(s, _)| *s < onset));
+        .and_then(|onset| val_losses.iter().take_while(|(s, _)| *s < onset).last());
     match before_onset {
         Some(&(_, reference)) => final_loss <= reference * (1.0 + tolerance),
         None => val_losses[0].0 < last_step && final_loss < val_losses[0].1,

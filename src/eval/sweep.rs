@@ -1,9 +1,15 @@
 //! Threshold sweeps: one detector rebuilt at several settings of one number,
 //! graded on the same runs, to trace lead time against false alarms.
 //!
-//! To sweep another detector, add an entry to [`SWEEPS`].
+//! Each sweep moves one setting and leaves every other at its default, so
+//! the row at [`Sweep::default`] is the registry detector itself. To sweep
+//! another detector, add an entry to [`SWEEPS`].
 
-use crate::detectors::{gradient_explosion::GradientExplosion, Detector};
+use crate::detectors::{
+    grad_norm_spike::GradNormSpike, gradient_explosion::GradientExplosion,
+    gradient_variance::GradientVariance, loss_divergence::LossDivergence,
+    loss_oscillation::LossOscillation, Detector,
+};
 
 /// One detector's numeric setting and the values to try.
 #[derive(Clone, Copy, Debug)]
@@ -12,18 +18,75 @@ pub struct Sweep {
     pub detector: &'static str,
     /// The setting's name, for tables.
     pub parameter: &'static str,
-    /// The values to try, in display order.
+    /// The setting's default (one of `values`).
+    pub default: f64,
+    /// The values to try, in increasing order.
     pub values: &'static [f64],
     /// Builds the detector with the setting at a value.
     pub build: fn(f64) -> Box<dyn Detector>,
 }
 
-/// Every sweep the suite runs when its detector is under test.
-pub const SWEEPS: &[Sweep] = &[Sweep {
-    detector: "gradient_explosion",
-    parameter: "threshold",
-    values: &[
-        0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0,
-    ],
-    build: |t| Box::new(GradientExplosion::new(t)),
-}];
+/// How many times the sustained factor the spike detector's single-step
+/// factor is, kept as in its defaults (20x twice, 100x once) while sweeping.
+const SPIKE_SINGLE_STEP: f64 = 5.0;
+
+/// Every sweep the suite runs when its detector is under test: the course's
+/// absolute explosion threshold, then the lab's relative early warnings.
+pub const SWEEPS: &[Sweep] = &[
+    Sweep {
+        detector: "gradient_explosion",
+        parameter: "threshold",
+        default: 1000.0,
+        values: &[
+            0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0,
+        ],
+        build: |t| Box::new(GradientExplosion::new(t)),
+    },
+    Sweep {
+        detector: "grad_norm_spike",
+        parameter: "factor (single step 5x)",
+        default: 20.0,
+        values: &[2.0, 3.0, 5.0, 8.0, 12.0, 20.0, 30.0, 50.0, 100.0, 300.0],
+        build: |f| {
+            let mut d = GradNormSpike::default();
+            d.factor = f;
+            d.single_step_factor = SPIKE_SINGLE_STEP * f;
+            Box::new(d)
+        },
+    },
+    Sweep {
+        detector: "gradient_variance",
+        parameter: "ratio",
+        default: 3.0,
+        values: &[1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 10.0, 20.0],
+        build: |r| {
+            let mut d = GradientVariance::default();
+            d.ratio = r;
+            Box::new(d)
+        },
+    },
+    Sweep {
+        detector: "loss_oscillation",
+        parameter: "ratio",
+        default: 4.0,
+        values: &[1.5, 2.0, 3.0, 4.0, 6.0, 10.0, 20.0, 50.0],
+        build: |r| {
+            let mut d = LossOscillation::default();
+            d.ratio = r;
+            Box::new(d)
+        },
+    },
+    // Its 2x-the-minimum condition hardly matters on the lab's runs: the
+    // share of progress given back is what keeps clean runs quiet.
+    Sweep {
+        detector: "loss_divergence",
+        parameter: "give_back",
+        default: 0.5,
+        values: &[0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
+        build: |g| {
+            let mut d = LossDivergence::default();
+            d.give_back = g;
+            Box::new(d)
+        },
+    },
+];
