@@ -9,6 +9,7 @@ pub mod eval;
 pub mod import;
 pub mod metrics;
 pub mod monitor;
+pub mod pipeline;
 pub mod plots;
 pub mod rng;
 pub mod run;

@@ -26,8 +26,28 @@ pub mod names {
     pub const UPDATE_RATIO: &str = "update_ratio";
     /// Fraction of hidden ReLU units that output zero on the whole batch.
     pub const DEAD_FRAC: &str = "dead_frac";
-    /// Fraction of hidden sigmoid/tanh units in their flat tails.
+    /// Fraction of hidden sigmoid/tanh activations in their flat tails
+    /// (sigmoid below 0.02 or above 0.98, tanh beyond ±0.98) on the batch.
     pub const SATURATED_FRAC: &str = "saturated_frac";
+    /// L2 norm of layer `l`'s weight gradient, for layers 0 (first) to 8;
+    /// read it through [`grad_norm_layer`].
+    pub const GRAD_NORM_LAYERS: [&str; 9] = [
+        "grad_norm/0",
+        "grad_norm/1",
+        "grad_norm/2",
+        "grad_norm/3",
+        "grad_norm/4",
+        "grad_norm/5",
+        "grad_norm/6",
+        "grad_norm/7",
+        "grad_norm/8",
+    ];
+
+    /// The name of layer `l`'s weight-gradient norm ("grad_norm/<l>"), for
+    /// `l` below 9 (8 hidden layers and the output layer).
+    pub fn grad_norm_layer(l: usize) -> &'static str {
+        GRAD_NORM_LAYERS[l]
+    }
 }
 
 /// One step's metrics: a step number and a short list of named values.

@@ -5,9 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::detectors::{self, Finding};
+use crate::detectors::{self, Detector, Finding};
 use crate::metrics::{names, Frame};
 use crate::monitor::Monitor;
+use crate::pipeline::{Pipeline, RespondConfig, Response, MAX_RESPONSES};
 use crate::scenarios::classifier::Fault;
 use crate::scenarios::GroundTruth;
 use crate::trainer::{ConfigError, TrainConfig, Trainer};
@@ -15,7 +16,8 @@ use crate::trainer::{ConfigError, TrainConfig, Trainer};
 /// Points kept per metric in a run's history.
 pub const HISTORY_CAP: usize = 1 << 18;
 
-/// Everything needed to start a run: training settings and faults.
+/// Everything needed to start a run: training settings, faults and the
+/// automatic response.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
@@ -23,6 +25,8 @@ pub struct RunConfig {
     pub train: TrainConfig,
     /// Faults switched on from the start.
     pub faults: Vec<Fault>,
+    /// Whether and how the run responds to findings (off by default).
+    pub respond: RespondConfig,
 }
 
 #[derive(Clone, Debug)]
@@ -37,6 +41,8 @@ pub struct Run {
     faults: Vec<FaultState>,
     monitor: Monitor,
     hard_failure: Option<u64>,
+    pipeline: Option<Pipeline>,
+    responses: Vec<Response>,
 }
 
 /// What one step produced.
@@ -46,42 +52,82 @@ pub struct StepOutcome {
     pub frame: Frame,
     /// Findings that fired on this step.
     pub findings: Vec<Finding>,
+    /// What the automatic response did after this step, if anything.
+    pub response: Option<Response>,
 }
 
 impl Run {
     /// A run of `config`, watched by every registered detector.
     pub fn new(config: RunConfig) -> Result<Run, ConfigError> {
+        Run::with_detectors(config, detectors::build_all())
+    }
+
+    /// A run of `config`, watched by `detectors` only.
+    pub fn with_detectors(
+        config: RunConfig,
+        detectors: Vec<Box<dyn Detector>>,
+    ) -> Result<Run, ConfigError> {
         for f in &config.faults {
             f.validate()?;
+            f.check_setup(&config.train)?;
         }
+        config.respond.validate()?;
+        let trainer = Trainer::new(config.train)?;
+        let pipeline = config
+            .respond
+            .enabled
+            .then(|| Pipeline::new(config.respond, &trainer));
         Ok(Run {
-            trainer: Trainer::new(config.train)?,
+            trainer,
             faults: config
                 .faults
                 .into_iter()
                 .map(|fault| FaultState { fault, onset: None })
                 .collect(),
-            monitor: Monitor::new(detectors::build_all(), HISTORY_CAP),
+            monitor: Monitor::new(detectors, HISTORY_CAP),
             hard_failure: None,
+            pipeline,
+            responses: Vec::new(),
         })
     }
 
-    /// Takes one step, unless training has already failed for good.
+    /// Takes one step, unless training has failed for good: a non-finite
+    /// loss ends the run, except when the automatic response is on, which
+    /// rolls it back and goes on.
     pub fn step(&mut self) -> Option<StepOutcome> {
         if self.hard_failure.is_some() {
             return None;
         }
+        let mut batch = self.trainer.next_batch();
         for f in &mut self.faults {
-            if f.fault.before_step(&mut self.trainer, f.onset.is_some()) {
+            if f.fault
+                .before_step(&mut self.trainer, &mut batch, f.onset.is_some())
+            {
                 f.onset = Some(self.trainer.step);
             }
         }
-        let frame = self.trainer.step();
-        if !frame.get(names::LOSS).is_some_and(f64::is_finite) {
+        let frame = self.trainer.train_on(&batch);
+        let loss_ok = frame.get(names::LOSS).is_some_and(f64::is_finite);
+        let findings = self.monitor.observe(&frame);
+        let response = self
+            .pipeline
+            .as_mut()
+            .and_then(|p| p.after_step(&mut self.trainer, &frame, &findings));
+        if let Some(r) = &response {
+            if self.responses.len() < MAX_RESPONSES {
+                self.responses.push(r.clone());
+            }
+        }
+        // The pipeline always rolls a non-finite step back; without it the
+        // run has failed for good.
+        if !loss_ok && self.pipeline.is_none() {
             self.hard_failure = Some(frame.step);
         }
-        let findings = self.monitor.observe(&frame);
-        Some(StepOutcome { frame, findings })
+        Some(StepOutcome {
+            frame,
+            findings,
+            response,
+        })
     }
 
     /// Switches a fault on (replacing one of the same kind) or, with
@@ -89,6 +135,7 @@ impl Run {
     pub fn set_fault(&mut self, id: &str, fault: Option<Fault>) -> Result<(), ConfigError> {
         if let Some(f) = &fault {
             f.validate()?;
+            f.check_setup(&self.trainer.config)?;
         }
         if let Some(i) = self.faults.iter().position(|f| f.fault.id() == id) {
             let old = self.faults.remove(i);
@@ -107,7 +154,9 @@ impl Run {
         self.trainer.step
     }
 
-    /// The first step whose loss was not finite, if training has failed.
+    /// The step whose loss was not finite, if training has failed for good.
+    /// With the automatic response on, such a step is rolled back instead
+    /// (and recorded among the responses), so this stays None.
     pub fn hard_failure(&self) -> Option<u64> {
         self.hard_failure
     }
@@ -132,5 +181,38 @@ impl Run {
     /// The trainer.
     pub fn trainer(&self) -> &Trainer {
         &self.trainer
+    }
+
+    /// Switches the automatic response on or off, or changes its settings,
+    /// mid-run. Switched on, it takes its first checkpoint now.
+    pub fn set_respond(&mut self, config: RespondConfig) -> Result<(), ConfigError> {
+        config.validate()?;
+        if !config.enabled {
+            self.pipeline = None;
+        } else if self.hard_failure.is_some() {
+            return Err(ConfigError {
+                field: "respond",
+                reason: "training has already failed for good and there is no checkpoint \
+                         to roll back to: restart the run with the automatic response on"
+                    .into(),
+            });
+        } else if let Some(p) = &mut self.pipeline {
+            p.set_config(config);
+        } else {
+            self.pipeline = Some(Pipeline::new(config, &self.trainer));
+        }
+        Ok(())
+    }
+
+    /// What the automatic response has done, oldest first (at most
+    /// [`MAX_RESPONSES`]).
+    pub fn responses(&self) -> &[Response] {
+        &self.responses
+    }
+
+    /// The step of the checkpoint a rollback would return to (None when the
+    /// automatic response is off).
+    pub fn checkpoint_step(&self) -> Option<u64> {
+        self.pipeline.as_ref().map(Pipeline::checkpoint_step)
     }
 }

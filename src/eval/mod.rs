@@ -28,11 +28,9 @@ pub use report::Report;
 use score::{Firing, Truth};
 use sweep::Sweep;
 
-/// Switches the robust pipeline's automatic response on in a run config;
-/// None while no such switch exists.
-// TODO(trainer branch): once RunConfig has its `respond` field, set this to
-// `Some(|c| c.respond.enabled = true)`.
-pub const AUTO_RESPOND: Option<fn(&mut RunConfig)> = None;
+/// Switches the robust pipeline's automatic response on in a run config
+/// (with its default settings).
+pub const AUTO_RESPOND: Option<fn(&mut RunConfig)> = Some(|c| c.respond.enabled = true);
 
 /// Builds a fresh detector under test.
 pub type BuildFn = Arc<dyn Fn() -> Box<dyn Detector> + Send + Sync>;

@@ -36,11 +36,13 @@ pub struct Case {
     pub config: fn(u64) -> RunConfig,
 }
 
-/// Every case of every scenario: each fault, and clean runs of every dataset.
+/// Every case of every scenario: each fault, and clean runs of every dataset
+/// and of every special setup a fault needs.
 pub fn cases() -> Vec<Case> {
     let mut all = classifier::fault_cases();
     for kind in DatasetKind::ALL {
         all.push(classifier::clean_case(kind));
     }
+    all.push(classifier::clean_bounded_gradient_case());
     all
 }

@@ -13,7 +13,7 @@ use crate::rng::Rng;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Activation {
-    /// max(0, z)
+    /// max(0, z); NaN stays NaN, as in PyTorch, so corruption is not hidden.
     Relu,
     /// tanh(z)
     Tanh,
@@ -25,7 +25,14 @@ impl Activation {
     /// The activation of a pre-activation `z`.
     pub fn apply(self, z: f64) -> f64 {
         match self {
-            Activation::Relu => z.max(0.0),
+            // Not `z.max(0.0)`: that would turn NaN into 0 and hide it.
+            Activation::Relu => {
+                if z < 0.0 {
+                    0.0
+                } else {
+                    z
+                }
+            }
             Activation::Tanh => libm::tanh(z),
             Activation::Sigmoid => 1.0 / (1.0 + libm::exp(-z)),
         }
@@ -194,6 +201,13 @@ impl Mlp {
             .into_iter()
             .map(|r| argmax(r.iter().copied()))
             .collect()
+    }
+
+    /// Layer widths, input first and classes last.
+    pub fn sizes(&self) -> Vec<usize> {
+        let mut sizes: Vec<usize> = self.layers.iter().map(|l| l.w.nrows()).collect();
+        sizes.extend(self.layers.last().map(|l| l.w.ncols()));
+        sizes
     }
 
     /// Number of trainable parameters.

@@ -6,14 +6,16 @@
 
 pub mod data;
 pub mod mlp;
+pub mod optim;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::metrics::{names, Frame};
 use crate::rng::Rng;
-use data::{Dataset, DatasetKind};
-use mlp::{Activation, Layer, Loss, Mlp};
+use data::{Dataset, DatasetKind, Split};
+use mlp::{Activation, Forward, Layer, Loss, Mlp};
+use optim::{LrSchedule, Optimizer, OptimizerKind, Schedule};
 
 /// A setting that cannot be used, and why.
 #[derive(Clone, Debug, Error, PartialEq)]
@@ -29,8 +31,10 @@ pub struct ConfigError {
 ///
 /// Defaults: seed 1, spiral data with noise 0.1, 400 training and 200
 /// validation points, two hidden layers of 16 ReLU units, squared loss
-/// (as in TensorFlow Playground), init scale 1,
-/// learning rate 0.1, batch 32, validation every 10 steps.
+/// (as in TensorFlow Playground), init scale 1, plain SGD at a constant
+/// learning rate 0.1 (momentum 0.9 and beta2 0.999 when chosen; step decay
+/// by 0.5 or a cosine over 1000 steps when chosen), no warm-up, no weight
+/// decay, no gradient clipping, batch 32, validation every 10 steps.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TrainConfig {
@@ -52,8 +56,27 @@ pub struct TrainConfig {
     pub loss: Loss,
     /// Multiplier of the He/Xavier initial weight scale.
     pub init_scale: f64,
-    /// Learning rate of plain SGD.
+    /// Base learning rate (the schedule multiplies it).
     pub lr: f64,
+    /// The update rule.
+    pub optimizer: OptimizerKind,
+    /// Momentum coefficient, also Adam's beta1 (0 to below 1).
+    pub momentum: f64,
+    /// Adam's beta2 (0 to below 1).
+    pub beta2: f64,
+    /// How the learning rate changes over the steps.
+    pub schedule: Schedule,
+    /// Period of the step decay, or length of the cosine, in steps.
+    pub schedule_steps: u64,
+    /// Multiplier of each step decay.
+    pub decay_factor: f64,
+    /// Steps of linear learning-rate warm-up (0: none).
+    pub warmup_steps: u64,
+    /// Decoupled weight decay: each step also shrinks the weights (not the
+    /// biases) by `lr * weight_decay` of themselves.
+    pub weight_decay: f64,
+    /// Global gradient-norm clipping threshold (0: no clipping).
+    pub clip_norm: f64,
     /// Points per gradient step.
     pub batch_size: usize,
     /// Steps between validation measurements.
@@ -73,13 +96,23 @@ impl Default for TrainConfig {
             loss: Loss::Squared,
             init_scale: 1.0,
             lr: 0.1,
+            optimizer: OptimizerKind::Sgd,
+            momentum: 0.9,
+            beta2: 0.999,
+            schedule: Schedule::Constant,
+            schedule_steps: 1000,
+            decay_factor: 0.5,
+            warmup_steps: 0,
+            weight_decay: 0.0,
+            clip_norm: 0.0,
             batch_size: 32,
             val_every: 10,
         }
     }
 }
 
-fn check(ok: bool, field: &'static str, reason: impl Into<String>) -> Result<(), ConfigError> {
+/// Ok when `ok` holds, else the error naming `field` with `reason`.
+pub fn check(ok: bool, field: &'static str, reason: impl Into<String>) -> Result<(), ConfigError> {
     if ok {
         Ok(())
     } else {
@@ -129,6 +162,41 @@ impl TrainConfig {
             "must be above 0 and at most 1000",
         )?;
         check(
+            self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum),
+            "momentum",
+            "must be at least 0 and below 1",
+        )?;
+        check(
+            self.beta2.is_finite() && (0.0..1.0).contains(&self.beta2),
+            "beta2",
+            "must be at least 0 and below 1",
+        )?;
+        check(
+            (1..=1_000_000).contains(&self.schedule_steps),
+            "schedule_steps",
+            "must be between 1 and 1000000",
+        )?;
+        check(
+            self.decay_factor.is_finite() && self.decay_factor > 0.0 && self.decay_factor <= 1.0,
+            "decay_factor",
+            "must be above 0 and at most 1",
+        )?;
+        check(
+            self.warmup_steps <= 1_000_000,
+            "warmup_steps",
+            "must be between 0 and 1000000",
+        )?;
+        check(
+            self.weight_decay.is_finite() && (0.0..=1.0).contains(&self.weight_decay),
+            "weight_decay",
+            "must be between 0 and 1",
+        )?;
+        check(
+            self.clip_norm.is_finite() && (0.0..=1e6).contains(&self.clip_norm),
+            "clip_norm",
+            "must be 0 (no clipping) or a norm up to 1000000",
+        )?;
+        check(
             (1..=4096).contains(&self.batch_size),
             "batch_size",
             "must be between 1 and 4096",
@@ -140,23 +208,60 @@ impl TrainConfig {
         )?;
         Ok(())
     }
+
+    /// The learning-rate schedule these settings describe.
+    pub fn lr_schedule(&self) -> LrSchedule {
+        LrSchedule {
+            schedule: self.schedule,
+            schedule_steps: self.schedule_steps,
+            decay_factor: self.decay_factor,
+            warmup_steps: self.warmup_steps,
+        }
+    }
 }
 
-/// A classifier being trained: network, data, random stream and step count.
+/// What a rollback restores: the network's parameters and the optimizer's
+/// state at one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+    /// The step the checkpoint was taken before.
+    pub step: u64,
+    /// The network.
+    pub mlp: Mlp,
+    /// The optimizer and its state.
+    pub optimizer: Optimizer,
+}
+
+/// A classifier being trained: network, optimizer, data, random stream and
+/// step count.
 #[derive(Clone, Debug)]
 pub struct Trainer {
     /// The settings this run was built from.
     pub config: TrainConfig,
     /// The network.
     pub mlp: Mlp,
+    /// The optimizer and its state.
+    pub optimizer: Optimizer,
     /// Its data.
     pub data: Dataset,
-    /// Learning rate of the next step (faults and responses change it).
+    /// Base learning rate of the next step, before the schedule (faults and
+    /// responses change it).
     pub lr: f64,
+    /// Gradient-norm clipping threshold of the next step, 0 for none
+    /// (responses switch it on).
+    pub clip_norm: f64,
     /// Steps taken so far.
     pub step: u64,
+    schedule: LrSchedule,
     rng: Rng,
 }
+
+/// Activations of a sigmoid below this, or above one minus this, are in a
+/// flat tail (the derivative is below 0.02).
+pub const SIGMOID_TAIL: f64 = 0.02;
+/// Activations of a tanh beyond this in size are in a flat tail (the
+/// derivative is below 0.04).
+pub const TANH_TAIL: f64 = 0.98;
 
 impl Trainer {
     /// A fresh run from a validated config.
@@ -180,6 +285,9 @@ impl Trainer {
         );
         Ok(Trainer {
             lr: config.lr,
+            clip_norm: config.clip_norm,
+            optimizer: new_optimizer(&config, &mlp),
+            schedule: config.lr_schedule(),
             mlp,
             data,
             step: 0,
@@ -188,28 +296,87 @@ impl Trainer {
         })
     }
 
-    /// One SGD step on a random batch; returns that step's metrics.
-    pub fn step(&mut self) -> Frame {
+    /// The learning rate the next step will use: the base rate times the
+    /// schedule.
+    pub fn current_lr(&self) -> f64 {
+        self.lr * self.schedule.factor(self.step)
+    }
+
+    /// Draws the next batch of training points (with replacement).
+    pub fn next_batch(&mut self) -> Split {
         let n = self.data.train.len();
         let idx: Vec<usize> = (0..self.config.batch_size)
             .map(|_| self.rng.below(n))
             .collect();
-        let batch = self.data.train.batch(&idx);
-        let fwd = self.mlp.forward(batch.x.view());
-        let (loss, grads) = self.mlp.backward(&fwd, &batch.y, self.config.loss);
+        self.data.train.batch(&idx)
+    }
 
+    /// One step on a random batch; returns that step's metrics.
+    pub fn step(&mut self) -> Frame {
+        let batch = self.next_batch();
+        self.train_on(&batch)
+    }
+
+    /// One gradient step on `batch`; returns that step's metrics.
+    ///
+    /// The reported gradient norms are those of the loss gradient, before
+    /// clipping; `update_ratio` is the norm of the update actually applied
+    /// (after clipping, the optimizer and weight decay) over the norm of the
+    /// parameters before it.
+    pub fn train_on(&mut self, batch: &Split) -> Frame {
+        let lr = self.current_lr();
+        let fwd = self.mlp.forward(batch.x.view());
+        let (loss, mut grads) = self.mlp.backward(&fwd, &batch.y, self.config.loss);
+
+        let layer_sq = squared_layer_norms(&grads);
+        let w_norm = |l: usize| libm::sqrt(layer_sq[l].0);
+        let norm = libm::sqrt(layer_sq.iter().map(|&(_, wb)| wb).sum());
         let mut frame = Frame::new(self.step);
         frame
             .set(names::LOSS, loss)
-            .set(names::GRAD_NORM, global_norm(&grads))
-            .set(names::GRAD_NORM_FIRST, l2(grads[0].w.iter()))
-            .set(names::GRAD_NORM_LAST, l2(grads[grads.len() - 1].w.iter()))
-            .set(names::LR, self.lr);
-
-        for (layer, g) in self.mlp.layers.iter_mut().zip(&grads) {
-            layer.w.scaled_add(-self.lr, &g.w);
-            layer.b.scaled_add(-self.lr, &g.b);
+            .set(names::GRAD_NORM, norm)
+            .set(names::GRAD_NORM_FIRST, w_norm(0))
+            .set(names::GRAD_NORM_LAST, w_norm(grads.len() - 1))
+            .set(names::LR, lr);
+        for l in 0..grads.len() {
+            frame.set(names::grad_norm_layer(l), w_norm(l));
         }
+        record_activation_health(&self.mlp, &fwd, &mut frame);
+
+        if self.clip_norm > 0.0 && norm > self.clip_norm {
+            let scale = self.clip_norm / norm;
+            for g in &mut grads {
+                g.w.mapv_inplace(|v| v * scale);
+                g.b.mapv_inplace(|v| v * scale);
+            }
+        }
+        self.optimizer.update(&mut grads, lr);
+        if self.config.weight_decay > 0.0 {
+            for (u, layer) in grads.iter_mut().zip(&self.mlp.layers) {
+                u.w.scaled_add(-lr * self.config.weight_decay, &layer.w);
+            }
+        }
+        // Apply the update, measuring it and the weights in the same pass.
+        let (mut param_sq, mut update_sq) = (0.0, 0.0);
+        let mut apply = |p: &mut f64, &u: &f64| {
+            param_sq += *p * *p;
+            update_sq += u * u;
+            *p += u;
+        };
+        for (layer, u) in self.mlp.layers.iter_mut().zip(&grads) {
+            ndarray::Zip::from(&mut layer.w)
+                .and(&u.w)
+                .for_each(&mut apply);
+            ndarray::Zip::from(&mut layer.b)
+                .and(&u.b)
+                .for_each(&mut apply);
+        }
+        let ratio = if param_sq > 0.0 {
+            libm::sqrt(update_sq) / libm::sqrt(param_sq)
+        } else {
+            0.0
+        };
+        frame.set(names::UPDATE_RATIO, ratio);
 
         if self.step % self.config.val_every == 0 {
             let (val_loss, val_acc) = self.evaluate();
@@ -235,11 +402,77 @@ impl Trainer {
             .count();
         (loss, correct as f64 / val.len() as f64)
     }
+
+    /// Replaces the network (a fault rebuilding or re-initialising it); the
+    /// optimizer starts afresh for it.
+    pub fn replace_network(&mut self, mlp: Mlp) {
+        self.optimizer = new_optimizer(&self.config, &mlp);
+        self.mlp = mlp;
+    }
+
+    /// A copy of the network and the optimizer state, to roll back to.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            step: self.step,
+            mlp: self.mlp.clone(),
+            optimizer: self.optimizer.clone(),
+        }
+    }
+
+    /// Restores the network and optimizer state of `checkpoint`. The step
+    /// count, the learning rate, clipping and the data stream go on.
+    pub fn restore(&mut self, checkpoint: &Checkpoint) {
+        self.mlp = checkpoint.mlp.clone();
+        self.optimizer = checkpoint.optimizer.clone();
+    }
 }
 
-/// L2 norm of a sequence of numbers.
-pub fn l2<'a>(values: impl Iterator<Item = &'a f64>) -> f64 {
-    libm::sqrt(values.map(|v| v * v).sum::<f64>())
+fn new_optimizer(config: &TrainConfig, mlp: &Mlp) -> Optimizer {
+    Optimizer::new(config.optimizer, config.momentum, config.beta2, &mlp.layers)
+}
+
+/// Per layer: the squared norm of the weight gradient, and of the weight
+/// and bias gradients together.
+fn squared_layer_norms(grads: &[Layer]) -> Vec<(f64, f64)> {
+    grads
+        .iter()
+        .map(|g| {
+            let w = g.w.iter().fold(0.0, |acc, v| acc + v * v);
+            (w, g.b.iter().fold(w, |acc, v| acc + v * v))
+        })
+        .collect()
+}
+
+/// Sets `dead_frac` (ReLU) or `saturated_frac` (sigmoid, tanh) from the
+/// hidden activations of a forward pass.
+fn record_activation_health(mlp: &Mlp, fwd: &Forward, frame: &mut Frame) {
+    let hidden = &fwd.inputs[1..fwd.inputs.len() - 1];
+    match mlp.activation {
+        Activation::Relu => {
+            let (mut dead, mut units) = (0usize, 0usize);
+            for a in hidden {
+                units += a.ncols();
+                dead += a
+                    .columns()
+                    .into_iter()
+                    .filter(|c| c.iter().all(|&v| v == 0.0))
+                    .count();
+            }
+            frame.set(names::DEAD_FRAC, dead as f64 / units as f64);
+        }
+        Activation::Sigmoid | Activation::Tanh => {
+            let in_tail = |v: f64| match mlp.activation {
+                Activation::Sigmoid => (v - 0.5).abs() > 0.5 - SIGMOID_TAIL,
+                _ => v.abs() > TANH_TAIL,
+            };
+            let (mut saturated, mut total) = (0usize, 0usize);
+            for a in hidden {
+                total += a.len();
+                saturated += a.iter().filter(|&&v| in_tail(v)).count();
+            }
+            frame.set(names::SATURATED_FRAC, saturated as f64 / total as f64);
+        }
+    }
 }
 
 /// L2 norm of all parameters of all layers together.
@@ -281,6 +514,136 @@ mod tests {
             );
             assert!(acc > want, "{dataset:?}: accuracy {acc}");
         }
+    }
+
+    #[test]
+    fn every_optimizer_and_schedule_learns() {
+        for (optimizer, lr, schedule, warmup_steps) in [
+            (OptimizerKind::Sgd, 0.1, Schedule::Step, 0),
+            (OptimizerKind::Momentum, 0.02, Schedule::Cosine, 100),
+            (OptimizerKind::Adam, 0.01, Schedule::Constant, 50),
+        ] {
+            let mut t = Trainer::new(TrainConfig {
+                dataset: DatasetKind::Circles,
+                optimizer,
+                lr,
+                schedule,
+                schedule_steps: 1500,
+                warmup_steps,
+                weight_decay: 1e-4,
+                ..TrainConfig::default()
+            })
+            .unwrap();
+            for _ in 0..1500 {
+                t.step();
+            }
+            let (_, acc) = t.evaluate();
+            assert!(acc > 0.9, "{optimizer:?} {schedule:?}: accuracy {acc}");
+        }
+    }
+
+    #[test]
+    fn clipping_bounds_the_update_but_not_the_reported_norm() {
+        let config = TrainConfig {
+            init_scale: 3.0,
+            ..TrainConfig::default()
+        };
+        let mut free = Trainer::new(config.clone()).unwrap();
+        let mut clipped = Trainer::new(TrainConfig {
+            clip_norm: 0.5,
+            ..config
+        })
+        .unwrap();
+        let params = global_norm(&clipped.mlp.layers);
+        let (a, b) = (free.step(), clipped.step());
+        let norm = a.get(names::GRAD_NORM).unwrap();
+        assert!(norm > 0.5, "the test needs a norm above the threshold");
+        assert_eq!(b.get(names::GRAD_NORM), Some(norm), "pre-clip norm");
+        let applied = b.get(names::UPDATE_RATIO).unwrap() * params;
+        assert!((applied - 0.1 * 0.5).abs() < 1e-12, "applied {applied}");
+    }
+
+    #[test]
+    fn frames_carry_layer_norms_and_activation_health() {
+        for activation in [Activation::Relu, Activation::Tanh, Activation::Sigmoid] {
+            let mut t = Trainer::new(TrainConfig {
+                hidden: vec![8, 8, 8],
+                activation,
+                ..TrainConfig::default()
+            })
+            .unwrap();
+            let f = t.step();
+            for l in 0..4 {
+                assert!(f.get(names::grad_norm_layer(l)).unwrap() > 0.0);
+            }
+            assert_eq!(f.get("grad_norm/4"), None);
+            assert_eq!(
+                f.get(names::grad_norm_layer(0)),
+                f.get(names::GRAD_NORM_FIRST)
+            );
+            assert_eq!(
+                f.get(names::grad_norm_layer(3)),
+                f.get(names::GRAD_NORM_LAST)
+            );
+            assert!(f.get(names::UPDATE_RATIO).unwrap() > 0.0);
+            assert_eq!(f.get(names::LR), Some(0.1));
+            let relu = activation == Activation::Relu;
+            assert_eq!(f.get(names::DEAD_FRAC).is_some(), relu);
+            assert_eq!(f.get(names::SATURATED_FRAC).is_some(), !relu);
+        }
+    }
+
+    #[test]
+    fn dead_and_saturated_fractions_count_the_right_units() {
+        let mut t = Trainer::new(TrainConfig {
+            hidden: vec![4, 4],
+            ..TrainConfig::default()
+        })
+        .unwrap();
+        // Kill the first layer: every unit of both layers outputs 0.
+        t.mlp.layers[0].b.fill(-100.0);
+        assert_eq!(t.step().get(names::DEAD_FRAC), Some(1.0));
+        t.mlp.layers[0].b.fill(0.0);
+        t.mlp.layers[1].b.fill(-100.0);
+        assert_eq!(t.step().get(names::DEAD_FRAC), Some(0.5));
+
+        let mut t = Trainer::new(TrainConfig {
+            hidden: vec![4, 4],
+            activation: Activation::Sigmoid,
+            ..TrainConfig::default()
+        })
+        .unwrap();
+        t.mlp.layers[1].b.fill(100.0);
+        assert_eq!(t.step().get(names::SATURATED_FRAC), Some(0.5));
+    }
+
+    #[test]
+    fn validate_names_every_bad_new_field() {
+        type Spoil = fn(&mut TrainConfig);
+        let cases: [(&str, Spoil); 9] = [
+            ("momentum", |c| c.momentum = 1.0),
+            ("beta2", |c| c.beta2 = -0.1),
+            ("schedule_steps", |c| c.schedule_steps = 0),
+            ("decay_factor", |c| c.decay_factor = 0.0),
+            ("decay_factor", |c| c.decay_factor = 1.5),
+            ("warmup_steps", |c| c.warmup_steps = 2_000_000),
+            ("weight_decay", |c| c.weight_decay = f64::INFINITY),
+            ("clip_norm", |c| c.clip_norm = -1.0),
+            ("clip_norm", |c| c.clip_norm = f64::NAN),
+        ];
+        for (field, spoil) in cases {
+            let mut c = TrainConfig::default();
+            spoil(&mut c);
+            assert_eq!(c.validate().unwrap_err().field, field);
+        }
+        let parsed: Result<TrainConfig, _> = serde_json::from_str(r#"{"optimiser": "adam"}"#);
+        assert!(parsed.unwrap_err().to_string().contains("unknown field"));
+        let parsed: TrainConfig =
+            serde_json::from_str(r#"{"optimizer": "adam", "schedule": "cosine"}"#).unwrap();
+        assert_eq!(
+            (parsed.optimizer, parsed.schedule),
+            (OptimizerKind::Adam, Schedule::Cosine)
+        );
     }
 
     #[test]
