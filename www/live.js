@@ -21,6 +21,7 @@ export class Live {
     this.state = null;
     this.running = false;
     this.seen = 0;
+    this.seenResponses = 0;
     this.record = null;
     this.lastSave = 0;
   }
@@ -33,6 +34,7 @@ export class Live {
     this.lab = lab;
     this.state = state;
     this.seen = 0;
+    this.seenResponses = 0;
     this.record = null;
     this.status();
   }
@@ -55,6 +57,7 @@ export class Live {
     this.finishRecording();
     this.lab.reset();
     this.seen = 0;
+    this.seenResponses = 0;
     this.record = null;
     this.status();
   }
@@ -65,10 +68,11 @@ export class Live {
 
   /**
    * Trains for up to the frame budget (at most `speed` steps); returns the
-   * steps taken, the new findings, and whether the run has just failed.
+   * steps taken, the new findings and responses, and whether the run has
+   * just failed.
    */
   tick(speed) {
-    if (!this.running || !this.lab) return { taken: 0, findings: [], failed: false };
+    if (!this.running || !this.lab) return { taken: 0, findings: [], responses: [], failed: false };
     const t0 = performance.now();
     let taken = 0;
     let chunk = 1;
@@ -80,11 +84,13 @@ export class Live {
     }
     const findings = this.lab.findings(this.seen);
     this.seen += findings.length;
+    const responses = this.lab.responses(this.seenResponses);
+    this.seenResponses += responses.length;
     const failed = this.failed();
     if (failed) this.running = false;
     if (taken > 0 || failed) this.status();
     if (failed || performance.now() - this.lastSave > SAVE_EVERY_MS) this.save();
-    return { taken, findings, failed };
+    return { taken, findings, responses, failed };
   }
 
   /** Switches fault `id` on with `settings`, or off with null (throws the reason when refused). */
@@ -166,7 +172,8 @@ export class Live {
       hardFailure: lab.hardFailure() ?? null,
       metrics: names,
       findings,
-      responses: [],
+      responses: lab.responses(0),
+      twin: lab.twin() ?? null,
       counts,
     };
     return store.put(run, metrics)

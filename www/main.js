@@ -48,15 +48,16 @@ function rebuild() {
 function showFocusedAlerts() {
   alerts.clear();
   const run = runs.focused();
-  if (run) alerts.add(run.findings || [], run.responses || [], false, true);
-  else alerts.add(live.lab.findings(0), [], false, true);
+  if (run) alerts.add(run.findings || [], run.responses || [], Boolean(run.config?.respond?.enabled), true);
+  else alerts.add(live.lab.findings(0), live.lab.responses(0), live.lab.hasTwin(), true);
 }
 
 function onSettingChange(prop, value) {
   notice('');
   state[prop.name] = value;
+  fillSettings(state);
   saveHash();
-  rebuild();
+  if (!prop.live) rebuild();
 }
 
 /** Uses settings read from a hash (a stored run's, or a URL edited by hand) for a new live run. */
@@ -84,9 +85,9 @@ function loadSettings(saved) {
 }
 
 function frame() {
-  const { taken, findings, failed } = live.tick(state.speed);
-  if (findings.length && runs.primary === 'live') {
-    const critical = alerts.add(findings);
+  const { taken, findings, responses, failed } = live.tick(state.speed);
+  if ((findings.length || responses.length) && runs.primary === 'live') {
+    const critical = alerts.add(findings, responses, live.lab.hasTwin());
     if (critical && state.autopause && live.running) {
       live.pause();
       $('banner-text').textContent += ' Training paused.';
@@ -107,7 +108,8 @@ function draw() {
   for (const key of view.traces) for (const n of board.metricNames(key)) names.add(n);
   charts.setAvailable([...names]);
   charts.draw(live.lab, board, view, chartScale());
-  showReadout(view.live ? live.lab.latest() : focusedLatest || { step: 0 });
+  if (view.live) showReadout(live.lab.latest(), { twin: live.lab.twin(), withStep: false });
+  else showReadout(focusedLatest || { step: 0 });
 }
 
 async function onView() {
@@ -157,6 +159,35 @@ function shareColours() {
   }
 }
 
+/**
+ * The first live run: the URL's settings; without its faults when they do
+ * not fit the settings; the defaults when the settings are refused too.
+ */
+function buildFirstRun(errors) {
+  const attempts = [
+    () => state,
+    () => ({ ...state, fault: {} }),
+    () => ({ ...fromHash('').state, charts: state.charts, big: state.big }),
+  ];
+  for (const [i, attempt] of attempts.entries()) {
+    const next = attempt();
+    try {
+      live.build(next);
+    } catch (e) {
+      errors.push(i === 0 && Object.keys(state.fault).length ? `the faults do not fit the settings (${e.message})` : e.message);
+      continue;
+    }
+    if (next !== state) {
+      state = next;
+      fillSettings(state);
+      faults.render(state.fault);
+      saveHash();
+    }
+    break;
+  }
+  if (errors.length) notice(`URL: ${errors.join('; ')}`);
+}
+
 async function main() {
   await init();
   shareColours();
@@ -174,7 +205,6 @@ async function main() {
   const checked = faults.validate(state.fault);
   state.fault = checked.good;
   const errors = [...parsed.errors, ...checked.errors];
-  if (errors.length) notice(`URL: ${errors.join('; ')}`);
 
   board = new Board();
   live = new Live({
@@ -213,16 +243,7 @@ async function main() {
   setPresenter(state.big);
   bindTabs();
   bindTransport();
-  try {
-    live.build(state);
-  } catch (e) {
-    notice(`The settings could not be used (${e.message}); using the defaults.`);
-    state = fromHash('').state;
-    saveHash();
-    fillSettings(state);
-    faults.render(state.fault);
-    live.build(state);
-  }
+  buildFirstRun(errors);
   await runs.refresh();
   document.body.dataset.ready = 'true';
   requestAnimationFrame(frame);
