@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { ROOT, openLab, waitReady } from './helpers.mjs';
-import { listedFindings, pauseAndStore, storedRuns, trainTo } from './actions.mjs';
+import { ROOT, waitReady } from './helpers.mjs';
+import { assertClean, listedFindings, pauseAndStore, readyLab, storedRuns, trainTo } from './actions.mjs';
 
 /** Imports files (paths, or {name, mimeType, buffer}) and waits until the page has settled. */
 async function importFiles(page, files) {
@@ -18,10 +18,8 @@ async function importFiles(page, files) {
 }
 
 test('a CSV export imported again gives the same findings', async (t) => {
-  const lab = await openLab('/#autopause=false&fault=lr_spike(at_step:300,factor:50)');
-  t.after(lab.close);
+  const lab = await readyLab(t, '/#autopause=false&fault=lr_spike(at_step:300,factor:50)');
   const { page } = lab;
-  await waitReady(lab);
 
   await trainTo(page, 100_000);
   assert.equal(await page.$eval('#status', (s) => s.dataset.state), 'failed', 'the spike breaks the run');
@@ -53,15 +51,12 @@ test('a CSV export imported again gives the same findings', async (t) => {
 
   // The markers are drawn for the imported run as for the live one.
   assert.ok(await page.$eval('#chart-loss', (c) => c.width > 0));
-  assert.deepEqual(lab.offOrigin(), [], 'no request leaves the lab origin');
-  assert.deepEqual(lab.errors, [], 'no console error');
+  assertClean(lab);
 });
 
 test('a malformed file shows its error and the stored runs are intact', async (t) => {
-  const lab = await openLab('/#seed=3');
-  t.after(lab.close);
+  const lab = await readyLab(t, '/#seed=3');
   const { page } = lab;
-  await waitReady(lab);
   await trainTo(page, 120);
   await pauseAndStore(page);
   const before = await storedRuns(page);
@@ -85,15 +80,12 @@ test('a malformed file shows its error and the stored runs are intact', async (t
   await page.reload();
   await waitReady(lab);
   assert.deepEqual((await storedRuns(page)).map((r) => r.id), before.map((r) => r.id), 'still there after a reload');
-  assert.deepEqual(lab.offOrigin(), [], 'no request leaves the lab origin');
-  assert.deepEqual(lab.errors, [], 'no console error');
+  assertClean(lab);
 });
 
 test('a TensorBoard export of several files is one run; unknown names can be mapped', async (t) => {
-  const lab = await openLab();
-  t.after(lab.close);
+  const lab = await readyLab(t);
   const { page } = lab;
-  await waitReady(lab);
 
   const dir = `${ROOT}tests/fixtures/tensorboard`;
   await importFiles(page, ['Loss_train', 'Loss_val', 'grad_norm'].map((tag) => `${dir}/run-exp1-tag-${tag}.csv`));
@@ -118,6 +110,5 @@ test('a TensorBoard export of several files is one run; unknown names can be map
   await page.click('#picker-menu summary');
   const keys = await page.$$eval('#chart-picker .chip', (c) => c.map((x) => x.dataset.key));
   assert.ok(keys.includes('loss') && keys.includes('grad_norm') && !keys.includes('objective'), `mapped: ${keys}`);
-  assert.deepEqual(lab.offOrigin(), [], 'no request leaves the lab origin');
-  assert.deepEqual(lab.errors, [], 'no console error');
+  assertClean(lab);
 });
