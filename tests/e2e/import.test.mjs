@@ -9,12 +9,11 @@ import { test } from 'node:test';
 import { ROOT, waitReady } from './helpers.mjs';
 import { assertClean, listedFindings, pauseAndStore, readyLab, storedRuns, trainTo } from './actions.mjs';
 
-/** Imports files (paths, or {name, mimeType, buffer}) and waits until the page has settled. */
+/** Imports files (paths, or {name, mimeType, buffer}) and waits until the import is over. */
 async function importFiles(page, files) {
   await page.click('#tab-runs');
   await page.setInputFiles('#import-file', files);
-  await page.waitForFunction(() => document.querySelector('#import-status').hidden
-    && (!document.querySelector('#import-error').hidden || !document.querySelector('#viewing').hidden), null, { timeout: 30_000 });
+  await page.waitForFunction(() => !document.querySelector('#import-drop').dataset.busy, null, { timeout: 30_000 });
 }
 
 test('a CSV export imported again gives the same findings', async (t) => {
@@ -49,8 +48,19 @@ test('a CSV export imported again gives the same findings', async (t) => {
   const again = await listedFindings(page);
   assert.deepEqual(again, live, 'the same detectors find the same things at the same steps');
 
-  // The markers are drawn for the imported run as for the live one.
-  assert.ok(await page.$eval('#chart-loss', (c) => c.width > 0));
+  // The JSON export (everything) is restored as it was.
+  const [json] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click(`#runs li.run[data-id="${run.id}"] .run-json`),
+  ]);
+  const saved = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  assert.equal(saved.run.seed, 1);
+  assert.equal(saved.run.state.fault.lr_spike.at_step, 300, 'the settings are in it');
+  assert.ok(saved.metrics.loss.values.includes('Infinity') || saved.metrics.loss.values.includes('NaN'), 'non-finite values as text');
+  await importFiles(page, [await json.path()]);
+  assert.equal(await page.$eval('#import-error', (e) => e.textContent), '');
+  assert.equal((await storedRuns(page)).length, 3);
+  assert.deepEqual(await listedFindings(page), live, 'the restored run has its findings');
   assertClean(lab);
 });
 
