@@ -20,8 +20,8 @@ export function showReadout(latest, { twin = null, withStep = true } = {}) {
   if (twin) {
     const failed = twin.hard_failure !== null && twin.hard_failure !== undefined;
     cells.push(el('div', { class: failed ? 'twin failed' : 'twin', data: { metric: 'twin' } },
-      el('span', { text: 'without response' }),
-      el('b', { text: failed ? `failed @ ${twin.hard_failure}` : `loss ${fmt(twin.loss)}` })));
+      el('span', { text: failed ? 'no response' : 'loss, no response', title: 'The same run without the automatic response' }),
+      el('b', { text: failed ? `failed @ ${twin.hard_failure}` : fmt(twin.loss) })));
   }
   $('readout').replaceChildren(...cells);
 }
