@@ -5,7 +5,7 @@ import { $ } from './dom.js';
 import { describe, runConfig } from './state.js';
 import * as store from './store.js';
 
-/** Training time per animation frame; the rest of the frame is drawing. */
+/** The most training time per animation frame; the rest of the frame is drawing. */
 const FRAME_BUDGET_MS = 8;
 /** A running run is saved this often (and on pause, failure, reset and leaving the page). */
 const SAVE_EVERY_MS = 4000;
@@ -67,16 +67,17 @@ export class Live {
   }
 
   /**
-   * Trains for up to the frame budget (at most `speed` steps); returns the
+   * Trains for up to `budget` ms (at most 8, and at most `speed` steps); returns the
    * steps taken, the new findings and responses, and whether the run has
    * just failed.
    */
-  tick(speed) {
+  tick(speed, budget = FRAME_BUDGET_MS) {
     if (!this.running || !this.lab) return { taken: 0, findings: [], responses: [], failed: false };
     const t0 = performance.now();
     let taken = 0;
     let chunk = 1;
-    while (taken < speed && performance.now() - t0 < FRAME_BUDGET_MS) {
+    const until = Math.min(budget, FRAME_BUDGET_MS);
+    while (taken < speed && performance.now() - t0 < until) {
       const n = this.lab.step(Math.min(chunk, speed - taken));
       if (n === 0) break;
       taken += n;

@@ -84,8 +84,13 @@ function loadSettings(saved) {
   showTab('train');
 }
 
+/** Work per animation frame, training and drawing together (a frame is 16.7 ms). */
+const FRAME_WORK_MS = 13;
+let lastDrawMs = 0;
+
 function frame() {
-  const { taken, findings, responses, failed } = live.tick(state.speed);
+  const budget = Math.max(2, FRAME_WORK_MS - lastDrawMs);
+  const { taken, findings, responses, failed } = live.tick(state.speed, budget);
   if ((findings.length || responses.length) && runs.primary === 'live') {
     const critical = alerts.add(findings, responses, live.lab.hasTwin());
     if (critical && state.autopause && live.running) {
@@ -107,7 +112,7 @@ function draw() {
   const names = new Set(view.live ? live.lab.metricNames() : []);
   for (const key of view.traces) for (const n of board.metricNames(key)) names.add(n);
   charts.setAvailable([...names]);
-  charts.draw(live.lab, board, view, chartScale());
+  lastDrawMs = charts.draw(live.lab, board, view, chartScale());
   if (view.live) showReadout(live.lab.latest(), { twin: live.lab.twin(), withStep: false });
   else showReadout(focusedLatest || { step: 0 });
 }
