@@ -9,7 +9,8 @@
 // page, then measured in two situations:
 //   1. the imported run in focus, every chart redrawn on every frame (as
 //      while panning);
-//   2. the live run training, with the imported run overlaid on its charts.
+//   2. the live run training (measured once it has `points` steps), with
+//      the imported run overlaid on its charts.
 // "draw" is the time the page spends drawing all four charts in one frame
 // (performance.measure 'lab:draw'); "frame" is the interval between
 // animation frames, training included (the trainer takes what the drawing
