@@ -4,7 +4,7 @@
 
 import init, { Board, Lab, LogImport } from './pkg/failure_lab.js';
 import { Alerts } from './alerts.js';
-import { Charts } from './charts.js';
+import { Charts, chartKeys } from './charts.js';
 import { $, notice } from './dom.js';
 import { Faults } from './faults.js';
 import { Importer } from './importer.js';
@@ -13,7 +13,7 @@ import { Live } from './live.js';
 import { latestOf, showReadout } from './readout.js';
 import { Runs } from './runs.js';
 import { buildSettings, fillSettings } from './settings.js';
-import { fromHash, toHash } from './state.js';
+import { defaults, fromHash, toHash } from './state.js';
 import * as store from './store.js';
 
 let state;
@@ -120,6 +120,15 @@ function draw() {
 async function onView() {
   const run = runs.focused();
   focusedLatest = run ? latestOf(await store.series(run.id)) : null;
+  // A run that reports none of the charted metrics shows its own (the live
+  // run before its first step: the default charts).
+  const names = run ? run.metrics || [] : live.lab.metricNames();
+  const keys = chartKeys(names.length ? names : defaults().charts.split(','));
+  if (keys.length && !keys.some((k) => charts.selected.includes(k))) {
+    charts.setSelection(keys.slice(0, 4));
+    state.charts = charts.selected.join(',');
+    saveHash();
+  }
   showFocusedAlerts();
   charts.request();
 }
