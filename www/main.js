@@ -91,11 +91,15 @@ let lastDrawMs = 0;
 function frame() {
   const budget = Math.max(2, FRAME_WORK_MS - lastDrawMs);
   const { taken, findings, responses, failed } = live.tick(state.speed, budget);
-  if ((findings.length || responses.length) && runs.primary === 'live') {
-    const critical = alerts.add(findings, responses, live.lab.hasTwin());
+  if (findings.length || responses.length) {
+    // The live run's alerts are listed while it is in focus; it pauses on a
+    // critical finding even while a stored run is open.
+    const critical = runs.primary === 'live'
+      ? alerts.add(findings, responses, live.lab.hasTwin())
+      : findings.find((f) => f.severity === 'critical');
     if (critical && state.autopause && live.running) {
       live.pause();
-      $('banner-text').textContent += ' Training paused.';
+      if (runs.primary === 'live') $('banner-text').textContent += ' Training paused.';
     }
   }
   if (failed) {
