@@ -59,6 +59,12 @@ export class Charts {
     this.plots = new Map();
     this.dirty = true;
     this.drawCount = 0;
+    // Canvas sizes, kept by a ResizeObserver so drawing never forces a layout.
+    this.sizes = new Map();
+    this.resizes = new ResizeObserver((entries) => {
+      for (const e of entries) this.sizes.set(e.target, [e.contentRect.width, e.contentRect.height]);
+      this.request();
+    });
     this.bindRange();
     document.addEventListener('click', (e) => {
       const menu = $('picker-menu');
@@ -107,7 +113,14 @@ export class Charts {
   renderCards() {
     const container = $('charts');
     for (const [key, card] of this.cards) {
-      if (!this.selected.includes(key)) { card.remove(); this.cards.delete(key); this.plots.delete(key); }
+      if (!this.selected.includes(key)) {
+        const canvas = card.querySelector('canvas');
+        this.resizes.unobserve(canvas);
+        this.sizes.delete(canvas);
+        card.remove();
+        this.cards.delete(key);
+        this.plots.delete(key);
+      }
     }
     for (const key of this.selected) {
       if (!this.cards.has(key)) this.cards.set(key, this.makeCard(key));
@@ -134,6 +147,7 @@ export class Charts {
     };
     png.onclick = () => downloadPng(canvas, fileName(chartTitle(key), 'png')).catch((e) => notice(e.message));
     this.bindZoom(canvas, key);
+    this.resizes.observe(canvas);
     return el('figure', { class: 'chart-card', data: { key } }, canvas, el('div', { class: 'chart-tools' }, scale, png));
   }
 
@@ -146,8 +160,10 @@ export class Charts {
     const ratio = (window.devicePixelRatio || 1);
     for (const key of this.selected) {
       const canvas = this.cards.get(key).querySelector('canvas');
-      const w = Math.max(1, Math.round(canvas.clientWidth * ratio));
-      const h = Math.max(1, Math.round(canvas.clientHeight * ratio));
+      const [cssW, cssH] = this.sizes.get(canvas) || [0, 0];
+      if (cssW < 1 || cssH < 1) continue;
+      const w = Math.round(cssW * ratio);
+      const h = Math.round(cssH * ratio);
       if (canvas.width !== w || canvas.height !== h) {
         canvas.width = w;
         canvas.height = h;

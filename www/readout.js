@@ -23,7 +23,21 @@ export function showReadout(latest, { twin = null, withStep = true } = {}) {
       el('span', { text: failed ? 'no response' : 'loss, no response', title: 'The same run without the automatic response' }),
       el('b', { text: failed ? `failed @ ${twin.hard_failure}` : fmt(twin.loss) })));
   }
-  $('readout').replaceChildren(...cells);
+  // Redraw only what changed: the cells are rebuilt when the set changes.
+  const box = $('readout');
+  const same = box.children.length === cells.length
+    && [...box.children].every((c, i) => c.dataset.metric === cells[i].dataset.metric && c.className === cells[i].className);
+  if (!same) {
+    box.replaceChildren(...cells);
+    return;
+  }
+  cells.forEach((c, i) => {
+    const old = box.children[i];
+    for (const tag of ['span', 'b']) {
+      const text = c.querySelector(tag).textContent;
+      if (old.querySelector(tag).textContent !== text) old.querySelector(tag).textContent = text;
+    }
+  });
 }
 
 /** The latest values of stored metrics ({name: {steps, values}}). */

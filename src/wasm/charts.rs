@@ -127,7 +127,7 @@ pub(crate) fn draw(
         }
     };
     // One line per (run, metric). Several runs: a colour per run and a
-    // style per metric (solid, then dashed); one run: a colour per metric.
+    // style per metric (solid, then faint); one run: a colour per metric.
     let mut lines: Vec<Line> = Vec::new();
     let mut metric_names: Vec<&str> = Vec::new();
     let mut run_keys: Vec<Key> = Vec::new();
@@ -143,7 +143,7 @@ pub(crate) fn draw(
                 let stroke = if trace.ghost {
                     Stroke::Faint
                 } else if many && nth > 0 {
-                    Stroke::Dashed
+                    Stroke::Faint
                 } else {
                     Stroke::Solid
                 };
@@ -180,7 +180,7 @@ pub(crate) fn draw(
             colour_of(0, nth, false)
         },
         stroke: if many && nth > 0 {
-            Stroke::Dashed
+            Stroke::Faint
         } else {
             Stroke::Solid
         },
