@@ -793,6 +793,9 @@ mod tests {
         for key in ["run 1", "val_loss", "without response"] {
             assert!(svg.contains(key), "the legend names {key}");
         }
-        assert!(svg.matches("<polyline").count() >= 3 + 3, "three lines and three legend strokes");
+        assert!(
+            svg.matches("<polyline").count() >= 3 + 3,
+            "three lines and three legend strokes"
+        );
     }
 }
