@@ -29,6 +29,17 @@ pub mod names {
     /// Fraction of hidden sigmoid/tanh activations in their flat tails
     /// (sigmoid below 0.02 or above 0.98, tanh beyond ±0.98) on the batch.
     pub const SATURATED_FRAC: &str = "saturated_frac";
+    /// Lowest per-class recall on the validation split: of the points of
+    /// each class, the share predicted as that class; the worst class's.
+    pub const VAL_MIN_RECALL: &str = "val_min_recall";
+    /// Loss on the held-out test split, never trained on nor used to choose
+    /// anything (reported at a slower cadence, on validation steps).
+    pub const TEST_LOSS: &str = "test_loss";
+    /// Accuracy on the held-out test split.
+    pub const TEST_ACC: &str = "test_acc";
+    /// Points of the most common class over points of the rarest in the
+    /// current training set (reported on validation steps).
+    pub const CLASS_RATIO: &str = "class_ratio";
     /// L2 norm of layer `l`'s weight gradient, for layers 0 (first) to 8;
     /// read it through [`grad_norm_layer`].
     pub const GRAD_NORM_LAYERS: [&str; 9] = [
