@@ -141,6 +141,13 @@ impl Run {
             let old = self.faults.remove(i);
             if old.onset.is_some() {
                 old.fault.undo(&mut self.trainer);
+                // Undoing a data fault restores the original data: the data
+                // faults still on change it again, in order.
+                if old.fault.changes_data() {
+                    for f in self.faults.iter().filter(|f| f.onset.is_some()) {
+                        f.fault.change_data(&mut self.trainer);
+                    }
+                }
             }
         }
         if let Some(fault) = fault {

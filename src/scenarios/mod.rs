@@ -44,5 +44,6 @@ pub fn cases() -> Vec<Case> {
         all.push(classifier::clean_case(kind));
     }
     all.push(classifier::clean_bounded_gradient_case());
+    all.extend(classifier::clean_data_cases());
     all
 }
