@@ -9,7 +9,10 @@ use serde::Serialize;
 
 use crate::metrics::Frame;
 
+pub mod class_imbalance;
+pub mod data_contamination;
 pub mod dead_units;
+pub mod generalization_gap;
 pub mod grad_norm_spike;
 pub mod gradient_explosion;
 pub mod gradient_variance;
@@ -149,6 +152,10 @@ pub const REGISTRY: &[DetectorInfo] = &[
     // Relative early warnings, measured against the run's own history.
     grad_norm_spike::INFO,
     loss_divergence::INFO,
+    // Dataset issues: the course page's DatasetFailures, made concrete.
+    class_imbalance::INFO,
+    generalization_gap::INFO,
+    data_contamination::INFO,
 ];
 
 /// Looks a registry entry up by id.

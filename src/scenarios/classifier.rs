@@ -340,7 +340,9 @@ impl Fault {
     pub fn changes_data(&self) -> bool {
         matches!(
             self,
-            Fault::ClassImbalance { .. } | Fault::LabelNoise { .. } | Fault::DataContamination { .. }
+            Fault::ClassImbalance { .. }
+                | Fault::LabelNoise { .. }
+                | Fault::DataContamination { .. }
         )
     }
 
@@ -447,7 +449,9 @@ impl Fault {
             Fault::CorruptBatch { value, .. } => {
                 batch.x.row_mut(0).fill(value.value());
             }
-            Fault::ClassImbalance { .. } | Fault::LabelNoise { .. } | Fault::DataContamination { .. } => {
+            Fault::ClassImbalance { .. }
+            | Fault::LabelNoise { .. }
+            | Fault::DataContamination { .. } => {
                 self.change_data(trainer);
                 // This step already trains on the changed data.
                 *batch = trainer.next_batch();
@@ -468,7 +472,9 @@ impl Fault {
                 trainer.mlp.layers[0].b -= bias_shift;
             }
             Fault::InitTooLarge { .. } | Fault::Vanishing { .. } | Fault::CorruptBatch { .. } => {}
-            Fault::ClassImbalance { .. } | Fault::LabelNoise { .. } | Fault::DataContamination { .. } => {
+            Fault::ClassImbalance { .. }
+            | Fault::LabelNoise { .. }
+            | Fault::DataContamination { .. } => {
                 trainer.restore_data();
             }
         }
@@ -605,13 +611,15 @@ fn bounded_gradient_setup(seed: u64) -> TrainConfig {
 
 /// Room to spare: a wider network with Adam on only 100 points of circles.
 /// Clean, it learns them without overfitting (the classes do not overlap);
-/// with wrong labels it can memorise them point by point.
+/// with wrong labels it can memorise them point by point. (At Adam's usual
+/// 0.01 the clean loss sinks so close to 0 that the course's absolute
+/// loss_plateau check calls it stuck on some seeds.)
 fn small_data_setup(seed: u64) -> TrainConfig {
     TrainConfig {
         n_train: 100,
         hidden: vec![32, 32],
         optimizer: OptimizerKind::Adam,
-        lr: 0.01,
+        lr: 0.005,
         ..circles_setup(seed)
     }
 }
@@ -679,7 +687,10 @@ mod tests {
             (r#"{"kind": "label_noise", "fraction": 0}"#, "fraction"),
             (r#"{"kind": "label_noise", "fraction": 0.6}"#, "fraction"),
             (r#"{"kind": "data_contamination", "copies": 0}"#, "copies"),
-            (r#"{"kind": "data_contamination", "copies": 1000}"#, "copies"),
+            (
+                r#"{"kind": "data_contamination", "copies": 1000}"#,
+                "copies",
+            ),
         ];
         for (json, field) in bad {
             let fault: Fault = serde_json::from_str(json).unwrap();
@@ -774,7 +785,10 @@ mod tests {
         assert_eq!(only_leak.len(), both.len(), "still contaminated");
         assert_ne!(only_leak.y[..400], both.y[..400], "labels put back");
         run.set_fault("data_contamination", None).unwrap();
-        assert_eq!(run.trainer().data, Trainer::new(TrainConfig::default()).unwrap().data);
+        assert_eq!(
+            run.trainer().data,
+            Trainer::new(TrainConfig::default()).unwrap().data
+        );
     }
 
     #[test]
