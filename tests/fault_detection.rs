@@ -21,6 +21,11 @@ const MATCHING: &[(&str, &str)] = &[
     // The NaN is in the batch: the loss is non-finite on the onset step
     // itself, so that step is the earliest any detector can speak.
     ("corrupt_batch", "non_finite"),
+    // The course's check_data_imbalance (ratio > 100) stays silent at the
+    // fault's 100:1; the detector's warning above 10:1 answers.
+    ("class_imbalance", "class_imbalance"),
+    ("label_noise", "generalization_gap"),
+    ("data_contamination", "data_contamination"),
 ];
 
 const SEEDS: u64 = 20;
