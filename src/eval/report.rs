@@ -58,7 +58,8 @@ pub struct GoalRow {
     pub baseline: Option<Stats>,
     /// Every lab detector as one.
     pub lab: Option<Stats>,
-    /// The lab detector with the best recall (then lead time) on this case.
+    /// The lab detector with the best recall (then lead time, then the
+    /// shortest delay) on this case; None when no run counts for recall.
     pub best_lab: Option<BestLab>,
     /// Lab recall >= [`RECALL_GOAL`].
     pub recall_met: Option<bool>,
@@ -302,11 +303,18 @@ fn goal_row(
         gains.sort_by(f64::total_cmp);
         (!gains.is_empty()).then(|| percentile(&gains, 0.5))
     });
+    // Among detectors with a recall on this case; ties go to the earliest.
     let best_lab = per_detector
         .iter()
-        .filter(|(d, _)| !d.baseline)
+        .filter(|(d, s)| !d.baseline && s.recall.is_some())
         .max_by(|(_, a), (_, b)| {
-            let key = |s: &Stats| (s.recall.unwrap_or(0.0), s.lead.map_or(0.0, |l| l.median));
+            let key = |s: &Stats| {
+                (
+                    s.recall.unwrap_or(0.0),
+                    s.lead.map_or(0.0, |l| l.median),
+                    -s.delay.map_or(f64::INFINITY, |d| d.median),
+                )
+            };
             key(a)
                 .partial_cmp(&key(b))
                 .unwrap_or(std::cmp::Ordering::Equal)
