@@ -202,6 +202,7 @@ fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
             truth: Truth::faulty(Some(100), Some(200)),
             firings: vec![lab, vec![warn(150)]],
             val_losses: vec![],
+            final_acc: None,
             completed: false,
         }));
         jobs.push(Job {
@@ -213,6 +214,7 @@ fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
             truth: Truth::clean(None),
             firings: vec![vec![], vec![]],
             val_losses: vec![],
+            final_acc: None,
             completed: true,
         }));
     }
@@ -227,6 +229,7 @@ fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
         truth: Truth::faulty(Some(100), Some(100)),
         firings: vec![vec![], vec![]],
         val_losses: vec![],
+        final_acc: None,
         completed: false,
     }));
     let goal = &Report::build(&settings, &jobs, &records).goals[0];
@@ -464,6 +467,7 @@ fn a_run_that_never_reached_its_steps_failed_whatever_its_loss() {
         truth: Truth::faulty(None, None),
         firings: vec![vec![]],
         val_losses: learned.clone(),
+        final_acc: None,
         completed,
     };
     let job = |respond| Job {

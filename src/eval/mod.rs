@@ -241,6 +241,8 @@ pub struct RunRecord {
     pub firings: Vec<Vec<Firing>>,
     /// (step, validation loss) as measured.
     pub val_losses: Vec<(u64, f64)>,
+    /// The last validation accuracy measured, when the learner reports one.
+    pub final_acc: Option<f64>,
     /// Whether the run reached its steps (false: it failed for good, or
     /// kept being rolled back until [`MAX_STEPS_FACTOR`] times its steps).
     pub completed: bool,
@@ -275,6 +277,7 @@ struct ActiveRun {
     detectors: Vec<Box<dyn Detector>>,
     firings: Vec<Vec<Firing>>,
     val_losses: Vec<(u64, f64)>,
+    final_acc: Option<f64>,
 }
 
 impl ActiveRun {
@@ -304,6 +307,7 @@ impl ActiveRun {
             firings: vec![Vec::new(); detectors.len()],
             detectors,
             val_losses: Vec::new(),
+            final_acc: None,
         })
     }
 
@@ -319,6 +323,9 @@ impl ActiveRun {
             self.taken += 1;
             if let Some(v) = out.frame.get(names::VAL_LOSS) {
                 self.val_losses.push((out.frame.step, v));
+            }
+            if let Some(a) = out.frame.get(names::VAL_ACC) {
+                self.final_acc = Some(a);
             }
             for (d, firings) in self.detectors.iter_mut().zip(&mut self.firings) {
                 if let Some(f) = d.observe(&out.frame) {
@@ -366,6 +373,7 @@ impl ActiveRun {
             completed: self.completed(),
             firings: self.firings,
             val_losses: self.val_losses,
+            final_acc: self.final_acc,
         }
     }
 }

@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use super::score::{
-    aggregate, healthy, merge, percentile, ratio, score_run, RunScore, Spread, Stats, Truth,
+    aggregate, beats_chance, healthy, merge, percentile, ratio, score_run, RunScore, Spread, Stats,
+    Truth,
 };
 use super::{Job, Progress, RunRecord, Settings};
 use crate::detectors::Severity;
@@ -400,7 +401,9 @@ fn response(settings: &Settings, done: &[(Job, &RunRecord)]) -> Vec<ResponseRow>
                     onset: onset.or(r.truth.onset),
                     ..r.truth
                 };
-                r.completed && healthy(&truth, &r.val_losses, settings.health_tolerance)
+                r.completed
+                    && healthy(&truth, &r.val_losses, settings.health_tolerance)
+                    && beats_chance(r.final_acc)
             };
             let (without, with) = (runs(c, false), runs(c, true));
             rows.push(ResponseRow {

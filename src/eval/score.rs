@@ -234,6 +234,17 @@ pub fn aggregate(faulty: &[RunScore], clean: &[RunScore]) -> Stats {
 /// Validation measurements averaged (by median) for a run's final loss.
 pub const FINAL_MEASUREMENTS: usize = 5;
 
+/// Final validation accuracy a two-class run must reach to count as
+/// learning: a little above chance (0.5). The lab's clean spiral runs, the
+/// hardest clean case, end between 0.575 and 0.66 after 1500 steps; a network
+/// whose gradients vanish, or whose units are dead, stays at 0.5.
+pub const ABOVE_CHANCE: f64 = 0.55;
+
+/// Whether a final accuracy (None: the learner reports none) beats chance.
+pub fn beats_chance(final_acc: Option<f64>) -> bool {
+    final_acc.is_none_or(|a| a >= ABOVE_CHANCE)
+}
+
 /// Whether a run finished healthy: it never failed for good, its last
 /// validation loss is finite, and its final loss (the median of the last
 /// [`FINAL_MEASUREMENTS`], which smooths SGD noise) is at most
@@ -268,6 +279,16 @@ pub fn healthy(truth: &Truth, val_losses: &[(u64, f64)], tolerance: f64) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chance_accuracy_is_not_healthy() {
+        assert!(!beats_chance(Some(0.5)));
+        assert!(beats_chance(Some(0.6)));
+        assert!(
+            beats_chance(None),
+            "a learner without accuracy is judged by its loss alone"
+        );
+    }
 
     #[test]
     fn percentile_interpolates() {
