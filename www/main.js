@@ -5,6 +5,7 @@
 import init, { Board, Lab, LogImport } from './pkg/failure_lab.js';
 import { Alerts } from './alerts.js';
 import { Charts } from './charts.js';
+import { EvalPanel } from './eval.js';
 import { $, notice } from './dom.js';
 import { Faults } from './faults.js';
 import { Importer } from './importer.js';
@@ -211,6 +212,7 @@ async function main() {
   faults.render(state.fault);
   charts.setSelection(state.charts.split(',').filter(Boolean));
   setPresenter(state.big);
+  new EvalPanel({ onError: notice }); // before bindTabs: it shows its tab
   bindTabs();
   bindTransport();
   try {
