@@ -70,8 +70,9 @@ export class EvalPanel {
     this.sweepDetector = null;
     this.build();
     $('tab-eval').hidden = false;
+    // Charts are drawn when the panel shows (and when its size changes).
     this.resize = new ResizeObserver(() => this.requestCharts());
-    this.resize.observe($('eval-results'));
+    this.resize.observe($('panel-eval'));
   }
 
   build() {
@@ -184,19 +185,21 @@ export class EvalPanel {
     this.showError(message);
   }
 
-  /** Shows a report (partial while the suite runs, then final). */
+  /** Shows a report (partial while the suite runs, then final); a partial one waits while the tab is hidden. */
   show(result) {
     this.result = result;
+    this.stale = true;
     if (result.final) {
       const elapsed = performance.now() - this.started;
       this.stop();
       this.status('done', `Done: ${result.report.progress.total} runs in ${duration(elapsed)}.`);
       $('eval-status').dataset.ms = String(Math.round(elapsed));
     }
-    this.render();
+    if (result.final || !$('panel-eval').hidden) this.render();
   }
 
   render() {
+    this.stale = false;
     const { report, final } = this.result;
     const p = report.progress;
     const last = report.first_seed + report.seeds - 1;
@@ -396,6 +399,7 @@ export class EvalPanel {
 
   drawCharts() {
     if ($('panel-eval').hidden || !this.result) return;
+    if (this.stale) { this.render(); return; }
     const ratio = (window.devicePixelRatio || 1) * chartScale();
     const fit = (canvas) => {
       const w = Math.max(1, Math.round(canvas.clientWidth * (window.devicePixelRatio || 1)));
