@@ -37,15 +37,18 @@ export function readSeeds(text) {
   return { value };
 }
 
-/** A table with a caption, headers and rows of cells (strings or nodes, or {text, title, class, data}). */
+/**
+ * A table (in a box that scrolls sideways on a narrow screen) with a caption,
+ * headers and rows of cells (strings or nodes, or {text, title, class, data}).
+ */
 function table(caption, headers, rows, props = {}) {
   const cell = (tag, c) => (c && typeof c === 'object' && !(c instanceof Node)
     ? el(tag, { text: c.text, title: c.title, class: c.class, data: c.data }, ...(c.children || []))
     : el(tag, {}, c ?? '–'));
-  return el('table', { class: 'eval-table', ...props },
+  return el('div', { class: 'eval-scroll' }, el('table', { class: 'eval-table', ...props },
     caption ? el('caption', { text: caption }) : null,
     el('thead', {}, el('tr', {}, ...headers.map((h) => cell('th', h)))),
-    el('tbody', {}, ...rows.map((r) => el('tr', { class: r.class, data: r.data }, ...r.cells.map((c, i) => cell(i === 0 ? 'th' : 'td', c))))));
+    el('tbody', {}, ...rows.map((r) => el('tr', { class: r.class, data: r.data }, ...r.cells.map((c, i) => cell(i === 0 ? 'th' : 'td', c)))))));
 }
 
 /** A detector's name, with a "course" badge when it is one of the course page's own. */
@@ -303,15 +306,16 @@ export class EvalPanel {
     return el('section', { id: 'eval-confusion', class: 'eval-section' },
       el('h3', { text: 'Confusion matrix: detectors × faults' }),
       el('p', { class: 'hint', text: 'Share of each fault\'s runs on which a detector fired at or after the onset (even too late); last column: its false-alarm rate over every clean run.' }),
-      el('div', { class: 'eval-scroll' }, node));
+      node);
   }
 
-  /** A legend of the faulty cases in their chart colours. */
-  caseLegend(cases) {
-    return el('ul', { class: 'eval-legend' }, ...cases.map((c, i) => {
+  /** A legend of the faulty cases `shown` in their chart colours (the colour of a case is its place in `cases`). */
+  caseLegend(cases, shown, id) {
+    return el('ul', { class: 'eval-legend', id }, ...cases.flatMap((c, i) => {
+      if (!shown.includes(c)) return [];
       const swatch = el('span', { class: 'eval-swatch' });
       swatch.style.backgroundColor = this.palette[i % this.palette.length];
-      return el('li', {}, swatch, c);
+      return [el('li', {}, swatch, c)];
     }));
   }
 
@@ -326,7 +330,7 @@ export class EvalPanel {
     const node = el('section', { id: 'eval-leads', class: 'eval-section' },
       el('h3', { text: 'Lead time before the failure, per detector' }),
       el('p', { class: 'hint', text: 'For each run that failed for good and that the detector warned about in time: steps from its first warning to the failure. Bars stack by fault; the axis is shared.' }),
-      this.caseLegend(cases),
+      this.caseLegend(cases, cases.filter((c) => leads.some((d) => d.cases.some((x) => x.case === c && x.leads.length))), 'eval-leads-legend'),
       el('div', { class: 'eval-grid' }, ...cards));
     return node;
   }
@@ -354,15 +358,22 @@ export class EvalPanel {
     select.addEventListener('change', () => {
       this.sweepDetector = select.value;
       $('eval-sweep-table').replaceWith(this.sweepTable(report));
+      $('eval-sweep-legend').replaceWith(this.sweepLegend(report));
       this.requestCharts();
     });
     return el('section', { id: 'eval-sweep', class: 'eval-section' },
       el('h3', { text: 'Threshold sweep: lead time against false alarms' }),
       el('p', { class: 'hint', text: 'One detector rebuilt at each value of one setting, graded on the same runs. Each point is a value (the default ringed): its false-alarm rate on clean runs, and the median lead before the failure on each fault that failed.' }),
       el('label', { class: 'eval-pick' }, 'Detector ', select),
-      this.caseLegend([...new Set(report.sweeps.map((s) => s.case))]),
+      this.sweepLegend(report),
       el('figure', { class: 'eval-chart wide' }, el('canvas', { id: 'eval-sweep-chart', attrs: { role: 'img', 'aria-label': 'Median lead time against false-alarm rate for each setting' } })),
       this.sweepTable(report));
+  }
+
+  /** The legend of the faults drawn on the sweep chart. */
+  sweepLegend(report) {
+    const cases = [...new Set(report.sweeps.map((s) => s.case))];
+    return this.caseLegend(cases, this.sweepCurves(report, 1).curves.map((k) => k.label), 'eval-sweep-legend');
   }
 
   sweepTable(report) {
@@ -383,7 +394,7 @@ export class EvalPanel {
           })],
       };
     });
-    return el('div', { id: 'eval-sweep-table', class: 'eval-scroll' },
+    return el('div', { id: 'eval-sweep-table' },
       table(`${this.sweepDetector}: ${parameter}; per fault, recall · median lead (steps)`, [parameter, 'false-alarm rate', ...cases], body));
   }
 
