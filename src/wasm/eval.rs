@@ -274,7 +274,10 @@ impl Histogram {
             .iter()
             .find(|g| g.values.iter().any(|v| !(v.is_finite() && *v >= 0.0)))
         {
-            return Err(format!("group '{}': values must be finite and >= 0", g.label));
+            return Err(format!(
+                "group '{}': values must be finite and >= 0",
+                g.label
+            ));
         }
         if self.max.is_some_and(|m| !(m.is_finite() && m > 0.0)) {
             return Err("max must be a number above 0".into());
@@ -311,7 +314,10 @@ impl Curves {
 
 /// Text size and line widths for a pixel ratio from JavaScript.
 fn pixel_scale(ratio: Option<f64>) -> f64 {
-    ratio.filter(|r| r.is_finite()).unwrap_or(1.0).clamp(0.5, 4.0)
+    ratio
+        .filter(|r| r.is_finite())
+        .unwrap_or(1.0)
+        .clamp(0.5, 4.0)
 }
 
 /// The colour of palette index `i`.
@@ -367,13 +373,26 @@ fn write_empty<DB: DrawingBackend>(
 
 /// Draws `h` on `area`: stacked bars of counts per bin. Never panics on
 /// any data (validated or not): no values give a framed, empty chart.
-fn histogram<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Histogram) -> Result<(), String> {
+fn histogram<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    h: &Histogram,
+) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let px = pixel_scale(h.pixel_ratio);
     let body = titled(area, &h.title, px)?;
-    let values = || h.groups.iter().flat_map(|g| &g.values).copied().filter(|v| v.is_finite());
+    let values = || {
+        h.groups
+            .iter()
+            .flat_map(|g| &g.values)
+            .copied()
+            .filter(|v| v.is_finite())
+    };
     let largest = values().fold(0.0, f64::max);
-    let max = h.max.filter(|m| m.is_finite() && *m > 0.0).unwrap_or(largest).max(1.0);
+    let max = h
+        .max
+        .filter(|m| m.is_finite() && *m > 0.0)
+        .unwrap_or(largest)
+        .max(1.0);
     let width = bin_width(max, h.bins.unwrap_or(20));
     let bins = (max / width) as usize + 1;
     let bin = |v: f64| ((v.max(0.0) / width) as usize).min(bins - 1);
@@ -403,7 +422,9 @@ fn histogram<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Histogram) -
         .y_label_area_size((40.0 * px) as u32)
         .build_cartesian_2d(0.0..x_end, 0.0..f64::from(tallest) * 1.1)
         .map_err(err)?;
-    let label_font = ("sans-serif", (11.0 * px).round()).into_font().color(&MUTED);
+    let label_font = ("sans-serif", (11.0 * px).round())
+        .into_font()
+        .color(&MUTED);
     let count_fmt = |v: &f64| format!("{v:.0}");
     let step_fmt = |v: &f64| format!("{v:.0}");
     ctx.configure_mesh()
@@ -437,7 +458,12 @@ fn histogram<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, h: &Histogram) -
     if values().next().is_none() {
         let (xs, ys) = ctx.plotting_area().get_pixel_range();
         let text = h.empty.as_deref().unwrap_or("no data");
-        write_empty(area, ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2), text, px)?;
+        write_empty(
+            area,
+            ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2),
+            text,
+            px,
+        )?;
     }
     area.present().map_err(err)
 }
@@ -477,7 +503,9 @@ fn curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Curves) -> Resu
         .y_label_area_size((56.0 * px) as u32)
         .build_cartesian_2d(x_lo - x_pad..x_hi + x_pad, y_lo..y_hi * 1.12)
         .map_err(err)?;
-    let label_font = ("sans-serif", (11.0 * px).round()).into_font().color(&MUTED);
+    let label_font = ("sans-serif", (11.0 * px).round())
+        .into_font()
+        .color(&MUTED);
     let x_fmt = |v: &f64| format!("{v:.2}");
     let y_fmt = |v: &f64| format!("{v:.0}");
     ctx.configure_mesh()
@@ -569,7 +597,12 @@ fn curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Curves) -> Resu
     if points().next().is_none() {
         let (xs, ys) = ctx.plotting_area().get_pixel_range();
         let text = c.empty.as_deref().unwrap_or("no data");
-        write_empty(area, ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2), text, px)?;
+        write_empty(
+            area,
+            ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2),
+            text,
+            px,
+        )?;
     }
     area.present().map_err(err)
 }
