@@ -9,10 +9,14 @@
 // page, then measured in two situations:
 //   1. the imported run in focus, every chart redrawn on every frame (as
 //      while panning);
-//   2. the live run training, with the imported run overlaid on its charts.
+//   2. the live run training (measured once it has `points` steps), with
+//      the imported run overlaid on its charts.
 // "draw" is the time the page spends drawing all four charts in one frame
 // (performance.measure 'lab:draw'); "frame" is the interval between
-// animation frames, training included (the trainer takes up to 8 ms of it).
+// animation frames, training included (the trainer takes what the drawing
+// leaves of 13 ms, at most 8 ms). Each is measured three times over `frames`
+// frames; the round with the lowest median is shown (other programs on the
+// machine only ever make a round slower).
 
 import os from 'node:os';
 import { openLab, waitReady } from '../tests/e2e/helpers.mjs';
@@ -83,13 +87,18 @@ try {
   const importSeconds = (Date.now() - t0) / 1000;
   const shown = await page.$eval('#range-to', (i) => Number(i.value));
 
-  const still = await measure(page, frames, true);
+  const best = async (redraw, key) => {
+    const rounds = [];
+    for (let r = 0; r < 3; r++) rounds.push(await measure(page, frames, redraw));
+    return rounds.sort((a, b) => stats(a[key]).median - stats(b[key]).median)[0];
+  };
+  const still = await best(true, 'draws');
 
   await page.click('#viewing-live');
   await page.check('#runs li.run[data-source="import"] .run-overlay');
   await page.click('#start');
-  await page.waitForTimeout(1000);
-  const live = await measure(page, frames, false);
+  await page.waitForFunction((n) => Number(document.querySelector('#status').dataset.step) >= n, points, { timeout: 300_000 });
+  const live = await best(false, 'draws');
   const steps = await page.$eval('#status', (s) => Number(s.dataset.step));
   await page.click('#pause');
   if (lab.errors.length) throw new Error(lab.errors.join('\n'));

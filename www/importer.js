@@ -60,6 +60,7 @@ export class Importer {
     if (this.busy) { this.error('An import is already under way.'); return; }
     this.onStart();
     this.busy = true;
+    $('import-drop').dataset.busy = 'true';
     this.cancelled = false;
     this.error('');
     $('mapping').hidden = true;
@@ -78,6 +79,7 @@ export class Importer {
       this.error(`Import failed, nothing was stored: ${e.message}`);
     } finally {
       this.busy = false;
+      delete $('import-drop').dataset.busy;
     }
   }
 
@@ -137,14 +139,15 @@ export class Importer {
 
   /** The lab's own JSON export, restored as it is (null for any other file). */
   async ownExport(file) {
-    if (!/\.json$/i.test(file.name) || file.size > 256 * 2 ** 20) return null;
+    if (file.size > 256 * 2 ** 20) return null;
+    const head = await file.slice(0, 256).text();
+    if (!/^\s*\{\s*"format":\s*"failure-lab run"/.test(head)) return null;
     let data;
     try {
       data = JSON.parse(await file.text());
-    } catch {
-      return null;
+    } catch (e) {
+      throw new Error(`${file.name}: a failure-lab export that is not valid JSON (${e.message})`);
     }
-    if (!data || data.format !== 'failure-lab run') return null;
     const { run, metrics } = data;
     if (!run || typeof run.name !== 'string' || !Array.isArray(run.findings) || !metrics || typeof metrics !== 'object') {
       throw new Error(`${file.name}: a failure-lab export without its run, findings or metrics`);

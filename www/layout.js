@@ -13,10 +13,10 @@ export function showTab(name) {
   }
 }
 
-/** Wires the tabs (click, arrow keys). */
+/** Wires the tabs (click, arrow keys), hidden ones too: a panel added later unhides its tab. */
 export function bindTabs() {
   const tabs = () => [...document.querySelectorAll('.tabs [role="tab"]')].filter((t) => !t.hidden);
-  for (const tab of tabs()) {
+  for (const tab of document.querySelectorAll('.tabs [role="tab"]')) {
     tab.addEventListener('click', () => showTab(tab.id.slice(4)));
     tab.addEventListener('keydown', (e) => {
       if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;

@@ -5,7 +5,7 @@ import { $ } from './dom.js';
 import { describe, runConfig } from './state.js';
 import * as store from './store.js';
 
-/** Training time per animation frame; the rest of the frame is drawing. */
+/** The most training time per animation frame; the rest of the frame is drawing. */
 const FRAME_BUDGET_MS = 8;
 /** A running run is saved this often (and on pause, failure, reset and leaving the page). */
 const SAVE_EVERY_MS = 4000;
@@ -21,6 +21,7 @@ export class Live {
     this.state = null;
     this.running = false;
     this.seen = 0;
+    this.seenResponses = 0;
     this.record = null;
     this.lastSave = 0;
   }
@@ -33,6 +34,7 @@ export class Live {
     this.lab = lab;
     this.state = state;
     this.seen = 0;
+    this.seenResponses = 0;
     this.record = null;
     this.status();
   }
@@ -55,6 +57,7 @@ export class Live {
     this.finishRecording();
     this.lab.reset();
     this.seen = 0;
+    this.seenResponses = 0;
     this.record = null;
     this.status();
   }
@@ -64,15 +67,17 @@ export class Live {
   }
 
   /**
-   * Trains for up to the frame budget (at most `speed` steps); returns the
-   * steps taken, the new findings, and whether the run has just failed.
+   * Trains for up to `budget` ms (at most 8, and at most `speed` steps); returns the
+   * steps taken, the new findings and responses, and whether the run has
+   * just failed.
    */
-  tick(speed) {
-    if (!this.running || !this.lab) return { taken: 0, findings: [], failed: false };
+  tick(speed, budget = FRAME_BUDGET_MS) {
+    if (!this.running || !this.lab) return { taken: 0, findings: [], responses: [], failed: false };
     const t0 = performance.now();
     let taken = 0;
     let chunk = 1;
-    while (taken < speed && performance.now() - t0 < FRAME_BUDGET_MS) {
+    const until = Math.min(budget, FRAME_BUDGET_MS);
+    while (taken < speed && performance.now() - t0 < until) {
       const n = this.lab.step(Math.min(chunk, speed - taken));
       if (n === 0) break;
       taken += n;
@@ -80,11 +85,13 @@ export class Live {
     }
     const findings = this.lab.findings(this.seen);
     this.seen += findings.length;
+    const responses = this.lab.responses(this.seenResponses);
+    this.seenResponses += responses.length;
     const failed = this.failed();
     if (failed) this.running = false;
     if (taken > 0 || failed) this.status();
     if (failed || performance.now() - this.lastSave > SAVE_EVERY_MS) this.save();
-    return { taken, findings, failed };
+    return { taken, findings, responses, failed };
   }
 
   /** Switches fault `id` on with `settings`, or off with null (throws the reason when refused). */
@@ -166,7 +173,8 @@ export class Live {
       hardFailure: lab.hardFailure() ?? null,
       metrics: names,
       findings,
-      responses: [],
+      responses: lab.responses(0),
+      twin: lab.twin() ?? null,
       counts,
     };
     return store.put(run, metrics)

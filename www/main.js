@@ -49,15 +49,16 @@ function rebuild() {
 function showFocusedAlerts() {
   alerts.clear();
   const run = runs.focused();
-  if (run) alerts.add(run.findings || [], run.responses || [], false, true);
-  else alerts.add(live.lab.findings(0), [], false, true);
+  if (run) alerts.add(run.findings || [], run.responses || [], Boolean(run.config?.respond?.enabled), true);
+  else alerts.add(live.lab.findings(0), live.lab.responses(0), live.lab.hasTwin(), true);
 }
 
 function onSettingChange(prop, value) {
   notice('');
   state[prop.name] = value;
+  fillSettings(state);
   saveHash();
-  rebuild();
+  if (!prop.live) rebuild();
 }
 
 /** Uses settings read from a hash (a stored run's, or a URL edited by hand) for a new live run. */
@@ -84,10 +85,15 @@ function loadSettings(saved) {
   showTab('train');
 }
 
+/** Work per animation frame, training and drawing together (a frame is 16.7 ms). */
+const FRAME_WORK_MS = 13;
+let lastDrawMs = 0;
+
 function frame() {
-  const { taken, findings, failed } = live.tick(state.speed);
-  if (findings.length && runs.primary === 'live') {
-    const critical = alerts.add(findings);
+  const budget = Math.max(2, FRAME_WORK_MS - lastDrawMs);
+  const { taken, findings, responses, failed } = live.tick(state.speed, budget);
+  if ((findings.length || responses.length) && runs.primary === 'live') {
+    const critical = alerts.add(findings, responses, live.lab.hasTwin());
     if (critical && state.autopause && live.running) {
       live.pause();
       $('banner-text').textContent += ' Training paused.';
@@ -107,8 +113,9 @@ function draw() {
   const names = new Set(view.live ? live.lab.metricNames() : []);
   for (const key of view.traces) for (const n of board.metricNames(key)) names.add(n);
   charts.setAvailable([...names]);
-  charts.draw(live.lab, board, view, chartScale());
-  showReadout(view.live ? live.lab.latest() : focusedLatest || { step: 0 });
+  lastDrawMs = charts.draw(live.lab, board, view, chartScale());
+  if (view.live) showReadout(live.lab.latest(), { twin: live.lab.twin(), withStep: false });
+  else showReadout(focusedLatest || { step: 0 });
 }
 
 async function onView() {
@@ -158,6 +165,35 @@ function shareColours() {
   }
 }
 
+/**
+ * The first live run: the URL's settings; without its faults when they do
+ * not fit the settings; the defaults when the settings are refused too.
+ */
+function buildFirstRun(errors) {
+  const attempts = [
+    () => state,
+    () => ({ ...state, fault: {} }),
+    () => ({ ...fromHash('').state, charts: state.charts, big: state.big }),
+  ];
+  for (const [i, attempt] of attempts.entries()) {
+    const next = attempt();
+    try {
+      live.build(next);
+    } catch (e) {
+      errors.push(i === 0 && Object.keys(state.fault).length ? `the faults do not fit the settings (${e.message})` : e.message);
+      continue;
+    }
+    if (next !== state) {
+      state = next;
+      fillSettings(state);
+      faults.render(state.fault);
+      saveHash();
+    }
+    break;
+  }
+  if (errors.length) notice(`URL: ${errors.join('; ')}`);
+}
+
 async function main() {
   await init();
   shareColours();
@@ -175,7 +211,6 @@ async function main() {
   const checked = faults.validate(state.fault);
   state.fault = checked.good;
   const errors = [...parsed.errors, ...checked.errors];
-  if (errors.length) notice(`URL: ${errors.join('; ')}`);
 
   board = new Board();
   live = new Live({
@@ -215,16 +250,7 @@ async function main() {
   new EvalPanel({ onError: notice }); // before bindTabs: it shows its tab
   bindTabs();
   bindTransport();
-  try {
-    live.build(state);
-  } catch (e) {
-    notice(`The settings could not be used (${e.message}); using the defaults.`);
-    state = fromHash('').state;
-    saveHash();
-    fillSettings(state);
-    faults.render(state.fault);
-    live.build(state);
-  }
+  buildFirstRun(errors);
   await runs.refresh();
   document.body.dataset.ready = 'true';
   requestAnimationFrame(frame);

@@ -16,8 +16,23 @@ export const PROPS = [
   { name: 'noise', type: 'number', def: 0.1, min: 0, max: 2, label: 'Noise', group: 'Data' },
   { name: 'hidden', type: 'layers', def: '16,16', label: 'Hidden layers', group: 'Network' },
   { name: 'activation', type: 'enum', def: 'relu', options: ['relu', 'tanh', 'sigmoid'], label: 'Activation', group: 'Network' },
-  { name: 'lr', type: 'number', def: 0.1, min: 1e-6, max: 1000, label: 'Learning rate', group: 'Training' },
-  { name: 'batch', type: 'int', def: 32, min: 1, max: 4096, label: 'Batch size', group: 'Training' },
+  { name: 'loss', type: 'enum', def: 'squared', options: ['squared', 'cross_entropy'], label: 'Loss', group: 'Network' },
+  { name: 'init', type: 'number', def: 1, min: 0.001, max: 1000, label: 'Init scale ×', group: 'Network' },
+  { name: 'optimizer', type: 'enum', def: 'sgd', options: ['sgd', 'momentum', 'adam'], label: 'Optimizer', group: 'Optimizer' },
+  { name: 'lr', type: 'number', def: 0.1, min: 1e-6, max: 1000, label: 'Learning rate', group: 'Optimizer' },
+  { name: 'momentum', type: 'number', def: 0.9, min: 0, max: 0.9999, label: 'Momentum (β1)', group: 'Optimizer', show: (s) => s.optimizer !== 'sgd' },
+  { name: 'beta2', type: 'number', def: 0.999, min: 0, max: 0.99999, label: 'Adam β2', group: 'Optimizer', show: (s) => s.optimizer === 'adam' },
+  { name: 'batch', type: 'int', def: 32, min: 1, max: 4096, label: 'Batch size', group: 'Optimizer' },
+  { name: 'weightDecay', type: 'number', def: 0, min: 0, max: 1, label: 'Weight decay', group: 'Optimizer' },
+  { name: 'clip', type: 'number', def: 0, min: 0, max: 1e6, label: 'Clip norm (0: off)', group: 'Optimizer' },
+  { name: 'schedule', type: 'enum', def: 'constant', options: ['constant', 'step', 'cosine'], label: 'LR schedule', group: 'Schedule' },
+  { name: 'scheduleSteps', type: 'int', def: 1000, min: 1, max: 1e6, label: 'Period (steps)', group: 'Schedule', show: (s) => s.schedule !== 'constant' },
+  { name: 'decay', type: 'number', def: 0.5, min: 1e-6, max: 1, label: 'Decay ×', group: 'Schedule', show: (s) => s.schedule === 'step' },
+  { name: 'warmup', type: 'int', def: 0, min: 0, max: 1e6, label: 'Warm-up (steps)', group: 'Schedule' },
+  { name: 'respond', type: 'bool', def: false, label: 'Automatic response', group: 'Response' },
+  { name: 'respondLr', type: 'number', def: 0.1, min: 1e-6, max: 0.999, label: 'LR cut ×', group: 'Response', show: (s) => s.respond },
+  { name: 'respondClip', type: 'number', def: 1, min: 1e-6, max: 1e6, label: 'Clip at', group: 'Response', show: (s) => s.respond },
+  { name: 'respondEvery', type: 'int', def: 50, min: 1, max: 100000, label: 'Checkpoint every', group: 'Response', show: (s) => s.respond },
   { name: 'speed', type: 'int', def: 20, min: 1, max: 2000, label: 'Steps per frame (max)', group: 'Speed', live: true },
   { name: 'autopause', type: 'bool', def: true, label: 'Pause on critical', live: true },
   { name: 'big', type: 'bool', def: false, label: 'Large type', live: true },
@@ -26,7 +41,7 @@ export const PROPS = [
 ];
 
 /** The form groups, in order. */
-export const GROUPS = ['Data', 'Network', 'Training', 'Speed'];
+export const GROUPS = ['Data', 'Network', 'Optimizer', 'Schedule', 'Speed'];
 
 /** The default value of every setting. */
 export function defaults() {
@@ -155,15 +170,33 @@ export function runConfig(state) {
       noise: state.noise,
       hidden: state.hidden.split(',').map(Number),
       activation: state.activation,
+      loss: state.loss,
+      init_scale: state.init,
+      optimizer: state.optimizer,
       lr: state.lr,
+      momentum: state.momentum,
+      beta2: state.beta2,
       batch_size: state.batch,
+      weight_decay: state.weightDecay,
+      clip_norm: state.clip,
+      schedule: state.schedule,
+      schedule_steps: state.scheduleSteps,
+      decay_factor: state.decay,
+      warmup_steps: state.warmup,
     },
     faults: Object.values(state.fault),
+    respond: {
+      enabled: state.respond,
+      lr_factor: state.respondLr,
+      clip_norm: state.respondClip,
+      checkpoint_every: state.respondEvery,
+    },
   };
 }
 
-/** A short name for a run of this state, the telling part first: "lr_spike · seed 1 · spiral · relu 16,16 · lr 0.1". */
+/** A short name for a run of this state, the telling part first: "lr_spike · responding · seed 1 · spiral · relu 16,16 · lr 0.1". */
 export function describe(state) {
   const faults = Object.keys(state.fault);
-  return [faults.length ? faults.join(' + ') : 'clean', `seed ${state.seed}`, state.dataset, `${state.activation} ${state.hidden}`, `lr ${state.lr}`].join(' · ');
+  return [faults.length ? faults.join(' + ') : 'clean', state.respond ? 'responding' : null, `seed ${state.seed}`, state.dataset,
+    `${state.activation} ${state.hidden}`, state.optimizer === 'sgd' ? null : state.optimizer, `lr ${state.lr}`].filter(Boolean).join(' · ');
 }

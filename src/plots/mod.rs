@@ -157,29 +157,33 @@ pub fn decimate(
         return (start..end).map(|i| (steps[i], values[i])).collect();
     }
     let width = ((hi - lo) as f64 / buckets as f64).max(1.0);
-    let bucket = |s: u64| ((s.saturating_sub(lo)) as f64 / width) as u64;
     let mut out = Vec::with_capacity(4 * buckets);
     let mut i = start;
+    let mut b = 0;
     while i < end {
-        let b = bucket(steps[i]);
-        let mut j = i;
+        // Bucket b holds the steps s with b <= (s - lo) / width < b + 1.
+        let next = lo.saturating_add(libm::ceil((b + 1) as f64 * width) as u64);
+        let j = i + steps[i..end].partition_point(|&s| s < next);
+        b += 1;
+        if j == i {
+            continue;
+        }
         let (mut min_i, mut max_i) = (usize::MAX, usize::MAX);
+        let (mut min_v, mut max_v) = (f64::INFINITY, f64::NEG_INFINITY);
         let mut bad = [usize::MAX; 2];
-        while j < end && bucket(steps[j]) == b {
-            let v = values[j];
+        for (k, &v) in values[i..j].iter().enumerate() {
             if v.is_finite() {
-                if min_i == usize::MAX || v < values[min_i] {
-                    min_i = j;
+                if v < min_v {
+                    (min_v, min_i) = (v, i + k);
                 }
-                if max_i == usize::MAX || v > values[max_i] {
-                    max_i = j;
+                if v > max_v {
+                    (max_v, max_i) = (v, i + k);
                 }
             } else if bad[0] == usize::MAX {
-                bad[0] = j;
+                bad[0] = i + k;
             } else if bad[1] == usize::MAX {
-                bad[1] = j;
+                bad[1] = i + k;
             }
-            j += 1;
         }
         let mut keep = [i, j - 1, min_i, max_i, bad[0], bad[1]];
         keep.sort_unstable();
@@ -617,6 +621,46 @@ mod tests {
         assert!(!metric_matches("grad_norm/*", "grad_norm_first"));
         assert!(metric_matches("loss", "loss"));
         assert!(!metric_matches("loss", "val_loss"));
+    }
+
+    #[test]
+    fn decimation_keeps_each_bucket_extremes_like_a_direct_scan() {
+        // Irregular steps (a log with gaps) and values with NaNs.
+        let steps: Vec<u64> = (0..50_000u64).map(|i| i * 3 + i % 7).collect();
+        let values: Vec<f64> = (0..50_000u64)
+            .map(|i| match i % 997 {
+                0 => f64::NAN,
+                _ => libm::sin(i as f64 * 0.37) * (1.0 + (i % 13) as f64),
+            })
+            .collect();
+        let (lo, hi) = (1_000, 120_000);
+        let out = decimate(&steps, &values, (lo, hi), 250);
+        assert!(out.len() <= 6 * 250);
+        assert!(out.windows(2).all(|w| w[0].0 < w[1].0), "in step order");
+        let width = (hi - lo) as f64 / 250.0;
+        let mut by_bucket: std::collections::BTreeMap<u64, Vec<(u64, f64)>> = Default::default();
+        for (&s, &v) in steps.iter().zip(&values) {
+            if (lo..=hi).contains(&s) {
+                let b = ((s - lo) as f64 / width) as u64;
+                by_bucket.entry(b).or_default().push((s, v));
+            }
+        }
+        for points in by_bucket.values() {
+            let finite = points.iter().filter(|p| p.1.is_finite());
+            let min = finite.clone().map(|p| p.1).fold(f64::INFINITY, f64::min);
+            let max = finite.map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+            let first = points[0];
+            let last = points[points.len() - 1];
+            for want in [first, last] {
+                assert!(out.iter().any(|p| p.0 == want.0), "bucket ends kept");
+            }
+            for v in [min, max].into_iter().filter(|v| v.is_finite()) {
+                let kept = out
+                    .iter()
+                    .any(|p| p.1 == v && p.0 >= first.0 && p.0 <= last.0);
+                assert!(kept, "extreme {v} kept");
+            }
+        }
     }
 
     #[test]

@@ -15,13 +15,31 @@ use super::{error, from_js, to_js};
 use crate::detectors::{self, Severity};
 use crate::plots;
 use crate::run::{Run, RunConfig};
-use crate::scenarios::classifier::{self, Fault};
+use crate::scenarios::classifier::Fault;
 
 /// One training run in the browser: trainer, faults, detectors and history.
+///
+/// With the automatic response on, the lab also runs the same run (same
+/// seed, same faults, switched at the same steps) without it, in lockstep:
+/// the twin the charts draw faint for comparison.
 #[wasm_bindgen]
 pub struct Lab {
     config: RunConfig,
     run: Run,
+    twin: Option<Run>,
+}
+
+/// The run of `config` and, when it responds, its twin that does not.
+fn runs_of(config: &RunConfig) -> Result<(Run, Option<Run>), JsError> {
+    let run = Run::new(config.clone()).map_err(|e| error("settings", e))?;
+    let twin = if config.respond.enabled {
+        let mut plain = config.clone();
+        plain.respond.enabled = false;
+        Some(Run::new(plain).map_err(|e| error("settings", e))?)
+    } else {
+        None
+    };
+    Ok((run, twin))
 }
 
 /// Rust-only helpers (not exported).
@@ -57,8 +75,8 @@ impl Lab {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Lab, JsError> {
         let config: RunConfig = from_js(config, "settings")?;
-        let run = Run::new(config.clone()).map_err(|e| error("settings", e))?;
-        Ok(Lab { config, run })
+        let (run, twin) = runs_of(&config)?;
+        Ok(Lab { config, run, twin })
     }
 
     /// The default settings, as a plain object.
@@ -97,17 +115,10 @@ impl Lab {
     /// Every fault the scenario offers: `{id, defaults}` with the settings
     /// (and `kind`) of each at their defaults, in display order.
     pub fn faults() -> Result<JsValue, JsError> {
-        let mut choices: Vec<FaultChoice> = Vec::new();
-        for case in classifier::fault_cases() {
-            for fault in (case.config)(1).faults {
-                if choices.iter().all(|c| c.id != fault.id()) {
-                    choices.push(FaultChoice {
-                        id: fault.id(),
-                        defaults: fault,
-                    });
-                }
-            }
-        }
+        let choices: Vec<FaultChoice> = Fault::IDS
+            .iter()
+            .filter_map(|&id| Fault::default_for(id).map(|defaults| FaultChoice { id, defaults }))
+            .collect();
         to_js(&choices)
     }
 
@@ -120,10 +131,14 @@ impl Lab {
     }
 
     /// Takes up to `n` steps; returns how many were taken (fewer once the
-    /// run has failed for good).
+    /// run has failed for good). The twin keeps step with the run until it
+    /// fails.
     pub fn step(&mut self, n: u32) -> u32 {
         let mut taken = 0;
         while taken < n && self.run.step().is_some() {
+            if let Some(twin) = &mut self.twin {
+                twin.step();
+            }
             taken += 1;
         }
         taken
@@ -131,8 +146,44 @@ impl Lab {
 
     /// Starts the same run again from step 0 (faults as first configured).
     pub fn reset(&mut self) -> Result<(), JsError> {
-        self.run = Run::new(self.config.clone()).map_err(|e| error("settings", e))?;
+        (self.run, self.twin) = runs_of(&self.config)?;
         Ok(())
+    }
+
+    /// Whether the run has a twin without the automatic response.
+    #[wasm_bindgen(js_name = hasTwin)]
+    pub fn has_twin(&self) -> bool {
+        self.twin.is_some()
+    }
+
+    /// How the twin without the response is doing: `{steps, hard_failure,
+    /// loss}` (its latest loss), or undefined without a twin.
+    pub fn twin(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Twin {
+            steps: u64,
+            hard_failure: Option<u64>,
+            loss: Option<f64>,
+        }
+        match &self.twin {
+            None => Ok(JsValue::UNDEFINED),
+            Some(t) => to_js(&Twin {
+                steps: t.steps(),
+                hard_failure: t.hard_failure(),
+                loss: t
+                    .monitor()
+                    .history
+                    .get(crate::metrics::names::LOSS)
+                    .and_then(|s| s.values.last().copied()),
+            }),
+        }
+    }
+
+    /// What the automatic response did, from index `from` on: `{step,
+    /// detector, action}` each.
+    pub fn responses(&self, from: usize) -> Result<JsValue, JsError> {
+        let all = self.run.responses();
+        to_js(&all[from.min(all.len())..])
     }
 
     /// Switches fault `id` on with `settings` (a Fault as a plain object with
@@ -150,7 +201,13 @@ impl Lab {
                 return Err(error(&what, format!("settings are for {}", f.id())));
             }
         }
-        self.run.set_fault(id, fault).map_err(|e| error(&what, e))
+        self.run
+            .set_fault(id, fault.clone())
+            .map_err(|e| error(&what, e))?;
+        if let Some(twin) = &mut self.twin {
+            twin.set_fault(id, fault).map_err(|e| error(&what, e))?;
+        }
+        Ok(())
     }
 
     /// Steps taken so far.
@@ -219,17 +276,32 @@ impl Lab {
         let opts = DrawOptions::read(options)?;
         let mut traces: Vec<Trace> = Vec::new();
         let mut marked = None;
+        let actions: Vec<u64> = self.run.responses().iter().map(|r| r.step).collect();
         if opts.live() {
             if opts.markers() == "live" {
                 marked = Some(traces.len());
             }
+            let twin = self.twin.as_ref();
             traces.push(Trace {
-                label: "live run",
+                label: if twin.is_some() {
+                    "with response"
+                } else {
+                    "live run"
+                },
                 series: self.run.monitor().history.series(),
                 ghost: false,
                 markers: charts::markers(self.run.monitor().findings()),
-                actions: &[],
+                actions: &actions,
             });
+            if let Some(twin) = twin {
+                traces.push(Trace {
+                    label: "without response",
+                    series: twin.monitor().history.series(),
+                    ghost: true,
+                    markers: Cow::Borrowed(&[]),
+                    actions: &[],
+                });
+            }
         }
         for key in &opts.traces {
             let stored = board

@@ -1,6 +1,23 @@
 // What a learner does on the page, for the end-to-end tests: train for a
 // while, wait for a run to be stored, read the runs list and the alerts.
 
+import assert from 'node:assert/strict';
+import { openLab, waitReady } from './helpers.mjs';
+
+/** The lab at `path`, ready, closed when test `t` ends. */
+export async function readyLab(t, path = '/') {
+  const lab = await openLab(path);
+  t.after(lab.close);
+  await waitReady(lab);
+  return lab;
+}
+
+/** The checks every test ends with: nothing left 127.0.0.1, nothing went wrong in the console. */
+export function assertClean(lab) {
+  assert.deepEqual(lab.offOrigin(), [], 'no request leaves the lab origin');
+  assert.deepEqual(lab.errors, [], 'no console error');
+}
+
 /** Clicks Start and waits until the live run has reached `steps` (or failed). */
 export async function trainTo(page, steps, timeout = 60_000) {
   await page.click('#start');

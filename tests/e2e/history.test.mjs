@@ -3,14 +3,12 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openLab, waitReady } from './helpers.mjs';
-import { pauseAndStore, pixelsOf, storedRuns, trainTo } from './actions.mjs';
+import { waitReady } from './helpers.mjs';
+import { assertClean, pauseAndStore, pixelsOf, readyLab, storedRuns, trainTo } from './actions.mjs';
 
 test('a run is recorded, the page is reloaded and the run is still there; rename and delete', async (t) => {
-  const lab = await openLab('/#seed=5');
-  t.after(lab.close);
+  const lab = await readyLab(t, '/#seed=5');
   const { page } = lab;
-  await waitReady(lab);
 
   await trainTo(page, 150);
   const step = await pauseAndStore(page);
@@ -42,15 +40,12 @@ test('a run is recorded, the page is reloaded and the run is still there; rename
   await page.reload();
   await waitReady(lab);
   assert.deepEqual(await storedRuns(page), [], 'the deleted run stays deleted');
-  assert.deepEqual(lab.offOrigin(), [], 'no request leaves the lab origin');
-  assert.deepEqual(lab.errors, [], 'no console error');
+  assertClean(lab);
 });
 
 test('two runs are overlaid on the same charts, which zoom from the keyboard', async (t) => {
-  const lab = await openLab('/#charts=loss,grad_norm&autopause=false&fault=lr_spike(at_step:200,factor:50)');
-  t.after(lab.close);
+  const lab = await readyLab(t, '/#charts=loss,grad_norm&autopause=false&fault=lr_spike(at_step:200,factor:50)');
   const { page } = lab;
-  await waitReady(lab);
   const palette = await page.evaluate(async () => (await import('./pkg/failure_lab.js')).Lab.palette());
 
   await trainTo(page, 400);
@@ -98,6 +93,5 @@ test('two runs are overlaid on the same charts, which zoom from the keyboard', a
   await page.keyboard.press('0');
   await page.waitForFunction(() => document.querySelector('#range-from').value === '0');
 
-  assert.deepEqual(lab.offOrigin(), [], 'no request leaves the lab origin');
-  assert.deepEqual(lab.errors, [], 'no console error');
+  assertClean(lab);
 });
