@@ -3,6 +3,7 @@
 //! lead-time histograms ([`draw_histogram`]) and threshold-sweep curves
 //! ([`draw_curves`]), drawn by plotters on a canvas of the page.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -261,6 +262,14 @@ pub fn draw_curves(canvas: HtmlCanvasElement, options: JsValue) -> Result<(), Js
 /// At most this many groups, curves, or points per curve.
 const MAX_ITEMS: usize = 64;
 
+/// The largest magnitude of a value to draw (steps and rates are far below).
+const MAX_VALUE: f64 = 1e12;
+
+/// Whether `v` can be drawn: finite and at most [`MAX_VALUE`] in size.
+fn drawable(v: f64) -> bool {
+    v.is_finite() && v.abs() <= MAX_VALUE
+}
+
 impl Histogram {
     fn validate(&self) -> Result<(), String> {
         if self.groups.len() > MAX_ITEMS {
@@ -272,15 +281,15 @@ impl Histogram {
         if let Some(g) = self
             .groups
             .iter()
-            .find(|g| g.values.iter().any(|v| !(v.is_finite() && *v >= 0.0)))
+            .find(|g| g.values.iter().any(|&v| !(drawable(v) && v >= 0.0)))
         {
             return Err(format!(
-                "group '{}': values must be finite and >= 0",
+                "group '{}': values must be from 0 to {MAX_VALUE:e}",
                 g.label
             ));
         }
-        if self.max.is_some_and(|m| !(m.is_finite() && m > 0.0)) {
-            return Err("max must be a number above 0".into());
+        if self.max.is_some_and(|m| !(drawable(m) && m > 0.0)) {
+            return Err(format!("max must be above 0 and at most {MAX_VALUE:e}"));
         }
         if self.bins.is_some_and(|b| !(1..=200).contains(&b)) {
             return Err("bins must be from 1 to 200".into());
@@ -300,13 +309,18 @@ impl Curves {
             }
             if c.points
                 .iter()
-                .any(|p| !p.x.is_finite() || p.y.is_some_and(|y| !y.is_finite()))
+                .any(|p| !drawable(p.x) || p.y.is_some_and(|y| !drawable(y)))
             {
-                return Err(format!("curve '{}': x and y must be finite", c.label));
+                return Err(format!(
+                    "curve '{}': x and y must be finite, at most {MAX_VALUE:e} in size",
+                    c.label
+                ));
             }
         }
-        if self.x_goal.as_ref().is_some_and(|(x, _)| !x.is_finite()) {
-            return Err("x_goal must be finite".into());
+        if self.x_goal.as_ref().is_some_and(|(x, _)| !drawable(*x)) {
+            return Err(format!(
+                "x_goal must be finite, at most {MAX_VALUE:e} in size"
+            ));
         }
         Ok(())
     }
@@ -356,19 +370,53 @@ fn titled<DB: DrawingBackend>(
     Ok(body)
 }
 
-/// Writes `text` in the middle of the plot of `area` (an empty chart).
-fn write_empty<DB: DrawingBackend>(
+/// The plot of `body` spanning `x` and `y`, with room for the axis labels
+/// (`y_labels` CSS pixels wide).
+fn axes<'a, DB: DrawingBackend>(
+    body: &'a DrawingArea<DB, Shift>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+    y_labels: f64,
+    px: f64,
+) -> Result<Plot<'a, DB>, String> {
+    ChartBuilder::on(body)
+        .margin_left((6.0 * px) as u32)
+        .margin_right((16.0 * px) as u32)
+        .margin_bottom((4.0 * px) as u32)
+        .x_label_area_size((34.0 * px) as u32)
+        .y_label_area_size((y_labels * px) as u32)
+        .build_cartesian_2d(x, y)
+        .map_err(|e| e.to_string())
+}
+
+/// A chart's plot, in data coordinates.
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Ends a chart: when it showed nothing, `empty` (or "no data") in the
+/// middle of its plot; then shows it.
+fn finish<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    at: (i32, i32),
-    text: &str,
+    plot: &Plot<DB>,
+    nothing: bool,
+    empty: Option<&str>,
     px: f64,
 ) -> Result<(), String> {
-    let style = ("sans-serif", (13.0 * px).round())
-        .into_font()
-        .color(&MUTED)
-        .pos(Pos::new(HPos::Center, VPos::Center));
-    area.draw(&Text::new(text.to_string(), at, style))
-        .map_err(|e| e.to_string())
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    if nothing {
+        let (xs, ys) = plot.plotting_area().get_pixel_range();
+        let style = ("sans-serif", (13.0 * px).round())
+            .into_font()
+            .color(&MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        let at = ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2);
+        area.draw(&Text::new(
+            empty.unwrap_or("no data").to_string(),
+            at,
+            style,
+        ))
+        .map_err(err)?;
+    }
+    area.present().map_err(err)
 }
 
 /// Draws `h` on `area`: stacked bars of counts per bin. Never panics on
@@ -414,14 +462,7 @@ fn histogram<DB: DrawingBackend>(
         .unwrap_or(0)
         .max(1);
     let x_end = bins as f64 * width;
-    let mut ctx = ChartBuilder::on(&body)
-        .margin_left((6.0 * px) as u32)
-        .margin_right((12.0 * px) as u32)
-        .margin_bottom((4.0 * px) as u32)
-        .x_label_area_size((34.0 * px) as u32)
-        .y_label_area_size((40.0 * px) as u32)
-        .build_cartesian_2d(0.0..x_end, 0.0..f64::from(tallest) * 1.1)
-        .map_err(err)?;
+    let mut ctx = axes(&body, 0.0..x_end, 0.0..f64::from(tallest) * 1.1, 40.0, px)?;
     let label_font = ("sans-serif", (11.0 * px).round())
         .into_font()
         .color(&MUTED);
@@ -455,17 +496,13 @@ fn histogram<DB: DrawingBackend>(
             base[b] += c[b];
         }
     }
-    if values().next().is_none() {
-        let (xs, ys) = ctx.plotting_area().get_pixel_range();
-        let text = h.empty.as_deref().unwrap_or("no data");
-        write_empty(
-            area,
-            ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2),
-            text,
-            px,
-        )?;
-    }
-    area.present().map_err(err)
+    finish(
+        area,
+        &ctx,
+        values().next().is_none(),
+        h.empty.as_deref(),
+        px,
+    )
 }
 
 /// Whether two boxes (left, top, right, bottom) overlap.
@@ -495,14 +532,8 @@ fn curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Curves) -> Resu
     let y_hi = points().map(|p| p.1).fold(1.0, f64::max);
     let y_lo = points().map(|p| p.1).fold(0.0, f64::min);
     let x_pad = (x_hi - x_lo) * 0.06;
-    let mut ctx = ChartBuilder::on(&body)
-        .margin_left((6.0 * px) as u32)
-        .margin_right((16.0 * px) as u32)
-        .margin_bottom((4.0 * px) as u32)
-        .x_label_area_size((34.0 * px) as u32)
-        .y_label_area_size((56.0 * px) as u32)
-        .build_cartesian_2d(x_lo - x_pad..x_hi + x_pad, y_lo..y_hi * 1.12)
-        .map_err(err)?;
+    let x = x_lo - x_pad..x_hi + x_pad;
+    let mut ctx = axes(&body, x, y_lo..y_hi * 1.12, 56.0, px)?;
     let label_font = ("sans-serif", (11.0 * px).round())
         .into_font()
         .color(&MUTED);
@@ -594,15 +625,11 @@ fn curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Curves) -> Resu
             placed.push(rect);
         }
     }
-    if points().next().is_none() {
-        let (xs, ys) = ctx.plotting_area().get_pixel_range();
-        let text = c.empty.as_deref().unwrap_or("no data");
-        write_empty(
-            area,
-            ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2),
-            text,
-            px,
-        )?;
-    }
-    area.present().map_err(err)
+    finish(
+        area,
+        &ctx,
+        points().next().is_none(),
+        c.empty.as_deref(),
+        px,
+    )
 }

@@ -261,6 +261,17 @@ test('bad seeds and options get a message, never a run or a panic; the fault fil
     for (const [name, f] of Object.entries(attempts)) {
       try { f(); out[name] = 'accepted'; } catch (e) { out[name] = e.message; }
     }
+    // Any canvas size and any allowed data draw (or refuse), never panic.
+    const histogram = { title: 'h', x_label: 'x', groups: [{ label: 'a', color: 9, values: [0, 3, 1e12] }], bins: 200 };
+    const curves = { title: 'c', x_label: 'x', y_label: 'y', x_goal: [0.05, 'goal'], curves: [{ label: 'a', color: 7, points: [{ x: -1e12, y: 1e12, label: 'p', mark: true }, { x: 0, y: null }, { x: 1e12, y: -1e12 }] }] };
+    out.drawn = [];
+    for (const [w, h] of [[1, 1], [7, 5], [40, 30], [300, 200]]) {
+      canvas.width = w;
+      canvas.height = h;
+      for (const [name, draw, opts] of [['histogram', drawHistogram, histogram], ['curves', drawCurves, curves], ['empty', drawHistogram, {}]]) {
+        try { draw(canvas, opts); out.drawn.push(`${name} ${w}x${h}`); } catch (e) { out.drawn.push(`${name} ${w}x${h}: ${e.message}`); }
+      }
+    }
     return out;
   });
   assert.match(refused.zero, /seeds: 0 is not a whole number from 1 to 100/);
@@ -268,9 +279,11 @@ test('bad seeds and options get a message, never a run or a panic; the fault fil
   assert.match(refused.many, /seeds: 101/);
   assert.match(refused.fault, /no case has the fault "no_such_fault"; known faults: lr_spike/);
   assert.match(refused.field, /unknown field `sedes`/);
-  assert.match(refused.histogram, /values must be finite and >= 0/);
+  assert.match(refused.histogram, /values must be from 0 to 1e12/);
   assert.match(refused.bins, /bins must be from 1 to 200/);
   assert.match(refused.curves, /curves: /);
+  assert.equal(refused.drawn.length, 12, `every size drew or refused: ${refused.drawn.join('; ')}`);
+  assert.ok(refused.drawn.includes('histogram 300x200') && refused.drawn.includes('curves 300x200'), refused.drawn.join('; '));
 
   // One fault: its case, the clean cases and its response runs.
   await page.fill('#eval-seeds', '1');
