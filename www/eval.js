@@ -10,9 +10,6 @@ import { $, el } from './dom.js';
 import { download } from './io.js';
 import { chartScale } from './layout.js';
 
-const MAX_SEEDS = 100;
-const RECALL_GOAL = 0.95;
-const FALSE_ALARM_GOAL = 0.05;
 
 /** A rate as the terminal prints it (two places), '–' when there is none. */
 const rate = (x) => (x == null ? '–' : x.toFixed(2));
@@ -28,11 +25,11 @@ function duration(ms) {
   return s >= 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
 }
 
-/** The seeds field's value, or an error message. */
-export function readSeeds(text) {
+/** The seeds field's value (1 to `max`), or an error message. */
+export function readSeeds(text, max) {
   const value = Number(String(text).trim());
-  if (String(text).trim() === '' || !Number.isInteger(value) || value < 1 || value > MAX_SEEDS) {
-    return { error: `Seeds per case: '${text}' must be a whole number from 1 to ${MAX_SEEDS}.` };
+  if (String(text).trim() === '' || !Number.isInteger(value) || value < 1 || value > max) {
+    return { error: `Seeds per case: '${text}' must be a whole number from 1 to ${max}.` };
   }
   return { value };
 }
@@ -70,6 +67,8 @@ export class EvalPanel {
     this.worker = null;
     this.result = null;
     this.palette = Lab.palette();
+    // {default_seeds, max_seeds, recall_goal, false_alarm_goal}, from Rust.
+    this.limits = Evaluation.limits();
     this.sweepDetector = null;
     this.build();
     $('tab-eval').hidden = false;
@@ -79,7 +78,7 @@ export class EvalPanel {
   }
 
   build() {
-    const seeds = el('input', { id: 'eval-seeds', type: 'number', value: '20', attrs: { min: '1', max: String(MAX_SEEDS), step: '1', inputmode: 'numeric' } });
+    const seeds = el('input', { id: 'eval-seeds', type: 'number', value: String(this.limits.default_seeds), attrs: { min: '1', max: String(this.limits.max_seeds), step: '1', inputmode: 'numeric' } });
     const fault = el('select', { id: 'eval-fault' },
       el('option', { value: '', text: 'every fault' }),
       ...Evaluation.faults().map((id) => el('option', { value: id, text: id })));
@@ -100,7 +99,7 @@ export class EvalPanel {
       el('div', { id: 'eval-results', class: 'eval-results', hidden: true }));
     form.addEventListener('submit', (e) => { e.preventDefault(); this.start(); });
     seeds.addEventListener('input', () => {
-      const { error } = readSeeds(seeds.value);
+      const { error } = readSeeds(seeds.value, this.limits.max_seeds);
       seeds.setAttribute('aria-invalid', String(Boolean(error)));
       this.showError(error || '');
     });
@@ -119,7 +118,7 @@ export class EvalPanel {
 
   /** Starts a suite in a new worker with the form's settings. */
   start() {
-    const seeds = readSeeds($('eval-seeds').value);
+    const seeds = readSeeds($('eval-seeds').value, this.limits.max_seeds);
     if (seeds.error) { this.showError(seeds.error); $('eval-seeds').focus(); return; }
     this.showError('');
     this.stop();
@@ -230,6 +229,7 @@ export class EvalPanel {
   }
 
   goals(report) {
+    const { recall_goal: recall, false_alarm_goal: falseAlarms } = this.limits;
     const count = (key) => {
       const known = report.goals.filter((g) => g[key] != null);
       return `${known.filter((g) => g[key]).length} of ${known.length}`;
@@ -249,8 +249,8 @@ export class EvalPanel {
     }));
     return el('section', { id: 'eval-goals', class: 'eval-section' },
       el('h3', { text: 'Goals: the lab\'s detectors together against the course baseline' }),
-      el('p', { class: 'hint', text: `Per fault, the lab's detectors taken as one (fires when any fires): recall ≥ ${RECALL_GOAL}, false-alarm rate ≤ ${FALSE_ALARM_GOAL} on clean runs, and a lead gain above 0 (median over the runs that failed, of the lab's warning lead minus the course baseline's). Met: recall on ${count('recall_met')} faults, false alarms on ${count('false_alarm_met')}, lead gain on ${count('lead_beats_baseline')}.` }),
-      table(null, ['fault', 'lab recall', `≥ ${RECALL_GOAL}`, 'lab false alarms', `≤ ${FALSE_ALARM_GOAL}`, 'lead gain (steps)', '> 0', 'best lab detector'], rows));
+      el('p', { class: 'hint', text: `Per fault, the lab's detectors taken as one (fires when any fires): recall ≥ ${recall}, false-alarm rate ≤ ${falseAlarms} on clean runs, and a lead gain above 0 (median over the runs that failed, of the lab's warning lead minus the course baseline's). Met: recall on ${count('recall_met')} faults, false alarms on ${count('false_alarm_met')}, lead gain on ${count('lead_beats_baseline')}.` }),
+      table(null, ['fault', 'lab recall', `≥ ${recall}`, 'lab false alarms', `≤ ${falseAlarms}`, 'lead gain (steps)', '> 0', 'best lab detector'], rows));
   }
 
   detection(report) {
@@ -459,7 +459,7 @@ export class EvalPanel {
       x_label: 'false-alarm rate (clean runs)',
       y_label: 'median lead (steps)',
       curves,
-      x_goal: [FALSE_ALARM_GOAL, `goal ≤ ${FALSE_ALARM_GOAL}`],
+      x_goal: [this.limits.false_alarm_goal, `goal ≤ ${this.limits.false_alarm_goal}`],
       empty: 'no value warned before a failure',
       pixel_ratio: ratio,
     };

@@ -13,6 +13,7 @@ use web_sys::HtmlCanvasElement;
 
 use super::canvas::Canvas;
 use super::{error, from_js, to_js};
+use crate::eval::report::{FALSE_ALARM_GOAL, RECALL_GOAL};
 use crate::eval::score::score_run;
 use crate::eval::{format, Settings, Suite};
 use crate::plots::PALETTE;
@@ -83,6 +84,24 @@ impl Evaluation {
         }
         let suite = Suite::new(settings).map_err(|e| error("evaluation", e))?;
         Ok(Evaluation { suite })
+    }
+
+    /// The suite's defaults and limits and the report's goals:
+    /// `{default_seeds, max_seeds, recall_goal, false_alarm_goal}`.
+    pub fn limits() -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Limits {
+            default_seeds: u64,
+            max_seeds: u64,
+            recall_goal: f64,
+            false_alarm_goal: f64,
+        }
+        to_js(&Limits {
+            default_seeds: Settings::default().seeds,
+            max_seeds: MAX_SEEDS,
+            recall_goal: RECALL_GOAL,
+            false_alarm_goal: FALSE_ALARM_GOAL,
+        })
     }
 
     /// The faults the suite can be narrowed to, in the suite's order.
