@@ -49,6 +49,28 @@ export class Importer {
     $('import-error').textContent = text || '';
   }
 
+  /** What was read: rows, format, time, and any values that are not numbers. */
+  summarize(run, metrics) {
+    const notes = [];
+    for (const [name, s] of Object.entries(metrics)) {
+      let bad = 0;
+      let first = null;
+      s.values.forEach((v, i) => {
+        if (!Number.isFinite(v)) {
+          bad += 1;
+          if (first === null) first = s.steps[i];
+        }
+      });
+      if (bad) notes.push(`${name}: ${bad.toLocaleString('en')} value${bad === 1 ? '' : 's'} NaN or infinite (first at step ${first}), read as data for the detectors`);
+    }
+    const formats = [...new Set((run.files || []).map((f) => f.format))].join(', ');
+    const head = run.files
+      ? `Imported ${run.rows.toLocaleString('en')} rows${formats ? ` (${formats})` : ''} in ${run.seconds.toFixed(1)} s: ${Object.keys(metrics).length} metrics, ${run.findings.length} findings.`
+      : `Restored ${run.name}: ${run.findings.length} findings.`;
+    $('import-summary').hidden = false;
+    $('import-summary').textContent = [head, ...notes].join(' ');
+  }
+
   progress(text, fraction) {
     $('import-status').hidden = text === null;
     $('import-progress-text').textContent = text || '';
@@ -64,6 +86,7 @@ export class Importer {
     this.cancelled = false;
     this.error('');
     $('mapping').hidden = true;
+    $('import-summary').hidden = true;
     try {
       const total = files.reduce((n, f) => n + f.size, 0);
       if (total > MAX_BYTES) throw new Error(`the files hold ${mb(total)} MB; the limit is ${mb(MAX_BYTES)} MB`);
@@ -72,6 +95,7 @@ export class Importer {
       if (replace) run.id = replace;
       await store.put(run, metrics);
       this.progress(null);
+      this.summarize(run, metrics);
       if (summaries) this.showMapping(files, summaries, mapping, run.id);
       await this.onImported(run.id);
     } catch (e) {

@@ -4,9 +4,9 @@
 
 import init, { Board, Lab, LogImport } from './pkg/failure_lab.js';
 import { Alerts } from './alerts.js';
-import { Charts } from './charts.js';
-import { EvalPanel } from './eval.js';
+import { Charts, chartKeys } from './charts.js';
 import { $, notice } from './dom.js';
+import { EvalPanel } from './eval.js';
 import { Faults } from './faults.js';
 import { Importer } from './importer.js';
 import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
@@ -14,7 +14,7 @@ import { Live } from './live.js';
 import { latestOf, showReadout } from './readout.js';
 import { Runs } from './runs.js';
 import { buildSettings, fillSettings } from './settings.js';
-import { fromHash, toHash } from './state.js';
+import { defaults, fromHash, toHash } from './state.js';
 import * as store from './store.js';
 
 let state;
@@ -92,11 +92,15 @@ let lastDrawMs = 0;
 function frame() {
   const budget = Math.max(2, FRAME_WORK_MS - lastDrawMs);
   const { taken, findings, responses, failed } = live.tick(state.speed, budget);
-  if ((findings.length || responses.length) && runs.primary === 'live') {
-    const critical = alerts.add(findings, responses, live.lab.hasTwin());
+  if (findings.length || responses.length) {
+    // The live run's alerts are listed while it is in focus; it pauses on a
+    // critical finding even while a stored run is open.
+    const critical = runs.primary === 'live'
+      ? alerts.add(findings, responses, live.lab.hasTwin())
+      : findings.find((f) => f.severity === 'critical');
     if (critical && state.autopause && live.running) {
       live.pause();
-      $('banner-text').textContent += ' Training paused.';
+      if (runs.primary === 'live') $('banner-text').textContent += ' Training paused.';
     }
   }
   if (failed) {
@@ -121,6 +125,15 @@ function draw() {
 async function onView() {
   const run = runs.focused();
   focusedLatest = run ? latestOf(await store.series(run.id)) : null;
+  // A run that reports none of the charted metrics shows its own (the live
+  // run before its first step: the default charts).
+  const names = run ? run.metrics || [] : live.lab.metricNames();
+  const keys = chartKeys(names.length ? names : defaults().charts.split(','));
+  if (keys.length && !keys.some((k) => charts.selected.includes(k))) {
+    charts.setSelection(keys.slice(0, 4));
+    state.charts = charts.selected.join(',');
+    saveHash();
+  }
   showFocusedAlerts();
   charts.request();
 }

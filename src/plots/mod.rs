@@ -371,7 +371,7 @@ pub fn draw<DB: DrawingBackend>(
         .bold_line_style(RGBColor(0xe2, 0xe8, 0xf0).stroke_width(px.max(1.0) as u32))
         .axis_style(RGBColor(0x94, 0xa3, 0xb8))
         .label_style(font(12.0).color(&MUTED))
-        .x_labels(5)
+        .x_labels((x1 - x0 + 1).min(5) as usize)
         .y_labels(4)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)

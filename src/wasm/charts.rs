@@ -104,10 +104,18 @@ pub(crate) fn draw(
             )))
         }
     };
+    // Without a range, every chart spans every step of the runs shown, so
+    // the charts line up whatever metrics each one draws.
+    let whole = traces
+        .iter()
+        .flat_map(|t| t.series)
+        .filter_map(|s| Some((*s.steps.first()?, *s.steps.last()?)))
+        .reduce(|(a0, a1), (b0, b1)| (a0.min(b0), a1.max(b1)));
     let x_range = options
         .range
         .filter(|(a, b)| a.is_finite() && b.is_finite() && a < b)
-        .map(|(a, b)| (a.max(0.0) as u64, b.max(0.0) as u64));
+        .map(|(a, b)| (a.max(0.0) as u64, b.max(0.0) as u64))
+        .or(whole);
     let many = traces.iter().filter(|t| !t.ghost).count() > 1;
     let colour_of = |run: usize, nth: usize, ghost: bool| {
         if ghost {

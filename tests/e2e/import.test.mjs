@@ -45,6 +45,8 @@ test('a CSV export imported again gives the same findings', async (t) => {
   const imported = runs.find((r) => r.source === 'import');
   assert.ok(imported, 'an imported run');
   assert.match(await page.$eval('#viewing-text', (e) => e.textContent), /Viewing a stored run/);
+  assert.match(await page.$eval('#import-summary', (e) => e.textContent),
+    /Imported \d[\d,]* rows \(csv\).*loss: 1 value NaN or infinite \(first at step \d+\)/);
   const again = await listedFindings(page);
   assert.deepEqual(again, live, 'the same detectors find the same things at the same steps');
 
