@@ -260,7 +260,7 @@ async function main() {
   faults.render(state.fault);
   charts.setSelection(state.charts.split(',').filter(Boolean));
   setPresenter(state.big);
-  new EvalPanel({ onError: notice }); // before bindTabs: it shows its tab
+  new EvalPanel({ onError: notice });
   bindTabs();
   bindTransport();
   buildFirstRun(errors);
