@@ -213,6 +213,10 @@ fn default_copies() -> usize {
 
 /// Random stream of the weights a fault builds (distinct from the run's own).
 const FAULT_INIT_STREAM: u64 = 4;
+/// The most training points a data fault may leave (24 bytes each with
+/// its label: 24 MB), which a browser tab holds without strain.
+const MAX_TRAIN_POINTS: usize = 1_000_000;
+
 /// Random stream of the training points whose labels a fault flips.
 const LABEL_NOISE_STREAM: u64 = 5;
 
@@ -380,9 +384,7 @@ impl Fault {
                 }
             }
             Fault::DataContamination { copies, .. } => {
-                for _ in 0..copies {
-                    data.train = data.train.joined(&data.val);
-                }
+                data.train = data.train.joined(&data.val, copies);
             }
             _ => {}
         }
@@ -390,7 +392,17 @@ impl Fault {
 
     /// Checks that the fault does what it says in a run of `config`.
     pub fn check_setup(&self, config: &TrainConfig) -> Result<(), ConfigError> {
-        match self {
+        match *self {
+            Fault::DataContamination { copies, .. } => check(
+                config.n_train + copies * config.n_val <= MAX_TRAIN_POINTS,
+                "copies",
+                format!(
+                    "the training set would grow to {} points with {copies} copies of the \
+                     {} validation points; at most {MAX_TRAIN_POINTS} fit",
+                    config.n_train + copies * config.n_val,
+                    config.n_val
+                ),
+            ),
             Fault::Oscillation { .. } => check(
                 config.loss == Loss::CrossEntropy,
                 "loss",
@@ -705,6 +717,22 @@ mod tests {
         assert_eq!(err.field, "loss");
         assert!(err.reason.contains("cross-entropy"));
         fault.check_setup(&bounded_gradient_setup(1)).unwrap();
+    }
+
+    #[test]
+    fn contamination_refuses_a_training_set_too_large_to_hold() {
+        let fault = Fault::DataContamination {
+            at_step: 0,
+            copies: 100,
+        };
+        fault.check_setup(&TrainConfig::default()).unwrap();
+        let big = TrainConfig {
+            n_val: 20_000,
+            ..TrainConfig::default()
+        };
+        let err = fault.check_setup(&big).unwrap_err();
+        assert_eq!(err.field, "copies");
+        assert!(err.reason.contains("2000400 points"), "{}", err.reason);
     }
 
     #[test]

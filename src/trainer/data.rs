@@ -71,18 +71,22 @@ impl Split {
         counts
     }
 
-    /// These points followed by those of `other` (of the same width).
-    pub fn joined(&self, other: &Split) -> Split {
-        let n = self.len();
+    /// These points followed by `copies` copies of those of `other` (of the
+    /// same width).
+    pub fn joined(&self, other: &Split, copies: usize) -> Split {
+        let (n, m) = (self.len(), other.len());
         Split {
-            x: Array2::from_shape_fn((n + other.len(), self.x.ncols()), |(r, c)| {
+            x: Array2::from_shape_fn((n + copies * m, self.x.ncols()), |(r, c)| {
                 if r < n {
                     self.x[[r, c]]
                 } else {
-                    other.x[[r - n, c]]
+                    other.x[[(r - n) % m, c]]
                 }
             }),
-            y: self.y.iter().chain(&other.y).copied().collect(),
+            y: (self.y.iter())
+                .chain(other.y.iter().cycle().take(copies * m))
+                .copied()
+                .collect(),
         }
     }
 
