@@ -106,7 +106,7 @@ try {
   const cpu = os.cpus()[0]?.model?.trim() || 'unknown CPU';
   const browser = page.context().browser();
   console.log(`chart frame benchmark: 4 charts at 1280x720, ${points.toLocaleString('en')} points per metric (steps 0..${shown})`);
-  console.log(`  machine: ${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}; Chromium ${browser.version()} headless`);
+  console.log(`  machine: ${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}; Chromium ${browser.version()} headless; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   console.log(`  import of the ${(log.length / 2 ** 20).toFixed(1)} MB log through the page: ${importSeconds.toFixed(1)} s`);
   console.log('1. imported run in focus, redrawn every frame');
   show('draw (4 charts)', stats(still.draws));

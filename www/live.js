@@ -7,7 +7,11 @@ import * as store from './store.js';
 
 /** The most training time per animation frame; the rest of the frame is drawing. */
 const FRAME_BUDGET_MS = 8;
-/** A running run is saved this often (and on pause, failure, reset and leaving the page). */
+/**
+ * A running run is saved this often at least (and on pause, failure, reset
+ * and leaving the page); a long run, whose copy takes a while, less often, so
+ * that saving takes at most 1% of the time.
+ */
 const SAVE_EVERY_MS = 4000;
 
 /** The live run and its recording. */
@@ -24,6 +28,7 @@ export class Live {
     this.seenResponses = 0;
     this.record = null;
     this.lastSave = 0;
+    this.saveEvery = SAVE_EVERY_MS;
   }
 
   /** A new run for `state` (throws with the reason when the settings are refused). */
@@ -90,7 +95,7 @@ export class Live {
     const failed = this.failed();
     if (failed) this.running = false;
     if (taken > 0 || failed) this.status();
-    if (failed || performance.now() - this.lastSave > SAVE_EVERY_MS) this.save();
+    if (failed || performance.now() - this.lastSave > this.saveEvery) this.save();
     return { taken, findings, responses, failed };
   }
 
@@ -152,7 +157,7 @@ export class Live {
     }
     const rec = this.record;
     if (rec.deleted || rec.steps === lab.steps()) return null;
-    this.lastSave = performance.now();
+    const t0 = performance.now();
     rec.steps = lab.steps();
     const names = lab.metricNames();
     const metrics = {};
@@ -177,6 +182,8 @@ export class Live {
       twin: lab.twin() ?? null,
       counts,
     };
+    this.lastSave = performance.now();
+    this.saveEvery = Math.max(SAVE_EVERY_MS, 100 * (this.lastSave - t0));
     return store.put(run, metrics)
       .then(() => this.onSaved(run))
       .catch((e) => this.onError(`The run could not be saved: ${e.message}`));
