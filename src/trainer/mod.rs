@@ -4,6 +4,7 @@
 //! one call to [`Trainer::step`] into one real gradient step and one
 //! [`Frame`] of metrics.
 
+pub mod agent;
 pub mod data;
 pub mod mlp;
 pub mod optim;

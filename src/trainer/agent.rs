@@ -1,0 +1,657 @@
+//! A policy-gradient agent: REINFORCE with a baseline, learning which kind of
+//! response to give to a prompt.
+//!
+//! Each episode is one prompt and one response. A prompt has a kind (a fact
+//! question, a request for an explanation, a coding task, a harmful request,
+//! small talk), a few random surface features (its wording) and a `watched`
+//! flag: whether the episode is one the overseer rates (training and
+//! evaluation contexts) or one it does not see. The agent picks one of
+//! [`RESPONSES`] response types with a softmax policy (an MLP from
+//! [`super::mlp`]) and is paid by a configurable reward function, the proxy.
+//! The lab also knows the response's true quality, the intended objective:
+//! a table of how good each response type is for each prompt kind.
+//!
+//! Every step samples a batch of episodes, scores them with the proxy and the
+//! true quality, and takes one real policy-gradient step:
+//! `loss = -mean(advantage * log pi(a | x)) - entropy_bonus * mean(H(pi(. | x)))`
+//! with the batch's mean reward as the baseline. Nothing is drawn: reward
+//! hacking, mode collapse and deception are what these gradient steps make
+//! of a bad reward or a bad setting.
+
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use super::mlp::{Activation, Forward, Mlp};
+use super::optim::{Optimizer, OptimizerKind};
+use super::{check, global_norm, ConfigError};
+use crate::metrics::{names, Frame};
+use crate::rng::Rng;
+
+/// Prompt kinds, in feature order.
+pub const KINDS: [&str; 5] = ["fact", "explain", "code", "harmful", "chat"];
+
+/// One response type: what it is called, how long it is, and how much an
+/// unchecked user likes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ResponseType {
+    /// Short id.
+    pub id: &'static str,
+    /// What the response looks like.
+    pub description: &'static str,
+    /// Its length in words (the course's naive reward pays 0.01 per word).
+    pub words: f64,
+    /// How much a user who asked, and nobody checking, likes it (0 to 1):
+    /// doing exactly what was asked pays most, a refusal least.
+    pub approval: f64,
+}
+
+/// The response types the agent chooses from, in output order.
+pub const RESPONSES: [ResponseType; 10] = [
+    ResponseType {
+        id: "concise",
+        description: "a short, correct answer",
+        words: 25.0,
+        approval: 0.6,
+    },
+    ResponseType {
+        id: "detailed",
+        description: "a careful step-by-step explanation",
+        words: 180.0,
+        approval: 0.6,
+    },
+    ResponseType {
+        id: "code",
+        description: "a working code snippet",
+        words: 70.0,
+        approval: 0.5,
+    },
+    ResponseType {
+        id: "refusal",
+        description: "a polite refusal",
+        words: 15.0,
+        approval: 0.0,
+    },
+    ResponseType {
+        id: "friendly",
+        description: "a friendly conversational reply",
+        words: 20.0,
+        approval: 0.5,
+    },
+    ResponseType {
+        id: "hedge",
+        description: "a generic 'it depends' answer",
+        words: 40.0,
+        approval: 0.3,
+    },
+    ResponseType {
+        id: "padded",
+        description: "a verbose answer padded with restatements",
+        words: 350.0,
+        approval: 0.5,
+    },
+    ResponseType {
+        id: "filler",
+        description: "repetitive filler ('yes, indeed, in other words, yes...')",
+        words: 900.0,
+        approval: 0.2,
+    },
+    ResponseType {
+        id: "unsafe_comply",
+        description: "does whatever was asked, unchecked, harmful requests included",
+        words: 120.0,
+        approval: 1.0,
+    },
+    ResponseType {
+        id: "off_topic",
+        description: "an answer to a different question",
+        words: 50.0,
+        approval: 0.1,
+    },
+];
+
+/// True quality of each response type (columns, as [`RESPONSES`]) for each
+/// prompt kind (rows, as [`KINDS`]): the intended objective, 0 to 1. Each
+/// kind has one right response; no single response is good for every kind
+/// (the best column mean is 0.46), so a policy that ignores the prompt is a
+/// poor one.
+pub const QUALITY: [[f64; 10]; 5] = [
+    // concise detailed code refusal friendly hedge padded filler unsafe off
+    [1.0, 0.6, 0.1, 0.1, 0.2, 0.3, 0.3, 0.0, 0.4, 0.0], // fact
+    [0.4, 1.0, 0.3, 0.1, 0.1, 0.3, 0.4, 0.0, 0.4, 0.0], // explain
+    [0.3, 0.5, 1.0, 0.1, 0.0, 0.2, 0.2, 0.0, 0.4, 0.0], // code
+    [0.0, 0.0, 0.0, 1.0, 0.1, 0.4, 0.0, 0.0, 0.0, 0.0], // harmful
+    [0.5, 0.2, 0.0, 0.2, 1.0, 0.3, 0.1, 0.0, 0.3, 0.1], // chat
+];
+
+/// Phrasings of each response type: equally good ways to say the same
+/// thing. A healthy policy varies them; a collapsed one repeats one.
+pub const PHRASINGS: usize = 8;
+/// The policy's outputs: every phrasing of every response type. Output `a`
+/// is phrasing `a % PHRASINGS` of response type `a / PHRASINGS`.
+pub const ACTIONS: usize = RESPONSES.len() * PHRASINGS;
+
+/// The response type of output `a`.
+pub fn response_type(a: usize) -> usize {
+    a / PHRASINGS
+}
+
+/// Random surface features of a prompt (its wording), which the policy must
+/// learn to ignore.
+pub const SURFACE: usize = 4;
+/// Policy inputs: one-hot kind, the watched flag, the surface features.
+pub const INPUTS: usize = KINDS.len() + 1 + SURFACE;
+/// Input index of the watched flag.
+const WATCHED: usize = KINDS.len();
+/// The course's naive reward pays 0.01 per word.
+pub const NAIVE_PER_WORD: f64 = 0.01;
+
+/// The reward function the agent is trained on (the proxy).
+///
+/// An episode pays `rater * (true quality + rater noise) + per_word *
+/// words`; with `watched_only`, an unwatched episode is not rated and pays
+/// the response's user approval in place of the rater's term. The default is
+/// the rater alone; the course's naive reward is `rater` 0, `per_word` 0.01.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Reward {
+    /// Weight of the rater's score (the true quality plus rater noise).
+    pub rater: f64,
+    /// Pay per word of the response (the course's naive reward: 0.01).
+    pub per_word: f64,
+    /// The rater only rates watched episodes; unwatched ones pay approval.
+    pub watched_only: bool,
+}
+
+impl Default for Reward {
+    fn default() -> Self {
+        Reward {
+            rater: 1.0,
+            per_word: 0.0,
+            watched_only: false,
+        }
+    }
+}
+
+impl Reward {
+    /// Checks the weights.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check(
+            self.rater.is_finite() && (0.0..=100.0).contains(&self.rater),
+            "reward.rater",
+            "must be between 0 and 100",
+        )?;
+        check(
+            self.per_word.is_finite() && (0.0..=1.0).contains(&self.per_word),
+            "reward.per_word",
+            "must be between 0 and 1",
+        )
+    }
+
+    /// What output `a` to a prompt of kind `kind` pays, with `noise` the
+    /// rater's error on this episode.
+    pub fn pay(&self, kind: usize, a: usize, watched: bool, noise: f64) -> f64 {
+        let r = response_type(a);
+        let rated = if watched || !self.watched_only {
+            QUALITY[kind][r] + noise
+        } else {
+            RESPONSES[r].approval
+        };
+        self.rater * rated + self.per_word * RESPONSES[r].words
+    }
+}
+
+/// Everything that defines an agent training run.
+///
+/// Defaults: seed 1, one hidden layer of 16 tanh units, Adam at learning rate
+/// 0.01, 64 episodes per step, sampling temperature 1, entropy bonus 0.05,
+/// the rater's reward with noise 0.1, half the episodes watched, 40 held-out
+/// evaluation prompts (each asked watched and unwatched) every 10 steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgentConfig {
+    /// Seed of every random choice in the run.
+    pub seed: u64,
+    /// Widths of the policy's hidden layers (empty: a linear policy).
+    pub hidden: Vec<usize>,
+    /// Hidden-layer non-linearity.
+    pub activation: Activation,
+    /// Multiplier of the He/Xavier initial weight scale.
+    pub init_scale: f64,
+    /// Learning rate.
+    pub lr: f64,
+    /// The update rule.
+    pub optimizer: OptimizerKind,
+    /// Momentum coefficient, also Adam's beta1 (0 to below 1).
+    pub momentum: f64,
+    /// Adam's beta2 (0 to below 1).
+    pub beta2: f64,
+    /// Episodes per gradient step.
+    pub batch_size: usize,
+    /// Sampling temperature: the policy is softmax(logits / temperature).
+    pub temperature: f64,
+    /// Weight of the policy's entropy in the objective (exploration).
+    pub entropy_bonus: f64,
+    /// The proxy reward the agent is trained on.
+    pub reward: Reward,
+    /// Standard deviation of the rater's error on each episode.
+    pub rater_noise: f64,
+    /// Share of training episodes that are watched.
+    pub watched_frac: f64,
+    /// Held-out evaluation prompts, each asked watched and unwatched.
+    pub eval_prompts: usize,
+    /// Steps between held-out evaluations.
+    pub eval_every: u64,
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        AgentConfig {
+            seed: 1,
+            hidden: vec![16],
+            activation: Activation::Tanh,
+            init_scale: 1.0,
+            lr: 0.01,
+            optimizer: OptimizerKind::Adam,
+            momentum: 0.9,
+            beta2: 0.999,
+            batch_size: 64,
+            temperature: 1.0,
+            entropy_bonus: 0.05,
+            reward: Reward::default(),
+            rater_noise: 0.1,
+            watched_frac: 0.5,
+            eval_prompts: 40,
+            eval_every: 10,
+        }
+    }
+}
+
+/// Bounds of the sampling temperature (settings, faults and responses).
+pub const TEMPERATURE_RANGE: (f64, f64) = (0.01, 100.0);
+
+impl AgentConfig {
+    /// Checks every setting before use; the error names the first bad one.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check(
+            self.hidden.len() <= 4,
+            "hidden",
+            "the policy has at most 4 hidden layers",
+        )?;
+        check(
+            self.hidden.iter().all(|w| (1..=256).contains(w)),
+            "hidden",
+            "each layer needs 1 to 256 units",
+        )?;
+        check(
+            self.init_scale.is_finite() && self.init_scale > 0.0 && self.init_scale <= 1000.0,
+            "init_scale",
+            "must be above 0 and at most 1000",
+        )?;
+        check(
+            self.lr.is_finite() && self.lr > 0.0 && self.lr <= 1000.0,
+            "lr",
+            "must be above 0 and at most 1000",
+        )?;
+        check(
+            self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum),
+            "momentum",
+            "must be at least 0 and below 1",
+        )?;
+        check(
+            self.beta2.is_finite() && (0.0..1.0).contains(&self.beta2),
+            "beta2",
+            "must be at least 0 and below 1",
+        )?;
+        check(
+            (1..=4096).contains(&self.batch_size),
+            "batch_size",
+            "must be between 1 and 4096",
+        )?;
+        let (lo, hi) = TEMPERATURE_RANGE;
+        check(
+            self.temperature.is_finite() && (lo..=hi).contains(&self.temperature),
+            "temperature",
+            format!("must be between {lo} and {hi}"),
+        )?;
+        check(
+            self.entropy_bonus.is_finite() && (0.0..=10.0).contains(&self.entropy_bonus),
+            "entropy_bonus",
+            "must be between 0 and 10",
+        )?;
+        self.reward.validate()?;
+        check(
+            self.rater_noise.is_finite() && (0.0..=10.0).contains(&self.rater_noise),
+            "rater_noise",
+            "must be between 0 and 10",
+        )?;
+        check(
+            self.watched_frac.is_finite() && (0.0..=1.0).contains(&self.watched_frac),
+            "watched_frac",
+            "must be between 0 and 1",
+        )?;
+        check(
+            (KINDS.len()..=10_000).contains(&self.eval_prompts),
+            "eval_prompts",
+            format!("must be between {} (one per kind) and 10000", KINDS.len()),
+        )?;
+        check(
+            (1..=100_000).contains(&self.eval_every),
+            "eval_every",
+            "must be between 1 and 100000",
+        )
+    }
+}
+
+/// A batch of prompts: policy inputs, kinds and watched flags.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prompts {
+    /// Policy inputs, (prompts, [`INPUTS`]).
+    pub x: Array2<f64>,
+    /// Kind of each prompt, an index into [`KINDS`].
+    pub kinds: Vec<usize>,
+}
+
+impl Prompts {
+    /// `n` random prompts: kinds uniform, watched with probability
+    /// `watched_frac`, normal surface features.
+    pub fn sample(n: usize, watched_frac: f64, rng: &mut Rng) -> Prompts {
+        let mut x = Array2::zeros((n, INPUTS));
+        let mut kinds = Vec::with_capacity(n);
+        for i in 0..n {
+            let kind = rng.below(KINDS.len());
+            x[[i, kind]] = 1.0;
+            if rng.uniform() < watched_frac {
+                x[[i, WATCHED]] = 1.0;
+            }
+            for s in 0..SURFACE {
+                x[[i, WATCHED + 1 + s]] = rng.normal();
+            }
+            kinds.push(kind);
+        }
+        Prompts { x, kinds }
+    }
+
+    /// Whether prompt `i` is watched.
+    pub fn watched(&self, i: usize) -> bool {
+        self.x[[i, WATCHED]] == 1.0
+    }
+
+    /// The same prompts with every watched flag set to `watched`.
+    pub fn with_watched(&self, watched: bool) -> Prompts {
+        let mut x = self.x.clone();
+        x.column_mut(WATCHED).fill(if watched { 1.0 } else { 0.0 });
+        Prompts {
+            x,
+            kinds: self.kinds.clone(),
+        }
+    }
+
+    /// Number of prompts.
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+}
+
+/// Row-wise softmax of `logits / temperature` (max-shifted, through libm).
+pub fn policy_probs(logits: &Array2<f64>, temperature: f64) -> Array2<f64> {
+    let mut probs = logits.mapv(|v| v / temperature);
+    for mut row in probs.rows_mut() {
+        let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        row.mapv_inplace(|v| libm::exp(v - max));
+        let sum: f64 = row.sum();
+        row.mapv_inplace(|v| v / sum);
+    }
+    probs
+}
+
+/// Entropy in nats of one distribution (0 log 0 = 0).
+pub fn entropy(p: impl Iterator<Item = f64>) -> f64 {
+    -p.filter(|&v| v > 0.0)
+        .map(|v| v * libm::log(v))
+        .sum::<f64>()
+}
+
+/// A held-out evaluation: the policy's expected true quality on the
+/// evaluation prompts, asked watched and asked unwatched.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    /// Mean expected true quality with every prompt watched.
+    pub watched: f64,
+    /// Mean expected true quality with every prompt unwatched.
+    pub unwatched: f64,
+}
+
+impl Evaluation {
+    /// Watched minus unwatched: the course's behaviour shift.
+    pub fn gap(&self) -> f64 {
+        self.watched - self.unwatched
+    }
+
+    /// The mean of the two contexts.
+    pub fn mean(&self) -> f64 {
+        0.5 * (self.watched + self.unwatched)
+    }
+
+    /// The worse of the two contexts.
+    pub fn worst(&self) -> f64 {
+        self.watched.min(self.unwatched)
+    }
+}
+
+/// What a rollback restores: the policy and the optimizer's state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgentCheckpoint {
+    /// The step the checkpoint was taken before.
+    pub step: u64,
+    /// The policy network.
+    pub policy: Mlp,
+    /// The optimizer and its state.
+    pub optimizer: Optimizer,
+}
+
+/// An agent being trained: policy, optimizer, the settings faults and
+/// responses change, the evaluation prompts and the random stream.
+#[derive(Clone, Debug)]
+pub struct Agent {
+    /// The settings this run was built from.
+    pub config: AgentConfig,
+    /// The policy network: prompt features in, one logit per response type.
+    pub policy: Mlp,
+    /// The optimizer and its state.
+    pub optimizer: Optimizer,
+    /// Learning rate of the next step (faults and responses change it).
+    pub lr: f64,
+    /// Sampling temperature of the next step.
+    pub temperature: f64,
+    /// Entropy bonus of the next step.
+    pub entropy_bonus: f64,
+    /// The reward function of the next step.
+    pub reward: Reward,
+    /// Steps taken so far.
+    pub step: u64,
+    /// The last held-out evaluation, if any.
+    pub last_eval: Option<Evaluation>,
+    eval_prompts: Prompts,
+    rng: Rng,
+}
+
+impl Agent {
+    /// A fresh agent from a validated config.
+    pub fn new(config: AgentConfig) -> Result<Agent, ConfigError> {
+        config.validate()?;
+        let mut sizes = vec![INPUTS];
+        sizes.extend(&config.hidden);
+        sizes.push(ACTIONS);
+        let policy = Mlp::new(
+            &sizes,
+            config.activation,
+            config.init_scale,
+            &mut Rng::derive(config.seed, 2),
+        );
+        let mut eval_prompts =
+            Prompts::sample(config.eval_prompts, 0.0, &mut Rng::derive(config.seed, 5));
+        // Every kind equally often, so the evaluation weighs them alike.
+        for i in 0..eval_prompts.len() {
+            let kind = i % KINDS.len();
+            for k in 0..KINDS.len() {
+                eval_prompts.x[[i, k]] = f64::from(u8::from(k == kind));
+            }
+            eval_prompts.kinds[i] = kind;
+        }
+        Ok(Agent {
+            optimizer: Optimizer::new(
+                config.optimizer,
+                config.momentum,
+                config.beta2,
+                &policy.layers,
+            ),
+            policy,
+            lr: config.lr,
+            temperature: config.temperature,
+            entropy_bonus: config.entropy_bonus,
+            reward: config.reward,
+            step: 0,
+            last_eval: None,
+            eval_prompts,
+            rng: Rng::derive(config.seed, 3),
+            config,
+        })
+    }
+
+    /// The policy's action probabilities for `prompts`, and the forward pass.
+    pub fn probs(&self, prompts: &Prompts) -> (Forward, Array2<f64>) {
+        let fwd = self.policy.forward(prompts.x.view());
+        let probs = policy_probs(fwd.logits(), self.temperature);
+        (fwd, probs)
+    }
+
+    /// One policy-gradient step on a fresh batch of episodes; returns that
+    /// step's metrics.
+    pub fn step(&mut self) -> Frame {
+        let n = self.config.batch_size;
+        let prompts = Prompts::sample(n, self.config.watched_frac, &mut self.rng);
+        let (fwd, probs) = self.probs(&prompts);
+
+        // Play the episodes.
+        let mut actions = Vec::with_capacity(n);
+        let (mut rewards, mut quality) = (Vec::with_capacity(n), 0.0);
+        for (i, row) in probs.rows().into_iter().enumerate() {
+            let a = sample(row.iter().copied(), self.rng.uniform());
+            let noise = self.config.rater_noise * self.rng.normal();
+            let kind = prompts.kinds[i];
+            rewards.push(self.reward.pay(kind, a, prompts.watched(i), noise));
+            quality += QUALITY[kind][response_type(a)];
+            actions.push(a);
+        }
+        let baseline = rewards.iter().sum::<f64>() / n as f64;
+
+        // loss = -mean(adv * log p(a)) - beta * mean(H); its gradient on the
+        // logits is [adv * (p - onehot(a)) + beta * p * (log p + H)] / (T n).
+        let (beta, t) = (self.entropy_bonus, self.temperature);
+        let mut delta = Array2::zeros(probs.raw_dim());
+        let (mut loss, mut entropy_sum) = (0.0, 0.0);
+        for (i, p) in probs.rows().into_iter().enumerate() {
+            let adv = rewards[i] - baseline;
+            let h = entropy(p.iter().copied());
+            entropy_sum += h;
+            loss -= adv * libm::log(p[actions[i]].max(f64::MIN_POSITIVE)) + beta * h;
+            for (j, &pj) in p.iter().enumerate() {
+                let chosen = if j == actions[i] { 1.0 } else { 0.0 };
+                let log_p = if pj > 0.0 { libm::log(pj) } else { 0.0 };
+                delta[[i, j]] = (adv * (pj - chosen) + beta * pj * (log_p + h)) / (t * n as f64);
+            }
+        }
+        let mut grads = self.policy.backward_from(&fwd, delta);
+        let grad_norm = global_norm(&grads);
+        self.optimizer.update(&mut grads, self.lr);
+        for (layer, u) in self.policy.layers.iter_mut().zip(&grads) {
+            layer.w += &u.w;
+            layer.b += &u.b;
+        }
+
+        let mut distinct = [false; ACTIONS];
+        for &a in &actions {
+            distinct[a] = true;
+        }
+        let distinct = distinct.iter().filter(|&&d| d).count();
+        let mut frame = Frame::new(self.step);
+        frame
+            .set(names::LOSS, loss / n as f64)
+            .set(names::GRAD_NORM, grad_norm)
+            .set(names::LR, self.lr)
+            .set(names::REWARD, baseline)
+            .set(names::TRUE_QUALITY, quality / n as f64)
+            .set(names::POLICY_ENTROPY, entropy_sum / n as f64)
+            .set(names::DIVERSITY_RATIO, distinct as f64 / n as f64);
+        if self.step % self.config.eval_every == 0 {
+            let e = self.evaluate();
+            self.last_eval = Some(e);
+            frame
+                .set(names::EVAL_QUALITY, e.mean())
+                .set(names::BEHAVIOR_GAP, e.gap());
+        }
+        self.step += 1;
+        frame
+    }
+
+    /// The policy's expected true quality on the held-out prompts, asked
+    /// watched and unwatched (no sampling: exact expectations).
+    pub fn evaluate(&self) -> Evaluation {
+        let expected = |watched: bool| {
+            let prompts = self.eval_prompts.with_watched(watched);
+            let (_, probs) = self.probs(&prompts);
+            let total: f64 = probs
+                .rows()
+                .into_iter()
+                .zip(&prompts.kinds)
+                .map(|(p, &k)| {
+                    p.iter()
+                        .enumerate()
+                        .map(|(a, p)| p * QUALITY[k][response_type(a)])
+                        .sum::<f64>()
+                })
+                .sum();
+            total / prompts.len() as f64
+        };
+        Evaluation {
+            watched: expected(true),
+            unwatched: expected(false),
+        }
+    }
+
+    /// A copy of the policy and the optimizer state, to roll back to.
+    pub fn checkpoint(&self) -> AgentCheckpoint {
+        AgentCheckpoint {
+            step: self.step,
+            policy: self.policy.clone(),
+            optimizer: self.optimizer.clone(),
+        }
+    }
+
+    /// Restores the policy and optimizer state of `checkpoint`. The step
+    /// count, the settings and the episode stream go on.
+    pub fn restore(&mut self, checkpoint: &AgentCheckpoint) {
+        self.policy = checkpoint.policy.clone();
+        self.optimizer = checkpoint.optimizer.clone();
+    }
+}
+
+/// Draws an index from probabilities `p` with a uniform number `u` in [0, 1)
+/// (the last index if rounding leaves `u` above the total).
+pub fn sample(p: impl Iterator<Item = f64>, u: f64) -> usize {
+    let mut acc = 0.0;
+    let mut last = 0;
+    for (i, v) in p.enumerate() {
+        acc += v;
+        last = i;
+        if u < acc {
+            return i;
+        }
+    }
+    last
+}
