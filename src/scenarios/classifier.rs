@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Case;
+use super::{agent, Case};
 use crate::rng::Rng;
 use crate::run::RunConfig;
 use crate::trainer::data::{DatasetKind, Split};
@@ -121,6 +121,15 @@ pub enum Fault {
         #[serde(default = "default_corruption")]
         value: Corruption,
     },
+    /// Agent scenario: the course's naive length reward takes over; see
+    /// [`agent::RewardHacking`].
+    RewardHacking(agent::RewardHacking),
+    /// Agent scenario: entropy bonus off, temperature down, learning rate
+    /// up; see [`agent::ModeCollapse`].
+    ModeCollapse(agent::ModeCollapse),
+    /// Agent scenario: unwatched episodes go unrated; see
+    /// [`agent::DeceptiveAlignment`].
+    DeceptiveAlignment(agent::DeceptiveAlignment),
 }
 
 fn default_at_step() -> u64 {
@@ -155,7 +164,8 @@ fn default_corruption() -> Corruption {
 const FAULT_INIT_STREAM: u64 = 4;
 
 impl Fault {
-    /// Ids of every fault kind, in display order.
+    /// Ids of the classifier's fault kinds, in display order (the agent's
+    /// are [`Fault::AGENT_IDS`]).
     pub const IDS: [&'static str; 6] = [
         "lr_spike",
         "init_too_large",
@@ -187,6 +197,9 @@ impl Fault {
             Fault::Plateau { .. } => "plateau",
             Fault::Oscillation { .. } => "oscillation",
             Fault::CorruptBatch { .. } => "corrupt_batch",
+            Fault::RewardHacking(_) => "reward_hacking",
+            Fault::ModeCollapse(_) => "mode_collapse",
+            Fault::DeceptiveAlignment(_) => "deceptive_alignment",
         }
     }
 
@@ -199,6 +212,9 @@ impl Fault {
             | Fault::Plateau { at_step, .. }
             | Fault::Oscillation { at_step, .. }
             | Fault::CorruptBatch { at_step, .. } => at_step,
+            Fault::RewardHacking(ref f) => f.at_step,
+            Fault::ModeCollapse(ref f) => f.at_step,
+            Fault::DeceptiveAlignment(ref f) => f.at_step,
         }
     }
 
@@ -243,6 +259,9 @@ impl Fault {
                 "the bias shift must be between -1000 and 1000",
             ),
             Fault::CorruptBatch { .. } => Ok(()),
+            Fault::RewardHacking(_) | Fault::ModeCollapse(_) | Fault::DeceptiveAlignment(_) => {
+                self.validate_agent()
+            }
         }
     }
 
@@ -307,6 +326,10 @@ impl Fault {
             Fault::CorruptBatch { value, .. } => {
                 batch.x.row_mut(0).fill(value.value());
             }
+            // The agent's faults act on the agent (`before_agent_step`).
+            Fault::RewardHacking(_) | Fault::ModeCollapse(_) | Fault::DeceptiveAlignment(_) => {
+                return false;
+            }
         }
         true
     }
@@ -323,6 +346,7 @@ impl Fault {
                 trainer.mlp.layers[0].b -= bias_shift;
             }
             Fault::InitTooLarge { .. } | Fault::Vanishing { .. } | Fault::CorruptBatch { .. } => {}
+            Fault::RewardHacking(_) | Fault::ModeCollapse(_) | Fault::DeceptiveAlignment(_) => {}
         }
     }
 }
