@@ -21,6 +21,12 @@ const MATCHING: &[(&str, &str)] = &[
     // The NaN is in the batch: the loss is non-finite on the onset step
     // itself, so that step is the earliest any detector can speak.
     ("corrupt_batch", "non_finite"),
+    // The agent's faults. The hard failure of a collapsing policy is the
+    // course's own mode_collapse check (diversity below 0.1), so the
+    // warning in time is the lab's: its entropy draining at the same reward.
+    ("reward_hacking", "reward_hacking"),
+    ("mode_collapse", "entropy_collapse"),
+    ("deceptive_alignment", "behavior_drift"),
 ];
 
 const SEEDS: u64 = 20;
