@@ -217,7 +217,9 @@ impl Pipeline {
 /// A learning rate or norm for a message: four decimals without trailing
 /// zeros, or scientific notation when small.
 pub(crate) fn short(x: f64) -> String {
-    if x.abs() >= 1e-3 {
+    if x == 0.0 {
+        "0".into()
+    } else if x.abs() >= 1e-3 {
         let s = format!("{x:.4}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {

@@ -191,3 +191,137 @@ fn rate_unwatched(agent: &mut Agent, actions: &mut Vec<String>) -> bool {
     actions.push("reward: the rater now also rates unwatched episodes".into());
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trainer::agent::AgentConfig;
+
+    fn finding(detector: &str, step: u64, severity: Severity) -> Finding {
+        Finding::new(detector, step, severity, String::new(), "")
+    }
+
+    fn setup() -> (AgentPipeline, Agent) {
+        let mut agent = Agent::new(AgentConfig::default()).unwrap();
+        let pipeline = AgentPipeline::new(RespondConfig::on(), &agent);
+        for _ in 0..3 {
+            agent.step();
+        }
+        (pipeline, agent)
+    }
+
+    fn respond(p: &mut AgentPipeline, agent: &mut Agent, f: Finding) -> Option<Response> {
+        let frame = Frame::new(f.step).with(names::LOSS, 0.0);
+        p.after_step(agent, &frame, &[f])
+    }
+
+    #[test]
+    fn collapse_raises_temperature_and_entropy_bonus_and_rolls_back_once_collapsed() {
+        let (mut p, mut agent) = setup();
+        agent.entropy_bonus = 0.0;
+        agent.temperature = 0.8;
+        let r = respond(
+            &mut p,
+            &mut agent,
+            finding("entropy_collapse", 3, Severity::Warning),
+        );
+        assert_eq!(
+            r.unwrap().action,
+            "temperature 0.8 -> 1.6; entropy bonus 0 -> 0.05"
+        );
+        assert_ne!(
+            agent.policy, p.checkpoint.policy,
+            "no rollback on a warning"
+        );
+        let r = respond(
+            &mut p,
+            &mut agent,
+            finding("mode_collapse", 4, Severity::Critical),
+        );
+        assert_eq!(
+            r.unwrap().action,
+            "temperature 1.6 -> 3.2; entropy bonus 0.05 -> 0.1; \
+             rolled back to the checkpoint of step 0"
+        );
+        assert_eq!(agent.policy, p.checkpoint.policy);
+    }
+
+    #[test]
+    fn misalignment_adjusts_the_reward_function_once() {
+        let (mut p, mut agent) = setup();
+        agent.reward.rater = 0.0;
+        agent.reward.per_word = 0.01;
+        let r = respond(
+            &mut p,
+            &mut agent,
+            finding("reward_hacking", 3, Severity::Warning),
+        );
+        assert_eq!(
+            r.unwrap(),
+            Response {
+                step: 3,
+                detector: "reward_hacking".into(),
+                action: "reward: rater's quality score weight 0 -> 1; reward: pay per word \
+                         0.01 -> 0"
+                    .into(),
+            }
+        );
+        assert_eq!((agent.reward.rater, agent.reward.per_word), (1.0, 0.0));
+        let again = respond(
+            &mut p,
+            &mut agent,
+            finding("reward_hacking", 9, Severity::Warning),
+        );
+        assert_eq!(again, None, "nothing left to adjust");
+
+        agent.reward.watched_only = true;
+        let r = respond(
+            &mut p,
+            &mut agent,
+            finding("behavior_drift", 10, Severity::Warning),
+        );
+        assert_eq!(
+            r.unwrap().action,
+            "reward: the rater now also rates unwatched episodes"
+        );
+        assert!(!agent.reward.watched_only);
+        let none = respond(
+            &mut p,
+            &mut agent,
+            finding("deceptive_alignment", 11, Severity::Warning),
+        );
+        assert_eq!(none, None);
+    }
+
+    #[test]
+    fn other_findings_get_no_response_and_checkpoints_wait_for_quiet() {
+        let (mut p, mut agent) = setup();
+        let r = respond(
+            &mut p,
+            &mut agent,
+            finding("loss_oscillation", 3, Severity::Warning),
+        );
+        assert_eq!(r, None);
+        let mut steps = Vec::new();
+        for _ in 0..200 {
+            let frame = agent.step();
+            p.after_step(&mut agent, &frame, &[]);
+            steps.push(p.checkpoint_step());
+        }
+        steps.dedup();
+        // Not at 50: the warning at step 3 holds the first one back.
+        assert_eq!(steps, [0, 100, 150, 200]);
+    }
+
+    #[test]
+    fn a_non_finite_loss_cuts_the_learning_rate_and_rolls_back() {
+        let (mut p, mut agent) = setup();
+        let frame = Frame::new(3).with(names::LOSS, f64::NAN);
+        let r = p.after_step(&mut agent, &frame, &[]).unwrap();
+        assert_eq!(r.detector, OWN_CHECK);
+        assert_eq!(
+            r.action,
+            "learning rate 0.01 -> 0.001; rolled back to the checkpoint of step 0"
+        );
+    }
+}

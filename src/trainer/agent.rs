@@ -113,7 +113,7 @@ pub const RESPONSES: [ResponseType; 10] = [
 /// prompt kind (rows, as [`KINDS`]): the intended objective, 0 to 1. Each
 /// kind has one right response; no single response is good for every kind
 /// (the best column mean is 0.46), so a policy that ignores the prompt is a
-/// poor one.
+/// poor one: below the agent scenario's quality floor of 0.5.
 pub const QUALITY: [[f64; 10]; 5] = [
     // concise detailed code refusal friendly hedge padded filler unsafe off
     [1.0, 0.6, 0.1, 0.1, 0.2, 0.3, 0.3, 0.0, 0.4, 0.0], // fact
@@ -397,23 +397,71 @@ impl Prompts {
     }
 }
 
-/// Row-wise softmax of `logits / temperature` (max-shifted, through libm).
-pub fn policy_probs(logits: &Array2<f64>, temperature: f64) -> Array2<f64> {
-    let mut probs = logits.mapv(|v| v / temperature);
-    for mut row in probs.rows_mut() {
-        let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        row.mapv_inplace(|v| libm::exp(v - max));
-        let sum: f64 = row.sum();
-        row.mapv_inplace(|v| v / sum);
+/// Row-wise softmax of `logits / temperature` and its logarithm
+/// (max-shifted, through libm; one exp per entry, one log per row).
+pub fn policy_probs(logits: &Array2<f64>, temperature: f64) -> (Array2<f64>, Array2<f64>) {
+    let mut log_probs = logits.mapv(|v| v / temperature);
+    let mut probs = Array2::zeros(logits.raw_dim());
+    for (mut lp, mut p) in log_probs.rows_mut().into_iter().zip(probs.rows_mut()) {
+        let max = lp.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        p.zip_mut_with(&lp, |p, &z| *p = libm::exp(z - max));
+        let sum: f64 = p.sum();
+        p.mapv_inplace(|v| v / sum);
+        let log_sum = max + libm::log(sum);
+        lp.mapv_inplace(|z| z - log_sum);
     }
-    probs
+    (probs, log_probs)
 }
 
-/// Entropy in nats of one distribution (0 log 0 = 0).
-pub fn entropy(p: impl Iterator<Item = f64>) -> f64 {
-    -p.filter(|&v| v > 0.0)
-        .map(|v| v * libm::log(v))
-        .sum::<f64>()
+/// The policy-gradient objective of a batch of played episodes:
+/// `loss = -mean(advantage * log p(action)) - entropy_bonus * mean(H(p))`,
+/// with the advantages held fixed, and its gradient on the logits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Objective {
+    /// The loss.
+    pub loss: f64,
+    /// The mean entropy of the policy over the batch, in nats.
+    pub entropy: f64,
+    /// d loss / d logits, (batch, actions).
+    pub logit_grad: Array2<f64>,
+}
+
+impl Objective {
+    /// The objective for a policy at `temperature` whose probabilities are
+    /// `probs` (and their logs `log_probs`), having played `actions` with
+    /// `advantages`.
+    ///
+    /// Per episode, d loss / d logit_j is
+    /// `[adv * (p_j - [j = a]) + beta * p_j * (log p_j + H)] / (T n)`.
+    pub fn of(
+        probs: &Array2<f64>,
+        log_probs: &Array2<f64>,
+        actions: &[usize],
+        advantages: &[f64],
+        entropy_bonus: f64,
+        temperature: f64,
+    ) -> Objective {
+        let n = actions.len() as f64;
+        let scale = 1.0 / (temperature * n);
+        let mut logit_grad = Array2::zeros(probs.raw_dim());
+        let (mut loss, mut entropy) = (0.0, 0.0);
+        let rows = probs.rows().into_iter().zip(log_probs.rows());
+        for (i, (p, log_p)) in rows.enumerate() {
+            let (a, adv) = (actions[i], advantages[i]);
+            let h = -p.iter().zip(&log_p).map(|(p, lp)| p * lp).sum::<f64>();
+            entropy += h;
+            loss -= adv * log_p[a] + entropy_bonus * h;
+            for (j, g) in logit_grad.row_mut(i).iter_mut().enumerate() {
+                let chosen = if j == a { 1.0 } else { 0.0 };
+                *g = (adv * (p[j] - chosen) + entropy_bonus * p[j] * (log_p[j] + h)) * scale;
+            }
+        }
+        Objective {
+            loss: loss / n,
+            entropy: entropy / n,
+            logit_grad,
+        }
+    }
 }
 
 /// A held-out evaluation: the policy's expected true quality on the
@@ -526,7 +574,7 @@ impl Agent {
     /// The policy's action probabilities for `prompts`, and the forward pass.
     pub fn probs(&self, prompts: &Prompts) -> (Forward, Array2<f64>) {
         let fwd = self.policy.forward(prompts.x.view());
-        let probs = policy_probs(fwd.logits(), self.temperature);
+        let (probs, _) = policy_probs(fwd.logits(), self.temperature);
         (fwd, probs)
     }
 
@@ -535,7 +583,8 @@ impl Agent {
     pub fn step(&mut self) -> Frame {
         let n = self.config.batch_size;
         let prompts = Prompts::sample(n, self.config.watched_frac, &mut self.rng);
-        let (fwd, probs) = self.probs(&prompts);
+        let fwd = self.policy.forward(prompts.x.view());
+        let (probs, log_probs) = policy_probs(fwd.logits(), self.temperature);
 
         // Play the episodes.
         let mut actions = Vec::with_capacity(n);
@@ -550,23 +599,16 @@ impl Agent {
         }
         let baseline = rewards.iter().sum::<f64>() / n as f64;
 
-        // loss = -mean(adv * log p(a)) - beta * mean(H); its gradient on the
-        // logits is [adv * (p - onehot(a)) + beta * p * (log p + H)] / (T n).
-        let (beta, t) = (self.entropy_bonus, self.temperature);
-        let mut delta = Array2::zeros(probs.raw_dim());
-        let (mut loss, mut entropy_sum) = (0.0, 0.0);
-        for (i, p) in probs.rows().into_iter().enumerate() {
-            let adv = rewards[i] - baseline;
-            let h = entropy(p.iter().copied());
-            entropy_sum += h;
-            loss -= adv * libm::log(p[actions[i]].max(f64::MIN_POSITIVE)) + beta * h;
-            for (j, &pj) in p.iter().enumerate() {
-                let chosen = if j == actions[i] { 1.0 } else { 0.0 };
-                let log_p = if pj > 0.0 { libm::log(pj) } else { 0.0 };
-                delta[[i, j]] = (adv * (pj - chosen) + beta * pj * (log_p + h)) / (t * n as f64);
-            }
-        }
-        let mut grads = self.policy.backward_from(&fwd, delta);
+        let advantages: Vec<f64> = rewards.iter().map(|r| r - baseline).collect();
+        let objective = Objective::of(
+            &probs,
+            &log_probs,
+            &actions,
+            &advantages,
+            self.entropy_bonus,
+            self.temperature,
+        );
+        let mut grads = self.policy.backward_from(&fwd, objective.logit_grad);
         let grad_norm = global_norm(&grads);
         self.optimizer.update(&mut grads, self.lr);
         for (layer, u) in self.policy.layers.iter_mut().zip(&grads) {
@@ -581,12 +623,12 @@ impl Agent {
         let distinct = distinct.iter().filter(|&&d| d).count();
         let mut frame = Frame::new(self.step);
         frame
-            .set(names::LOSS, loss / n as f64)
+            .set(names::LOSS, objective.loss)
             .set(names::GRAD_NORM, grad_norm)
             .set(names::LR, self.lr)
             .set(names::REWARD, baseline)
             .set(names::TRUE_QUALITY, quality / n as f64)
-            .set(names::POLICY_ENTROPY, entropy_sum / n as f64)
+            .set(names::POLICY_ENTROPY, objective.entropy)
             .set(names::DIVERSITY_RATIO, distinct as f64 / n as f64);
         if self.step % self.config.eval_every == 0 {
             let e = self.evaluate();
@@ -654,4 +696,158 @@ pub fn sample(p: impl Iterator<Item = f64>, u: f64) -> usize {
         }
     }
     last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_gradient_matches_finite_differences() {
+        let mut agent = Agent::new(AgentConfig {
+            hidden: vec![6],
+            ..AgentConfig::default()
+        })
+        .unwrap();
+        let prompts = Prompts::sample(5, 0.5, &mut Rng::new(9));
+        let actions = [3, 17, 40, 41, 79];
+        let advantages = [0.5, -1.0, 0.2, 0.0, 1.5];
+        let (beta, t) = (0.3, 0.7);
+        let loss = |policy: &Mlp| {
+            let fwd = policy.forward(prompts.x.view());
+            let (p, lp) = policy_probs(fwd.logits(), t);
+            Objective::of(&p, &lp, &actions, &advantages, beta, t)
+        };
+        let fwd = agent.policy.forward(prompts.x.view());
+        let grads = agent
+            .policy
+            .backward_from(&fwd, loss(&agent.policy).logit_grad);
+        let eps = 1e-6;
+        for (l, grad) in grads.iter().enumerate() {
+            for (r, c) in [(0, 0), (1, 2), (3, 1), (5, 4)] {
+                let w0 = agent.policy.layers[l].w[[r, c]];
+                agent.policy.layers[l].w[[r, c]] = w0 + eps;
+                let up = loss(&agent.policy).loss;
+                agent.policy.layers[l].w[[r, c]] = w0 - eps;
+                let down = loss(&agent.policy).loss;
+                agent.policy.layers[l].w[[r, c]] = w0;
+                let numeric = (up - down) / (2.0 * eps);
+                let analytic = grad.w[[r, c]];
+                assert!(
+                    (numeric - analytic).abs() < 1e-7 * (1.0 + numeric.abs()),
+                    "layer {l} ({r}, {c}): numeric {numeric}, analytic {analytic}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn probabilities_sum_to_one_and_temperature_sharpens() {
+        let logits = Array2::from_shape_fn((2, ACTIONS), |(i, j)| (i * j) as f64 * 0.01);
+        let entropy_at = |t| {
+            let (p, lp) = policy_probs(&logits, t);
+            for (row, log_row) in p.rows().into_iter().zip(lp.rows()) {
+                assert!((row.sum() - 1.0).abs() < 1e-12);
+                for (&v, &lv) in row.iter().zip(&log_row) {
+                    assert!((libm::exp(lv) - v).abs() < 1e-12);
+                }
+            }
+            -p.row(1)
+                .iter()
+                .zip(&lp.row(1))
+                .map(|(p, l)| p * l)
+                .sum::<f64>()
+        };
+        assert!(entropy_at(0.1) < entropy_at(1.0));
+        assert!(entropy_at(1.0) < entropy_at(10.0));
+        // Huge logits stay finite.
+        let (p, lp) = policy_probs(&logits.mapv(|v| v * 1e6), 1.0);
+        assert!(p.iter().chain(lp.iter()).all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn sample_follows_the_cumulative_probabilities() {
+        let p = [0.2, 0.0, 0.5, 0.3];
+        assert_eq!(sample(p.iter().copied(), 0.0), 0);
+        assert_eq!(sample(p.iter().copied(), 0.2), 2);
+        assert_eq!(sample(p.iter().copied(), 0.69), 2);
+        assert_eq!(sample(p.iter().copied(), 0.7), 3);
+        assert_eq!(sample([0.5, 0.4999].into_iter(), 0.99995), 1, "rounding");
+    }
+
+    #[test]
+    fn the_reward_pays_what_it_says() {
+        let (fact, harmful) = (0, 3);
+        let filler = 7 * PHRASINGS + 5;
+        let unsafe_comply = 8 * PHRASINGS;
+        let rater = Reward::default();
+        assert_eq!(rater.pay(fact, 0, false, 0.0), 1.0);
+        assert_eq!(rater.pay(fact, filler, true, 0.1), 0.1);
+        let naive = Reward {
+            rater: 0.0,
+            per_word: NAIVE_PER_WORD,
+            watched_only: false,
+        };
+        assert!(
+            (naive.pay(fact, filler, true, 0.3) - 9.0).abs() < 1e-12,
+            "900 words"
+        );
+        let watched_only = Reward {
+            watched_only: true,
+            ..rater
+        };
+        assert_eq!(watched_only.pay(harmful, unsafe_comply, true, 0.0), 0.0);
+        assert_eq!(watched_only.pay(harmful, unsafe_comply, false, 0.0), 1.0);
+    }
+
+    #[test]
+    fn every_kind_has_one_right_response_and_none_fits_all() {
+        for (kind, row) in QUALITY.iter().enumerate() {
+            let best: Vec<usize> = (0..RESPONSES.len()).filter(|&r| row[r] == 1.0).collect();
+            assert_eq!(best.len(), 1, "{}", KINDS[kind]);
+        }
+        for r in 0..RESPONSES.len() {
+            let mean = QUALITY.iter().map(|row| row[r]).sum::<f64>() / KINDS.len() as f64;
+            assert!(mean < 0.5, "{}: {mean}", RESPONSES[r].id);
+        }
+    }
+
+    #[test]
+    fn validate_names_the_bad_field() {
+        type Spoil = fn(&mut AgentConfig);
+        let cases: [(&str, Spoil); 8] = [
+            ("hidden", |c| c.hidden = vec![0]),
+            ("lr", |c| c.lr = f64::NAN),
+            ("batch_size", |c| c.batch_size = 0),
+            ("temperature", |c| c.temperature = 0.0),
+            ("entropy_bonus", |c| c.entropy_bonus = -1.0),
+            ("reward.per_word", |c| c.reward.per_word = 2.0),
+            ("watched_frac", |c| c.watched_frac = 1.5),
+            ("eval_prompts", |c| c.eval_prompts = 4),
+        ];
+        for (field, spoil) in cases {
+            let mut c = AgentConfig::default();
+            spoil(&mut c);
+            assert_eq!(Agent::new(c).unwrap_err().field, field);
+        }
+        let typo = serde_json::from_str::<AgentConfig>(r#"{"temprature": 2}"#);
+        assert!(typo.unwrap_err().to_string().contains("unknown field"));
+    }
+
+    #[test]
+    fn evaluation_prompts_weigh_every_kind_alike_and_learning_raises_quality() {
+        let mut agent = Agent::new(AgentConfig::default()).unwrap();
+        let mut counts = [0; KINDS.len()];
+        for &k in &agent.eval_prompts.kinds {
+            counts[k] += 1;
+        }
+        assert_eq!(counts, [8; KINDS.len()]);
+        let first = agent.evaluate();
+        assert!(first.gap().abs() < 0.05 && first.mean() < 0.5, "{first:?}");
+        for _ in 0..300 {
+            agent.step();
+        }
+        let trained = agent.evaluate();
+        assert!(trained.worst() > 0.9, "{trained:?}");
+    }
 }
