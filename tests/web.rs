@@ -113,3 +113,228 @@ fn fault_switched_on_mid_run_starts_at_that_step_and_reset_restarts() {
     assert_eq!(lab.steps(), 0.0);
     assert!(lab.values("loss").is_empty());
 }
+
+fn message(err: wasm_bindgen::JsError) -> String {
+    String::from(js_sys::Error::from(JsValue::from(err)).message())
+}
+
+fn json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
+
+fn canvas(width: u32, height: u32) -> web_sys::HtmlCanvasElement {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvas: web_sys::HtmlCanvasElement = document
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    canvas
+}
+
+#[wasm_bindgen_test]
+fn the_board_refuses_bad_series_with_a_message() {
+    use failure_lab::wasm::Board;
+    let mut board = Board::new();
+    assert!(
+        board.add_series("r", "loss", &[0.0], &[1.0]).is_err(),
+        "add the run first"
+    );
+    board.add("r", "run r").unwrap();
+    let cases: [(&[f64], &[f64], &str); 4] = [
+        (&[0.0, 1.0], &[1.0], "2 steps but 1 values"),
+        (&[0.0, 2.0, 1.0], &[1.0, 1.0, 1.0], "steps must increase"),
+        (&[0.5], &[1.0], "not a whole number"),
+        (&[f64::NAN], &[1.0], "not a whole number"),
+    ];
+    for (steps, values, want) in cases {
+        let err = board.add_series("r", "loss", steps, values).unwrap_err();
+        assert!(message(err).contains(want), "{want}");
+    }
+    board
+        .add_series("r", "loss", &[0.0, 1.0, 5.0], &[1.0, f64::NAN, 0.5])
+        .unwrap();
+    assert_eq!(board.metric_names("r"), ["loss"]);
+    let bad = json(r#"[{"step": 1, "severity": "loud"}]"#);
+    assert!(message(board.set_findings("r", bad).unwrap_err()).contains("loud"));
+    let good = json(r#"[{"step": 1, "severity": "critical", "detector": "x", "message": "m"}]"#);
+    board.set_findings("r", good).unwrap();
+    board.remove("r");
+    assert!(!board.has("r"));
+}
+
+#[wasm_bindgen_test]
+fn a_chart_of_the_live_run_and_a_stored_one_reports_its_plot_area() {
+    use failure_lab::wasm::Board;
+    #[derive(Deserialize)]
+    struct Plot {
+        left: i32,
+        right: i32,
+        x0: u64,
+        x1: u64,
+    }
+    let mut lab = reference_lab();
+    lab.step(120);
+    let mut board = Board::new();
+    board.add("old", "an old run").unwrap();
+    let steps: Vec<f64> = (0..400).map(f64::from).collect();
+    board
+        .add_series("old", "loss", &steps, &vec![0.5; 400])
+        .unwrap();
+    let c = canvas(500, 250);
+    let options = json(r#"{"metrics": ["loss", "val_loss"], "traces": ["old"], "pixel_ratio": 2}"#);
+    let plot: Plot =
+        serde_wasm_bindgen::from_value(lab.draw(c.clone(), options, &board).unwrap()).unwrap();
+    assert!(0 < plot.left && plot.left < plot.right && plot.right <= 500);
+    assert_eq!(
+        (plot.x0, plot.x1),
+        (0, 399),
+        "the stored run is longer than the live one"
+    );
+
+    let zoomed = json(
+        r#"{"metrics": ["loss"], "range": [50, 100], "live": false, "traces": ["old"], "markers": "old"}"#,
+    );
+    let plot: Plot =
+        serde_wasm_bindgen::from_value(lab.draw(c.clone(), zoomed, &board).unwrap()).unwrap();
+    assert_eq!((plot.x0, plot.x1), (50, 100));
+
+    for (bad, want) in [
+        (r#"{"metrics": ["loss"], "scale": "cubic"}"#, "cubic"),
+        (r#"{"metrics": ["loss"], "colour": "red"}"#, "colour"),
+        (r#"{"metrics": ["loss"], "traces": ["gone"]}"#, "gone"),
+    ] {
+        let err = lab.draw(c.clone(), json(bad), &board).unwrap_err();
+        assert!(message(err).contains(want), "{bad}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_log_fed_in_chunks_finds_what_the_live_run_found() {
+    use failure_lab::wasm::LogImport;
+    let mut lab = reference_lab();
+    while lab.step(64) > 0 {}
+    let run = lab.run();
+    let history = &run.monitor().history;
+    let names: Vec<&str> = history.series().iter().map(|s| s.name.as_str()).collect();
+    let mut csv = format!("step,{}\n", names.join(","));
+    for step in 0..=run.hard_failure().unwrap() {
+        let cells: Vec<String> = history
+            .series()
+            .iter()
+            .map(|s| match s.steps.binary_search(&step) {
+                Ok(i) => format!("{:?}", s.values[i]),
+                Err(_) => String::new(),
+            })
+            .collect();
+        csv += &format!("{step},{}\n", cells.join(","));
+    }
+    let mut import = LogImport::new(JsValue::UNDEFINED, 1).unwrap();
+    import.begin_file("run.csv").unwrap();
+    for chunk in csv.as_bytes().chunks(997) {
+        import.feed(chunk).unwrap();
+    }
+    import.end_file().unwrap();
+    import.finish().unwrap();
+    let live: Vec<Finding> = serde_wasm_bindgen::from_value(lab.findings(0).unwrap()).unwrap();
+    let again: Vec<Finding> = serde_wasm_bindgen::from_value(import.findings().unwrap()).unwrap();
+    let key = |f: &Finding| (f.detector.clone(), f.step, f.severity.clone());
+    assert!(!live.is_empty());
+    assert_eq!(
+        live.iter().map(key).collect::<Vec<_>>(),
+        again.iter().map(key).collect::<Vec<_>>()
+    );
+    assert_eq!(import.values("loss").len(), lab.values("loss").len());
+}
+
+#[wasm_bindgen_test]
+fn a_bad_log_or_mapping_is_an_error_naming_where() {
+    use failure_lab::wasm::LogImport;
+    let mut import = LogImport::new(JsValue::UNDEFINED, 1).unwrap();
+    import.begin_file("bad.csv").unwrap();
+    import.feed(b"step,loss\n0,1.0\n1,").unwrap();
+    let err = import.feed(b"abc\n").unwrap_err();
+    assert_eq!(
+        message(err),
+        "bad.csv: line 3, column 2 (loss): 'abc' is not a number"
+    );
+    assert!(import.end_file().is_err(), "a failed file stays failed");
+
+    let mapping = json(r#"{"objective": "los"}"#);
+    let err = LogImport::new(mapping, 1).err().unwrap();
+    assert!(message(err).contains("'los' is not a canonical name"));
+    assert!(LogImport::new(JsValue::UNDEFINED, 0).is_err());
+    let mut none = LogImport::new(JsValue::UNDEFINED, 2).unwrap();
+    assert!(none.feed(b"x").is_err(), "no file open");
+    assert!(none.finish().is_err(), "nothing read");
+}
+
+#[wasm_bindgen_test]
+fn every_offered_fault_checks_and_switches_on() {
+    #[derive(Deserialize)]
+    struct Choice {
+        id: String,
+        defaults: serde_json::Value,
+    }
+    let choices: Vec<Choice> = serde_wasm_bindgen::from_value(Lab::faults().unwrap()).unwrap();
+    assert!(choices.iter().any(|c| c.id == "lr_spike"));
+    assert_eq!(choices.len(), 6, "every fault of the scenario");
+    for c in &choices {
+        let settings = json(&c.defaults.to_string());
+        Lab::check_fault(settings.clone()).unwrap();
+        let mut lab = Lab::new(JsValue::UNDEFINED).unwrap();
+        lab.step(2);
+        if let Err(e) = lab.set_fault(&c.id, settings.clone()) {
+            // A fault that needs another setup says which.
+            assert!(message(e).contains("cross-entropy"), "{}", c.id);
+            let mut lab = Lab::new(json(r#"{"train": {"loss": "cross_entropy"}}"#)).unwrap();
+            lab.step(2);
+            lab.set_fault(&c.id, settings)
+                .unwrap_or_else(|e| panic!("{}: {}", c.id, message(e)));
+        }
+    }
+    assert!(Lab::check_fault(json(r#"{"kind": "meteor"}"#)).is_err());
+}
+
+#[wasm_bindgen_test]
+fn with_the_response_on_the_twin_without_it_runs_in_lockstep() {
+    #[derive(Deserialize)]
+    struct Twin {
+        steps: u64,
+        hard_failure: Option<u64>,
+    }
+    #[derive(Deserialize)]
+    struct Response {
+        step: u64,
+        detector: String,
+        action: String,
+    }
+    let config = json(
+        r#"{"train": {"seed": 7}, "faults": [{"kind": "lr_spike", "at_step": 300}], "respond": {"enabled": true}}"#,
+    );
+    let mut lab = Lab::new(config).unwrap();
+    assert!(lab.has_twin());
+    assert_eq!(lab.step(250), 250);
+    let twin: Twin = serde_wasm_bindgen::from_value(lab.twin().unwrap()).unwrap();
+    assert_eq!(twin.steps, 250, "in lockstep");
+    assert_eq!(lab.step(400), 400, "the responding run goes on");
+    assert_eq!(lab.hard_failure(), None);
+    let twin: Twin = serde_wasm_bindgen::from_value(lab.twin().unwrap()).unwrap();
+    let broke = twin
+        .hard_failure
+        .expect("the twin without the response fails");
+    assert_eq!(twin.steps, broke + 1, "and stops there");
+    let responses: Vec<Response> =
+        serde_wasm_bindgen::from_value(lab.responses(0).unwrap()).unwrap();
+    let first = responses.first().expect("the pipeline responded");
+    assert!(first.step >= 300 && first.step < broke);
+    assert!(first.action.contains("learning rate"), "{}", first.action);
+    assert!(!first.detector.is_empty());
+    lab.reset().unwrap();
+    assert_eq!(lab.steps(), 0.0);
+    assert!(lab.has_twin());
+    assert!(!Lab::new(JsValue::UNDEFINED).unwrap().has_twin());
+}

@@ -1,285 +1,278 @@
-// The lab's page: settings, the training loop between animation frames,
-// charts drawn by Rust, and the alert list.
+// The lab's page: loads the wasm, builds the panels and runs the animation
+// frame loop (train a little, then draw when something changed). Each panel
+// is its own module; this file only wires them together.
 
-import init, { Lab } from './pkg/failure_lab.js';
-import { PROPS, fromHash, toHash, parseValue, runConfig } from './state.js';
+import init, { Board, Lab, LogImport } from './pkg/failure_lab.js';
+import { Alerts } from './alerts.js';
+import { Charts, chartKeys } from './charts.js';
+import { $, notice } from './dom.js';
+import { EvalPanel } from './eval.js';
+import { Faults } from './faults.js';
+import { Importer } from './importer.js';
+import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
+import { Live } from './live.js';
+import { latestOf, showReadout } from './readout.js';
+import { Runs } from './runs.js';
+import { buildSettings, fillSettings } from './settings.js';
+import { defaults, fromHash, toHash } from './state.js';
+import * as store from './store.js';
 
-const $ = (id) => document.getElementById(id);
-const FRAME_BUDGET_MS = 8; // training time per animation frame; the rest is drawing
-const CHARTS = [
-  { canvas: 'chart-loss', metrics: ['loss', 'val_loss'], title: 'Loss (training batch, validation)' },
-  { canvas: 'chart-grad_norm', metrics: ['grad_norm'], title: 'Global gradient norm' },
-];
-
-let lab = null;
-let state = null;
-let running = false;
-let shownFindings = 0;
-let docs = new Map();
-let dirty = true;
-
-function notice(text) {
-  $('notice').hidden = !text;
-  $('notice').textContent = text || '';
-}
-
-function setStatus(s, text) {
-  $('status').dataset.state = s;
-  $('status').textContent = text;
-}
-
-// ---- settings form, built from the property table ----
-
-const FORM_PROPS = PROPS.filter((p) => !['spike', 'spikeAt', 'spikeFactor'].includes(p.name));
-
-function buildForm() {
-  const form = $('settings');
-  for (const p of FORM_PROPS) {
-    const label = document.createElement('label');
-    label.textContent = p.label + ' ';
-    let input;
-    if (p.type === 'enum') {
-      input = document.createElement('select');
-      for (const o of p.options) input.append(new Option(o, o));
-    } else {
-      input = document.createElement('input');
-      input.type = p.type === 'layers' ? 'text' : 'number';
-      if (p.type !== 'layers') {
-        input.min = p.min;
-        input.max = p.max;
-        input.step = p.type === 'int' ? '1' : 'any';
-      }
-    }
-    input.id = `set-${p.name}`;
-    input.name = p.name;
-    input.addEventListener('change', () => changeSetting(p, input));
-    label.append(input);
-    form.append(label);
-  }
-  for (const name of ['spikeAt', 'spikeFactor']) {
-    const p = PROPS.find((x) => x.name === name);
-    $(name).addEventListener('change', () => changeSetting(p, $(name)));
-  }
-  $('fault-lr_spike').addEventListener('change', toggleSpike);
-}
-
-function fillForm() {
-  for (const p of FORM_PROPS) $(`set-${p.name}`).value = String(state[p.name]);
-  $('spikeAt').value = String(state.spikeAt);
-  $('spikeFactor').value = String(state.spikeFactor);
-  $('fault-lr_spike').checked = state.spike;
-}
-
-function changeSetting(prop, input) {
-  const r = parseValue(prop, input.value);
-  if (r.error) {
-    notice(r.error);
-    input.value = String(state[prop.name]);
-    return;
-  }
-  notice('');
-  state[prop.name] = r.value;
-  saveHash();
-  if (prop.name !== 'speed') rebuild();
-}
+let state;
+let live;
+let charts;
+let alerts;
+let runs;
+let faults;
+let board;
+let focusedLatest = null;
 
 function saveHash() {
-  const h = toHash(state);
-  history.replaceState(null, '', h || location.pathname + location.search);
+  history.replaceState(null, '', toHash(state) || location.pathname + location.search);
 }
 
-// ---- the run ----
-
+/** A new live run from the settings; keeps the old one when they are refused. */
 function rebuild() {
-  const wasRunning = running;
-  let next;
+  const wasRunning = live.running;
   try {
-    next = new Lab(runConfig(state));
+    live.build(state);
   } catch (e) {
     notice(`Could not start the run: ${e.message}`);
     return;
   }
-  if (lab) lab.free();
-  lab = next;
-  shownFindings = 0;
-  $('alerts').replaceChildren();
-  $('alert-count').textContent = '0';
-  $('no-alerts').hidden = false;
-  $('banner').hidden = true;
-  dirty = true;
-  running = wasRunning;
-  setStatus(running ? 'running' : 'ready', running ? 'Training' : 'Ready');
+  live.running = wasRunning && !live.failed();
+  live.status();
+  if (runs.primary === 'live') showFocusedAlerts();
+  charts.request();
 }
 
-function toggleSpike() {
-  const on = $('fault-lr_spike').checked;
-  const now = lab ? lab.steps() : 0;
-  if (on && now > 0) {
-    state.spikeAt = now;
-    $('spikeAt').value = String(now);
-  }
-  state.spike = on;
-  saveHash();
-  try {
-    lab.setFault('lr_spike', on ? { kind: 'lr_spike', at_step: state.spikeAt, factor: state.spikeFactor } : null);
-  } catch (e) {
-    notice(e.message);
-  }
+/** The alert list of the run in focus, from its first finding. */
+function showFocusedAlerts() {
+  alerts.clear();
+  const run = runs.focused();
+  if (run) alerts.add(run.findings || [], run.responses || [], Boolean(run.config?.respond?.enabled), true);
+  else alerts.add(live.lab.findings(0), live.lab.responses(0), live.lab.hasTwin(), true);
 }
+
+function onSettingChange(prop, value) {
+  notice('');
+  state[prop.name] = value;
+  fillSettings(state);
+  saveHash();
+  if (!prop.live) rebuild();
+}
+
+/** Uses settings read from a hash (a stored run's, or a URL edited by hand) for a new live run. */
+function applyHash(hash, what) {
+  const parsed = fromHash(hash);
+  const checked = faults.validate(parsed.state.fault);
+  state = { ...parsed.state, fault: checked.good };
+  const errors = [...parsed.errors, ...checked.errors];
+  notice(errors.length ? `${what}: ${errors.join('; ')}` : '');
+  fillSettings(state);
+  faults.render(state.fault);
+  charts.setSelection(state.charts.split(',').filter(Boolean));
+  $('autopause').checked = state.autopause;
+  setPresenter(state.big);
+  saveHash();
+  live.running = false;
+  rebuild();
+}
+
+/** Loads a stored run's settings (and seed) as the live run. */
+function loadSettings(saved) {
+  applyHash(toHash({ ...state, ...saved, charts: state.charts, big: state.big }), 'Some stored settings were refused');
+  runs.open('live');
+  showTab('train');
+}
+
+/** Work per animation frame, training and drawing together (a frame is 16.7 ms). */
+const FRAME_WORK_MS = 13;
+let lastDrawMs = 0;
 
 function frame() {
-  if (running && lab) {
-    const t0 = performance.now();
-    let taken = 0;
-    let chunk = 1;
-    while (taken < state.speed && performance.now() - t0 < FRAME_BUDGET_MS) {
-      const n = lab.step(Math.min(chunk, state.speed - taken));
-      if (n === 0) break;
-      taken += n;
-      chunk = Math.min(chunk * 2, 64);
+  const budget = Math.max(2, FRAME_WORK_MS - lastDrawMs);
+  const { taken, findings, responses, failed } = live.tick(state.speed, budget);
+  if (findings.length || responses.length) {
+    // The live run's alerts are listed while it is in focus; it pauses on a
+    // critical finding even while a stored run is open.
+    const critical = runs.primary === 'live'
+      ? alerts.add(findings, responses, live.lab.hasTwin())
+      : findings.find((f) => f.severity === 'critical');
+    if (critical && state.autopause && live.running) {
+      live.pause();
+      if (runs.primary === 'live') $('banner-text').textContent += ' Training paused.';
     }
-    if (taken > 0) dirty = true;
-    const broke = lab.hardFailure();
-    if (broke !== undefined) {
-      running = false;
-      setStatus('failed', `Failed at step ${broke}`);
-      showBanner(`Training failed at step ${broke}: the loss is no longer a number.`);
-      updateButtons();
-    }
-    pollFindings();
   }
-  if (dirty && lab) {
-    draw();
-    dirty = false;
+  if (failed) {
+    const at = live.lab.hardFailure();
+    alerts.showBanner(`Training failed at step ${at}`, 'The loss is no longer a number: the run cannot go on. Reset, or change a setting.', at);
   }
+  if (taken > 0 || failed) charts.request();
+  if (charts.dirty) draw();
   requestAnimationFrame(frame);
 }
 
 function draw() {
-  const ratio = window.devicePixelRatio || 1;
-  for (const c of CHARTS) {
-    const canvas = $(c.canvas);
-    const w = Math.max(1, Math.round(canvas.clientWidth * ratio));
-    const h = Math.max(1, Math.round(canvas.clientHeight * ratio));
-    if (canvas.width !== w || canvas.height !== h) {
-      canvas.width = w;
-      canvas.height = h;
-    }
-    try {
-      lab.draw(canvas, { metrics: c.metrics, title: c.title, pixel_ratio: ratio });
-    } catch (e) {
-      notice(e.message);
-    }
+  const view = runs.view();
+  const names = new Set(view.live ? live.lab.metricNames() : []);
+  for (const key of view.traces) for (const n of board.metricNames(key)) names.add(n);
+  charts.setAvailable([...names]);
+  lastDrawMs = charts.draw(live.lab, board, view, chartScale());
+  if (view.live) showReadout(live.lab.latest(), { twin: live.lab.twin(), withStep: false });
+  else showReadout(focusedLatest || { step: 0 });
+}
+
+async function onView() {
+  const run = runs.focused();
+  focusedLatest = run ? latestOf(await store.series(run.id)) : null;
+  // A run that reports none of the charted metrics shows its own (the live
+  // run before its first step: the default charts).
+  const names = run ? run.metrics || [] : live.lab.metricNames();
+  const keys = chartKeys(names.length ? names : defaults().charts.split(','));
+  if (keys.length && !keys.some((k) => charts.selected.includes(k))) {
+    charts.setSelection(keys.slice(0, 4));
+    state.charts = charts.selected.join(',');
+    saveHash();
   }
-  const latest = lab.latest();
-  const fmt = (v) => (v === undefined ? '–' : Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toFixed(4)) : String(v));
-  const cells = [
-    ['step', latest.step], ['loss', latest.loss], ['val loss', latest.val_loss],
-    ['val acc', latest.val_acc], ['grad norm', latest.grad_norm], ['lr', latest.lr],
+  showFocusedAlerts();
+  charts.request();
+}
+
+function bindTransport() {
+  const start = () => {
+    if (runs.primary !== 'live') runs.open('live');
+    live.start();
+  };
+  $('start').addEventListener('click', start);
+  $('pause').addEventListener('click', () => live.pause());
+  $('reset').addEventListener('click', () => {
+    live.reset();
+    alerts.clear();
+    charts.request();
+  });
+  bindSpace(() => (live.running ? live.pause() : start()));
+  $('autopause').checked = state.autopause;
+  $('autopause').addEventListener('change', () => {
+    state.autopause = $('autopause').checked;
+    saveHash();
+  });
+  $('presenter').addEventListener('click', () => {
+    state.big = !state.big;
+    setPresenter(state.big);
+    saveHash();
+    charts.request();
+  });
+  $('notice-close').addEventListener('click', () => notice(''));
+  window.addEventListener('hashchange', () => {
+    if (location.hash !== toHash(state)) applyHash(location.hash, 'URL');
+  });
+  window.addEventListener('resize', () => charts.request());
+  window.addEventListener('pagehide', () => live.save());
+  document.addEventListener('visibilitychange', () => { if (document.hidden) live.save(); });
+}
+
+/** The page's severity colours come from the charts' (Rust) colours: one colour system. */
+function shareColours() {
+  for (const s of ['info', 'warning', 'critical']) {
+    document.documentElement.style.setProperty(`--${s}`, Lab.severityColor(s));
+  }
+}
+
+/**
+ * The first live run: the URL's settings; without its faults when they do
+ * not fit the settings; the defaults when the settings are refused too.
+ */
+function buildFirstRun(errors) {
+  const attempts = [
+    () => state,
+    () => ({ ...state, fault: {} }),
+    () => ({ ...fromHash('').state, charts: state.charts, big: state.big }),
   ];
-  $('readout').replaceChildren(...cells.map(([k, v]) => {
-    const d = document.createElement('div');
-    const s = document.createElement('span');
-    s.textContent = k;
-    const b = document.createElement('b');
-    b.textContent = k === 'step' ? String(v) : fmt(v);
-    d.append(s, b);
-    return d;
-  }));
-}
-
-function showBanner(text) {
-  $('banner').hidden = false;
-  $('banner').textContent = text;
-}
-
-function pollFindings() {
-  const fresh = lab.findings(shownFindings);
-  if (!fresh.length) return;
-  shownFindings += fresh.length;
-  $('no-alerts').hidden = true;
-  $('alert-count').textContent = String(shownFindings);
-  const list = $('alerts');
-  for (const f of fresh) {
-    list.prepend(renderFinding(f));
-    if (f.severity === 'critical') showBanner(`${f.message} (step ${f.step}). ${f.recommendation}`);
+  for (const [i, attempt] of attempts.entries()) {
+    const next = attempt();
+    try {
+      live.build(next);
+    } catch (e) {
+      errors.push(i === 0 && Object.keys(state.fault).length ? `the faults do not fit the settings (${e.message})` : e.message);
+      continue;
+    }
+    if (next !== state) {
+      state = next;
+      fillSettings(state);
+      faults.render(state.fault);
+      saveHash();
+    }
+    break;
   }
-}
-
-function renderFinding(f) {
-  const li = document.createElement('li');
-  li.className = 'alert';
-  li.dataset.detector = f.detector;
-  li.dataset.severity = f.severity;
-  li.dataset.step = String(f.step);
-  const doc = docs.get(f.detector);
-  const head = document.createElement('header');
-  const title = document.createElement('span');
-  title.textContent = doc ? doc.title : f.detector;
-  const sev = document.createElement('span');
-  sev.className = 'sev';
-  sev.textContent = `${f.severity} · step ${f.step}`;
-  head.append(title, sev);
-  const msg = document.createElement('p');
-  msg.textContent = f.message;
-  const rec = document.createElement('p');
-  rec.className = 'rec';
-  rec.textContent = f.recommendation;
-  li.append(head, msg, rec);
-  if (doc) {
-    const det = document.createElement('details');
-    const sum = document.createElement('summary');
-    sum.textContent = 'About this detector';
-    const what = document.createElement('p');
-    what.textContent = doc.what;
-    const why = document.createElement('p');
-    why.textContent = doc.why;
-    const thr = document.createElement('p');
-    thr.textContent = `Threshold: ${doc.threshold}`;
-    det.append(sum, what, why, thr);
-    li.append(det);
-  }
-  return li;
-}
-
-function updateButtons() {
-  const failed = lab && lab.hardFailure() !== undefined;
-  $('start').disabled = running || failed;
-  $('pause').disabled = !running;
-  $('reset').disabled = false;
+  if (errors.length) notice(`URL: ${errors.join('; ')}`);
 }
 
 async function main() {
   await init();
-  docs = new Map(Lab.detectors().map((d) => [d.id, d]));
+  shareColours();
+  const docs = new Map(Lab.detectors().map((d) => [d.id, d]));
   const parsed = fromHash(location.hash);
   state = parsed.state;
-  if (parsed.errors.length) notice(`URL: ${parsed.errors.join('; ')}`);
-  buildForm();
-  fillForm();
-  rebuild();
-  $('start').onclick = () => {
-    running = true;
-    setStatus('running', 'Training');
-    updateButtons();
-  };
-  $('pause').onclick = () => {
-    running = false;
-    setStatus('paused', `Paused at step ${lab.steps()}`);
-    updateButtons();
-  };
-  $('reset').onclick = () => {
-    running = false;
-    rebuild();
-    updateButtons();
-  };
-  window.addEventListener('resize', () => { dirty = true; });
-  updateButtons();
+  faults = new Faults({
+    catalog: Lab.faults(),
+    check: (settings) => Lab.checkFault(settings),
+    apply: (id, settings) => live.setFault(id, settings),
+    step: () => live.lab.steps(),
+    onChange: (on) => { state.fault = on; saveHash(); },
+    onError: notice,
+  });
+  const checked = faults.validate(state.fault);
+  state.fault = checked.good;
+  const errors = [...parsed.errors, ...checked.errors];
+
+  board = new Board();
+  live = new Live({
+    Lab,
+    onSaved: () => runs.refresh(),
+    onError: notice,
+  });
+  alerts = new Alerts({ docs, onShowStep: (step) => charts.focusStep(step) });
+  charts = new Charts({
+    onSelect: (keys) => { state.charts = keys.join(','); saveHash(); },
+  });
+  runs = new Runs({
+    board,
+    palette: Lab.palette(),
+    liveId: () => live.recordId(),
+    onView,
+    onLoadSettings: loadSettings,
+    onForget: (id) => live.forget(id),
+    onRenamed: (id, name) => live.renamed(id, name),
+    onError: notice,
+  });
+  new Importer({
+    LogImport,
+    onStart: () => showTab('runs'),
+    onImported: async (id) => {
+      board.remove(id);
+      await runs.refresh();
+      await runs.open(id);
+    },
+  });
+
+  buildSettings({ onChange: onSettingChange, onError: notice });
+  fillSettings(state);
+  faults.render(state.fault);
+  charts.setSelection(state.charts.split(',').filter(Boolean));
+  setPresenter(state.big);
+  new EvalPanel({ onError: notice });
+  bindTabs();
+  bindTransport();
+  buildFirstRun(errors);
+  await runs.refresh();
   document.body.dataset.ready = 'true';
   requestAnimationFrame(frame);
 }
 
 main().catch((e) => {
-  setStatus('failed', 'Could not load');
-  showBanner(`The lab could not start: ${e.message}`);
+  $('status').dataset.state = 'failed';
+  $('status').textContent = 'Could not load';
+  $('banner').hidden = false;
+  $('banner-title').textContent = 'The lab could not start';
+  $('banner-text').textContent = e.message;
 });

@@ -1,27 +1,51 @@
 // The lab's settings, mirrored to the URL hash.
 //
-// One declarative table drives the defaults, the URL and the validation (the
-// idea of TensorFlow Playground's state.ts). The seed is part of the state, so
-// a URL reproduces a run exactly.
+// One declarative table drives the defaults, the form, the URL and the
+// validation (the idea of TensorFlow Playground's state.ts). The seed is part
+// of the state, so a URL reproduces a run exactly. Faults are written as
+// `fault=lr_spike(at_step:300,factor:50)`, one `fault=` per fault switched on.
 
-/** Every setting: its type, default and allowed range or options. */
+/**
+ * Every setting: its type, default, allowed range or options, the form group
+ * it is shown in (none: not in the settings form) and whether changing it
+ * restarts the run.
+ */
 export const PROPS = [
-  { name: 'seed', type: 'int', def: 1, min: 0, max: 2 ** 32 - 1, label: 'Seed' },
-  { name: 'dataset', type: 'enum', def: 'spiral', options: ['spiral', 'circles', 'xor', 'gaussians'], label: 'Dataset' },
-  { name: 'noise', type: 'number', def: 0.1, min: 0, max: 2, label: 'Noise' },
-  { name: 'hidden', type: 'layers', def: '16,16', label: 'Hidden layers' },
-  { name: 'activation', type: 'enum', def: 'relu', options: ['relu', 'tanh', 'sigmoid'], label: 'Activation' },
-  { name: 'lr', type: 'number', def: 0.1, min: 1e-6, max: 1000, label: 'Learning rate' },
-  { name: 'batch', type: 'int', def: 32, min: 1, max: 4096, label: 'Batch size' },
-  { name: 'speed', type: 'int', def: 20, min: 1, max: 2000, label: 'Steps per frame (max)' },
-  { name: 'spike', type: 'bool', def: false, label: 'Learning-rate spike' },
-  { name: 'spikeAt', type: 'int', def: 300, min: 0, max: 1e9, label: 'Spike at step' },
-  { name: 'spikeFactor', type: 'number', def: 50, min: 1, max: 1e6, label: 'Spike factor' },
+  { name: 'seed', type: 'int', def: 1, min: 0, max: 2 ** 32 - 1, label: 'Seed', group: 'Data' },
+  { name: 'dataset', type: 'enum', def: 'spiral', options: ['spiral', 'circles', 'xor', 'gaussians'], label: 'Dataset', group: 'Data' },
+  { name: 'noise', type: 'number', def: 0.1, min: 0, max: 2, label: 'Noise', group: 'Data' },
+  { name: 'hidden', type: 'layers', def: '16,16', label: 'Hidden layers', group: 'Network' },
+  { name: 'activation', type: 'enum', def: 'relu', options: ['relu', 'tanh', 'sigmoid'], label: 'Activation', group: 'Network' },
+  { name: 'loss', type: 'enum', def: 'squared', options: ['squared', 'cross_entropy'], label: 'Loss', group: 'Network' },
+  { name: 'init', type: 'number', def: 1, min: 0.001, max: 1000, label: 'Init scale ×', group: 'Network' },
+  { name: 'optimizer', type: 'enum', def: 'sgd', options: ['sgd', 'momentum', 'adam'], label: 'Optimizer', group: 'Optimizer' },
+  { name: 'lr', type: 'number', def: 0.1, min: 1e-6, max: 1000, label: 'Learning rate', group: 'Optimizer' },
+  { name: 'momentum', type: 'number', def: 0.9, min: 0, max: 0.9999, label: 'Momentum (β1)', group: 'Optimizer', show: (s) => s.optimizer !== 'sgd' },
+  { name: 'beta2', type: 'number', def: 0.999, min: 0, max: 0.99999, label: 'Adam β2', group: 'Optimizer', show: (s) => s.optimizer === 'adam' },
+  { name: 'batch', type: 'int', def: 32, min: 1, max: 4096, label: 'Batch size', group: 'Optimizer' },
+  { name: 'weightDecay', type: 'number', def: 0, min: 0, max: 1, label: 'Weight decay', group: 'Optimizer' },
+  { name: 'clip', type: 'number', def: 0, min: 0, max: 1e6, label: 'Clip norm (0: off)', group: 'Optimizer' },
+  { name: 'schedule', type: 'enum', def: 'constant', options: ['constant', 'step', 'cosine'], label: 'LR schedule', group: 'Schedule' },
+  { name: 'scheduleSteps', type: 'int', def: 1000, min: 1, max: 1e6, label: 'Period (steps)', group: 'Schedule', show: (s) => s.schedule !== 'constant' },
+  { name: 'decay', type: 'number', def: 0.5, min: 1e-6, max: 1, label: 'Decay ×', group: 'Schedule', show: (s) => s.schedule === 'step' },
+  { name: 'warmup', type: 'int', def: 0, min: 0, max: 1e6, label: 'Warm-up (steps)', group: 'Schedule' },
+  { name: 'respond', type: 'bool', def: false, label: 'Automatic response', group: 'Response' },
+  { name: 'respondLr', type: 'number', def: 0.1, min: 1e-6, max: 0.999, label: 'LR cut ×', group: 'Response', show: (s) => s.respond },
+  { name: 'respondClip', type: 'number', def: 1, min: 1e-6, max: 1e6, label: 'Clip at', group: 'Response', show: (s) => s.respond },
+  { name: 'respondEvery', type: 'int', def: 50, min: 1, max: 100000, label: 'Checkpoint every', group: 'Response', show: (s) => s.respond },
+  { name: 'speed', type: 'int', def: 20, min: 1, max: 2000, label: 'Steps per frame (max)', group: 'Speed', live: true },
+  { name: 'autopause', type: 'bool', def: true, label: 'Pause on critical', live: true },
+  { name: 'big', type: 'bool', def: false, label: 'Large type', live: true },
+  { name: 'charts', type: 'list', def: 'loss,grad_norm,val_acc,lr', max: 12, label: 'Charts', live: true },
+  { name: 'fault', type: 'faults', def: {}, label: 'Fault' },
 ];
+
+/** The form groups, in order. */
+export const GROUPS = ['Data', 'Network', 'Optimizer', 'Schedule', 'Speed'];
 
 /** The default value of every setting. */
 export function defaults() {
-  return Object.fromEntries(PROPS.map((p) => [p.name, p.def]));
+  return Object.fromEntries(PROPS.map((p) => [p.name, p.type === 'faults' ? {} : p.def]));
 }
 
 /** Checks one raw value against its property; returns {value} or {error}. */
@@ -44,6 +68,13 @@ export function parseValue(prop, raw) {
       }
       return { value: widths.join(',') };
     }
+    case 'list': {
+      const items = s.split(',').map((x) => x.trim()).filter(Boolean);
+      if (items.length > prop.max || !items.every((x) => /^[A-Za-z0-9_.\-/*]{1,64}$/.test(x))) {
+        return { error: `${prop.label}: '${s}' must be up to ${prop.max} metric names separated by commas` };
+      }
+      return { value: [...new Set(items)].join(',') };
+    }
     default: {
       const v = Number(s);
       if (s === '' || !Number.isFinite(v)) return { error: `${prop.label}: '${s}' is not a number` };
@@ -54,15 +85,60 @@ export function parseValue(prop, raw) {
   }
 }
 
+/**
+ * Reads one `fault=` value, `id(field:value,...)` or just `id`, into
+ * {value: {kind, ...fields}} or {error}. Numbers become numbers; the fault's
+ * own checks (in Rust) come later.
+ */
+export function parseFault(raw) {
+  const m = String(raw).trim().match(/^([a-z0-9_]{1,40})(?:\(([^()]*)\))?$/);
+  if (!m) return { error: `Fault: '${raw}' is not written like lr_spike(at_step:300,factor:50)` };
+  const value = { kind: m[1] };
+  for (const pair of (m[2] || '').split(',').filter((x) => x.trim())) {
+    const [key, text, extra] = pair.split(':').map((x) => x.trim());
+    if (!key || text === undefined || extra !== undefined || !/^[a-z0-9_]{1,40}$/.test(key)) {
+      return { error: `Fault ${m[1]}: '${pair}' is not written like field:value` };
+    }
+    const n = Number(text);
+    value[key] = text !== '' && Number.isFinite(n) ? n : text;
+  }
+  return { value };
+}
+
+/** A fault as its `fault=` value. */
+export function faultText(fault) {
+  const fields = Object.entries(fault).filter(([k]) => k !== 'kind').map(([k, v]) => `${k}:${v}`);
+  return fields.length ? `${fault.kind}(${fields.join(',')})` : fault.kind;
+}
+
+// Commas, colons, slashes and stars may stay as they are in a URL fragment.
+const encode = (s) => encodeURIComponent(s).replace(/%2C/gi, ',').replace(/%3A/gi, ':').replace(/%2F/gi, '/');
+
 /** Reads the state from a URL hash; bad values fall back to defaults with a message. */
 export function fromHash(hash) {
   const state = defaults();
   const errors = [];
-  const params = new URLSearchParams(String(hash || '').replace(/^#/, ''));
-  for (const [key, raw] of params) {
+  const pairs = String(hash || '').replace(/^#/, '').split('&').filter(Boolean);
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    let key;
+    let raw;
+    try {
+      key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
+      raw = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+    } catch {
+      errors.push(`'${pair.slice(0, 40)}' is not valid URL text; ignored`);
+      continue;
+    }
     const prop = PROPS.find((p) => p.name === key);
     if (!prop) {
-      errors.push(`unknown setting '${key}' ignored`);
+      errors.push(`unknown setting '${key.slice(0, 40)}' ignored`);
+      continue;
+    }
+    if (prop.type === 'faults') {
+      const r = parseFault(raw);
+      if (r.error) errors.push(`${r.error}; ignored`);
+      else state.fault[r.value.kind] = r.value;
       continue;
     }
     const r = parseValue(prop, raw);
@@ -74,12 +150,15 @@ export function fromHash(hash) {
 
 /** Writes the settings that differ from their defaults into a URL hash. */
 export function toHash(state) {
-  const params = new URLSearchParams();
+  const parts = [];
   for (const p of PROPS) {
-    if (state[p.name] !== p.def) params.set(p.name, String(state[p.name]));
+    if (p.type === 'faults') {
+      for (const f of Object.values(state.fault)) parts.push(`fault=${encode(faultText(f))}`);
+    } else if (state[p.name] !== p.def) {
+      parts.push(`${p.name}=${encode(String(state[p.name]))}`);
+    }
   }
-  const s = params.toString();
-  return s ? `#${s}` : '';
+  return parts.length ? `#${parts.join('&')}` : '';
 }
 
 /** The Rust RunConfig (a plain object) for a state. */
@@ -91,9 +170,33 @@ export function runConfig(state) {
       noise: state.noise,
       hidden: state.hidden.split(',').map(Number),
       activation: state.activation,
+      loss: state.loss,
+      init_scale: state.init,
+      optimizer: state.optimizer,
       lr: state.lr,
+      momentum: state.momentum,
+      beta2: state.beta2,
       batch_size: state.batch,
+      weight_decay: state.weightDecay,
+      clip_norm: state.clip,
+      schedule: state.schedule,
+      schedule_steps: state.scheduleSteps,
+      decay_factor: state.decay,
+      warmup_steps: state.warmup,
     },
-    faults: state.spike ? [{ kind: 'lr_spike', at_step: state.spikeAt, factor: state.spikeFactor }] : [],
+    faults: Object.values(state.fault),
+    respond: {
+      enabled: state.respond,
+      lr_factor: state.respondLr,
+      clip_norm: state.respondClip,
+      checkpoint_every: state.respondEvery,
+    },
   };
+}
+
+/** A short name for a run of this state, the telling part first: "lr_spike · responding · seed 1 · spiral · relu 16,16 · lr 0.1". */
+export function describe(state) {
+  const faults = Object.keys(state.fault);
+  return [faults.length ? faults.join(' + ') : 'clean', state.respond ? 'responding' : null, `seed ${state.seed}`, state.dataset,
+    `${state.activation} ${state.hidden}`, state.optimizer === 'sgd' ? null : state.optimizer, `lr ${state.lr}`].filter(Boolean).join(' · ');
 }

@@ -585,6 +585,11 @@ impl Suite {
         }
     }
 
+    /// What each run left behind, by job (None: not finished yet).
+    pub fn records(&self) -> &[Option<RunRecord>] {
+        &self.records
+    }
+
     /// The report over the runs finished so far.
     pub fn report(&self) -> Report {
         Report::build(&self.settings, &self.jobs, &self.records)

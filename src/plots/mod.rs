@@ -1,25 +1,54 @@
 //! Charts of metric series, generic over plotters' `DrawingBackend`: the
 //! browser draws on a canvas, tests draw SVG natively.
 //!
-//! Long series are min/max-decimated to about two points per pixel column,
-//! so a frame costs the same for a thousand points or a million.
+//! Long series are min/max-decimated to at most four points (first, min,
+//! max, last) per three pixel columns, so drawing costs about the same for a
+//! thousand points or a million; only the scan that decimates grows with
+//! the points shown.
 
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use serde::Serialize;
 
 use crate::detectors::Severity;
+
+/// How a line is stroked: the run in focus is solid, a second metric of the
+/// same run dashed, a run shown for comparison faint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stroke {
+    /// A full-strength line.
+    Solid,
+    /// A dashed line.
+    Dashed,
+    /// A thinner, paler line.
+    Faint,
+}
 
 /// One line on a chart.
 #[derive(Clone, Copy, Debug)]
 pub struct Line<'a> {
-    /// Legend label.
-    pub label: &'a str,
-    /// Step of each point.
+    /// Step of each point, in increasing order.
     pub steps: &'a [u64],
     /// Value of each point; non-finite values break the line and are marked.
     pub values: &'a [f64],
     /// Line colour.
     pub color: RGBColor,
+    /// Line style.
+    pub stroke: Stroke,
+}
+
+/// One entry of a chart's legend: a short stroke and its label.
+#[derive(Clone, Copy, Debug)]
+pub struct Key<'a> {
+    /// What the stroke stands for (a metric, or a run).
+    pub label: &'a str,
+    /// Its colour.
+    pub color: RGBColor,
+    /// Its style.
+    pub stroke: Stroke,
 }
 
 /// A vertical mark at the step where a detector fired.
@@ -49,14 +78,39 @@ pub struct Chart<'a> {
     pub title: &'a str,
     /// The lines.
     pub lines: Vec<Line<'a>>,
+    /// The legend (shown when it has two entries or more).
+    pub legend: Vec<Key<'a>>,
     /// Finding markers.
     pub markers: &'a [Marker],
+    /// Steps at which an automatic response acted (a triangle each).
+    pub actions: &'a [u64],
     /// Value axis scale.
     pub scale: Scale,
     /// Visible step range (None: the whole run).
     pub x_range: Option<(u64, u64)>,
-    /// Device pixels per CSS pixel, to size text and lines.
+    /// Size of text and lines: device pixels per CSS pixel, times any
+    /// enlargement (a presenter's large type).
     pub pixel_ratio: f64,
+}
+
+/// Where the plot landed on the drawing area, in backend pixels, and the
+/// steps it spans: what a page needs to turn a pointer position into a step.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct PlotArea {
+    /// Left edge of the plot (the first step).
+    pub left: i32,
+    /// Right edge of the plot (the last step).
+    pub right: i32,
+    /// Top edge of the plot.
+    pub top: i32,
+    /// Bottom edge of the plot.
+    pub bottom: i32,
+    /// First step shown.
+    pub x0: u64,
+    /// Last step shown.
+    pub x1: u64,
+    /// Whether the value axis is logarithmic.
+    pub log: bool,
 }
 
 /// The colour of a severity, shared by charts and page.
@@ -68,26 +122,35 @@ pub fn severity_color(s: Severity) -> RGBColor {
     }
 }
 
-/// The line colours, in order.
+/// The line colours, in order: by metric for one run, by run for several.
 pub const PALETTE: [RGBColor; 6] = [
     RGBColor(0x0f, 0x76, 0x6e),
     RGBColor(0x7c, 0x3a, 0xed),
     RGBColor(0xdb, 0x27, 0x77),
-    RGBColor(0x25, 0x63, 0xeb),
+    RGBColor(0x0e, 0x74, 0x90),
     RGBColor(0x65, 0xa3, 0x0d),
     RGBColor(0x92, 0x40, 0x0e),
 ];
 
+/// The colour of a run shown for comparison (the run without the response).
+pub const GHOST: RGBColor = RGBColor(0x64, 0x74, 0x8b);
+
+const INK: RGBColor = RGBColor(0x0f, 0x17, 0x2a);
+const MUTED: RGBColor = RGBColor(0x47, 0x55, 0x69);
+
 /// Keeps, for each of `buckets` equal step ranges of `range`, the first,
 /// minimum, maximum and last points, in step order. Non-finite values are kept
-/// (as gaps). Output size is at most 4 * buckets whatever the input size.
+/// (as gaps). Output size is at most 6 * buckets whatever the input size.
+/// `steps` must be in increasing order.
 pub fn decimate(
     steps: &[u64],
     values: &[f64],
     range: (u64, u64),
     buckets: usize,
 ) -> Vec<(u64, f64)> {
-    let (lo, hi) = range;
+    let (lo, hi) = (range.0, range.1.max(range.0));
+    let end_all = steps.len().min(values.len());
+    let steps = &steps[..end_all];
     let start = steps.partition_point(|&s| s < lo);
     let end = steps.partition_point(|&s| s <= hi);
     let n = end.saturating_sub(start);
@@ -98,34 +161,55 @@ pub fn decimate(
     let width = ((hi - lo) as f64 / buckets as f64).max(1.0);
     let mut out = Vec::with_capacity(4 * buckets);
     let mut i = start;
+    let mut b = 0;
     while i < end {
-        let b = ((steps[i] - lo) as f64 / width) as u64;
-        let mut j = i;
-        let (mut min_i, mut max_i) = (usize::MAX, usize::MAX);
-        let mut bad = Vec::new();
-        while j < end && ((steps[j] - lo) as f64 / width) as u64 == b {
-            let v = values[j];
-            if v.is_finite() {
-                if min_i == usize::MAX || v < values[min_i] {
-                    min_i = j;
-                }
-                if max_i == usize::MAX || v > values[max_i] {
-                    max_i = j;
-                }
-            } else if bad.len() < 2 {
-                bad.push(j);
-            }
-            j += 1;
+        // Bucket b holds the steps s with b <= (s - lo) / width < b + 1.
+        let next = lo.saturating_add(libm::ceil((b + 1) as f64 * width) as u64);
+        let j = i + steps[i..end].partition_point(|&s| s < next);
+        b += 1;
+        if j == i {
+            continue;
         }
-        let mut keep = vec![i, j - 1];
-        keep.extend([min_i, max_i].iter().filter(|&&k| k != usize::MAX));
-        keep.extend(bad);
+        let (mut min_i, mut max_i) = (usize::MAX, usize::MAX);
+        let (mut min_v, mut max_v) = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut bad = [usize::MAX; 2];
+        for (k, &v) in values[i..j].iter().enumerate() {
+            if v.is_finite() {
+                if v < min_v {
+                    (min_v, min_i) = (v, i + k);
+                }
+                if v > max_v {
+                    (max_v, max_i) = (v, i + k);
+                }
+            } else if bad[0] == usize::MAX {
+                bad[0] = i + k;
+            } else if bad[1] == usize::MAX {
+                bad[1] = i + k;
+            }
+        }
+        let mut keep = [i, j - 1, min_i, max_i, bad[0], bad[1]];
         keep.sort_unstable();
-        keep.dedup();
-        out.extend(keep.into_iter().map(|k| (steps[k], values[k])));
+        let mut last = usize::MAX;
+        for k in keep {
+            if k != usize::MAX && k != last {
+                out.push((steps[k], values[k]));
+                last = k;
+            }
+        }
         i = j;
     }
     out
+}
+
+/// Whether metric `name` is drawn for `pattern`: the name itself, or
+/// `prefix/*` for every `prefix/<part>` (per-layer metrics).
+pub fn metric_matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix("/*") {
+        Some(prefix) => name
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/')),
+        None => pattern == name,
+    }
 }
 
 fn to_axis(v: f64, log: bool) -> Option<f64> {
@@ -139,31 +223,53 @@ fn to_axis(v: f64, log: bool) -> Option<f64> {
     }
 }
 
-fn format_value(v: f64) -> String {
-    let a = v.abs();
-    if a == 0.0 {
-        "0".into()
-    } else if !(1e-3..1e4).contains(&a) {
-        format!("{v:.0e}")
-    } else if a >= 100.0 {
-        format!("{v:.0}")
+/// `text` without trailing zeros after a decimal point.
+fn trim_zeros(text: &str) -> &str {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.')
     } else {
-        format!("{:.3}", v)
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
+        text
     }
 }
 
-/// Draws `chart` on `area`. Never panics on any data: empty, constant or
-/// non-finite series give an empty but framed chart.
+/// An axis label for `v` when the ticks are about `spacing` apart: plain
+/// decimals with as many places as the spacing needs, or `1.5e-4` for very
+/// small and very large numbers.
+fn format_value(v: f64, spacing: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || !v.is_finite() {
+        return if a == 0.0 { "0".into() } else { format!("{v}") };
+    }
+    if !(1e-3..1e4).contains(&a) {
+        let text = format!("{v:.2e}");
+        return match text.split_once('e') {
+            Some((mantissa, exp)) => format!("{}e{exp}", trim_zeros(mantissa)),
+            None => text,
+        };
+    }
+    let spacing = if spacing.is_finite() && spacing > 0.0 {
+        spacing
+    } else {
+        a
+    };
+    let places = (1.0 - libm::floor(libm::log10(spacing))).clamp(0.0, 8.0) as usize;
+    trim_zeros(&format!("{v:.places$}")).to_string()
+}
+
+/// Draws `chart` on `area`; returns where the plot landed. Never panics on
+/// any data: empty, constant or non-finite series give an empty but framed
+/// chart.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart,
-) -> Result<(), String> {
+) -> Result<PlotArea, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let px = chart.pixel_ratio.clamp(0.5, 4.0);
-    let font = |size: f64| ("sans-serif", (size * px) as u32).into_font();
+    let px = if chart.pixel_ratio.is_finite() {
+        chart.pixel_ratio.clamp(0.5, 4.0)
+    } else {
+        1.0
+    };
+    let font = |size: f64| ("sans-serif", (size * px).round()).into_font();
     area.fill(&WHITE).map_err(err)?;
 
     let last_step = chart
@@ -182,9 +288,9 @@ pub fn draw<DB: DrawingBackend>(
         .unwrap_or(0);
     let (x0, x1) = chart
         .x_range
-        .unwrap_or((first_step, last_step.max(first_step + 1)));
-    let x1 = x1.max(x0 + 1);
-    let buckets = (area.dim_in_pixel().0 as usize / 2).max(16);
+        .unwrap_or((first_step, last_step.max(first_step.saturating_add(1))));
+    let x1 = x1.max(x0.saturating_add(1));
+    let buckets = (area.dim_in_pixel().0 as usize / 3).max(16);
     let points: Vec<Vec<(u64, f64)>> = chart
         .lines
         .iter()
@@ -215,30 +321,60 @@ pub fn draw<DB: DrawingBackend>(
     if !(y0.is_finite() && y1.is_finite()) {
         (y0, y1) = (0.0, 1.0);
     }
-    let pad = ((y1 - y0) * 0.05).max(if log { 0.1 } else { 1e-9 * y1.abs().max(1e-9) });
+    // A flat series gets a band around its value, so its labels differ.
+    let flat = if log { 0.1 } else { (0.1 * y1.abs()).max(1e-9) };
+    let pad = if y1 - y0 > 1e-9 * y1.abs().max(1e-300) {
+        (y1 - y0) * 0.05
+    } else {
+        flat
+    };
     let (y0, y1) = (y0 - pad, y1 + pad);
 
-    let mut ctx = ChartBuilder::on(area)
-        .caption(chart.title, font(14.0))
-        .margin((8.0 * px) as u32)
-        .x_label_area_size((22.0 * px) as u32)
-        .y_label_area_size((52.0 * px) as u32)
+    // The title row: the title on the left, the legend on the right.
+    // The title row: the title, then the legend, wrapping onto more rows
+    // when it does not fit.
+    let title_font = font(15.0).color(&INK);
+    let title_x = (10.0 * px) as i32;
+    let (title_w, _) = area
+        .estimate_text_size(chart.title, &title_font)
+        .map_err(err)?;
+    let legend = place_legend(area, &chart.legend, title_x, title_x + title_w as i32, px)?;
+    let rows = legend.iter().map(|p| p.row + 1).max().unwrap_or(1);
+    let title_h = ((24.0 + LEGEND_ROW * (rows - 1) as f64) * px) as u32;
+    let (head, body) = area.split_vertically(title_h);
+    head.draw(&Text::new(
+        chart.title.to_string(),
+        (title_x, (4.0 * px) as i32),
+        title_font,
+    ))
+    .map_err(err)?;
+    draw_legend(&head, &legend, px)?;
+
+    let mut ctx = ChartBuilder::on(&body)
+        .margin_left((6.0 * px) as u32)
+        .margin_right((12.0 * px) as u32)
+        .margin_bottom((4.0 * px) as u32)
+        .x_label_area_size((24.0 * px) as u32)
+        .y_label_area_size((54.0 * px) as u32)
         .build_cartesian_2d(x0 as f64..x1 as f64, y0..y1)
         .map_err(err)?;
+    let spacing = (y1 - y0) / 4.0;
     let y_fmt = |v: &f64| {
         if log {
-            format_value(libm::pow(10.0, *v))
+            let value = libm::pow(10.0, *v);
+            format_value(value, value)
         } else {
-            format_value(*v)
+            format_value(*v, spacing)
         }
     };
     let x_fmt = |v: &f64| format!("{}", *v as u64);
     ctx.configure_mesh()
-        .light_line_style(RGBColor(0xf1, 0xf5, 0xf9))
-        .bold_line_style(RGBColor(0xe2, 0xe8, 0xf0))
-        .label_style(font(11.0))
-        .x_labels(6)
-        .y_labels(5)
+        .max_light_lines(0)
+        .bold_line_style(RGBColor(0xe2, 0xe8, 0xf0).stroke_width(px.max(1.0) as u32))
+        .axis_style(RGBColor(0x94, 0xa3, 0xb8))
+        .label_style(font(12.0).color(&MUTED))
+        .x_labels((x1 - x0 + 1).min(5) as usize)
+        .y_labels(4)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .draw()
@@ -250,17 +386,23 @@ pub fn draw<DB: DrawingBackend>(
         .filter(|m| m.step >= x0 && m.step <= x1)
     {
         let style = severity_color(m.severity)
-            .mix(0.8)
-            .stroke_width((2.0 * px) as u32);
+            .mix(0.75)
+            .stroke_width((2.0 * px).max(1.0) as u32);
         ctx.draw_series(std::iter::once(PathElement::new(
             vec![(m.step as f64, y0), (m.step as f64, y1)],
             style,
         )))
         .map_err(err)?;
     }
+    let actions = chart
+        .actions
+        .iter()
+        .filter(|&&s| s >= x0 && s <= x1)
+        .map(|&s| TriangleMarker::new((s as f64, y0 + pad / 2.0), (5.0 * px) as u32, INK.filled()));
+    ctx.draw_series(actions).map_err(err)?;
 
     for (line, pts) in chart.lines.iter().zip(&points) {
-        let style = line.color.stroke_width((2.0 * px).max(1.0) as u32);
+        let style = stroke_style(line.color, line.stroke, px);
         // Split at non-finite values: a NaN breaks the line.
         let mut segment: Vec<(f64, f64)> = Vec::new();
         let mut segments = Vec::new();
@@ -272,8 +414,13 @@ pub fn draw<DB: DrawingBackend>(
         }
         segments.push(segment);
         for seg in segments.into_iter().filter(|s| !s.is_empty()) {
-            ctx.draw_series(std::iter::once(PathElement::new(seg, style)))
-                .map_err(err)?;
+            if line.stroke == Stroke::Dashed {
+                let dash = DashedPathElement::new(seg, (6.0 * px) as u32, (4.0 * px) as u32, style);
+                ctx.draw_series(std::iter::once(dash)).map_err(err)?;
+            } else {
+                ctx.draw_series(std::iter::once(PathElement::new(seg, style)))
+                    .map_err(err)?;
+            }
         }
         // Non-finite values: a cross at the top of the chart.
         let bad = pts.iter().filter(|p| !p.1.is_finite()).map(|p| {
@@ -285,19 +432,159 @@ pub fn draw<DB: DrawingBackend>(
         });
         ctx.draw_series(bad).map_err(err)?;
     }
-    if chart.lines.len() > 1 {
-        for (i, line) in chart.lines.iter().enumerate() {
-            let y = (30.0 + 16.0 * i as f64) * px;
-            let x = area.dim_in_pixel().0 as f64 - 140.0 * px;
-            area.draw(&Text::new(
-                line.label.to_string(),
-                (x as i32, y as i32),
-                font(11.0).color(&line.color),
-            ))
-            .map_err(err)?;
-        }
+    let (xs, ys) = ctx.plotting_area().get_pixel_range();
+    if points.iter().all(|p| p.is_empty()) {
+        let text = if chart.lines.is_empty() {
+            "no data"
+        } else {
+            "no data in these steps"
+        };
+        let style = font(13.0)
+            .color(&MUTED)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        area.draw(&Text::new(
+            text,
+            ((xs.start + xs.end) / 2, (ys.start + ys.end) / 2),
+            style,
+        ))
+        .map_err(err)?;
     }
-    area.present().map_err(err)
+    area.present().map_err(err)?;
+    Ok(PlotArea {
+        left: xs.start,
+        right: xs.end,
+        top: ys.start,
+        bottom: ys.end,
+        x0,
+        x1,
+        log,
+    })
+}
+
+/// How a line of `color` is stroked in `stroke` style.
+fn stroke_style(color: RGBColor, stroke: Stroke, px: f64) -> ShapeStyle {
+    let (alpha, width) = match stroke {
+        Stroke::Faint => (0.55, 1.5 * px),
+        _ => (1.0, 2.0 * px),
+    };
+    color.mix(alpha).stroke_width(width.max(1.0) as u32)
+}
+
+/// Height of a legend row, in CSS pixels.
+const LEGEND_ROW: f64 = 17.0;
+
+/// At most this many legend rows; what does not fit is counted ("+3").
+const LEGEND_ROWS: usize = 3;
+
+/// A legend entry placed in the title rows.
+struct Placed<'a> {
+    /// The entry, or None for the "+n" of entries that did not fit.
+    key: Option<Key<'a>>,
+    /// Its text ("+n" for the rest).
+    text: String,
+    /// Left edge.
+    x: i32,
+    /// Row, from 0.
+    row: usize,
+}
+
+/// Places the legend (when it has two entries or more): after the title
+/// (which ends at `after`) on the first row, leaving the right end free for
+/// the page's chart buttons, then on further rows from `left`.
+fn place_legend<'a, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    keys: &[Key<'a>],
+    left: i32,
+    after: i32,
+    px: f64,
+) -> Result<Vec<Placed<'a>>, String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    if keys.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let font = legend_font(px);
+    let width = area.dim_in_pixel().0 as i32;
+    let end = |row: usize| {
+        width
+            - if row == 0 {
+                (96.0 * px) as i32
+            } else {
+                (12.0 * px) as i32
+            }
+    };
+    let sample = (16.0 * px) as i32;
+    let gap = (12.0 * px) as i32;
+    let mut out = Vec::new();
+    let (mut x, mut row) = (after + (16.0 * px) as i32, 0);
+    for (i, key) in keys.iter().enumerate() {
+        let (w, _) = area.estimate_text_size(key.label, &font).map_err(err)?;
+        let item = sample + (4.0 * px) as i32 + w as i32;
+        if x + item > end(row) && row + 1 < LEGEND_ROWS && x > left {
+            (x, row) = (left, row + 1);
+        }
+        if x + item > end(row) {
+            out.push(Placed {
+                key: None,
+                text: format!("+{}", keys.len() - i),
+                x,
+                row,
+            });
+            break;
+        }
+        out.push(Placed {
+            key: Some(*key),
+            text: key.label.to_string(),
+            x,
+            row,
+        });
+        x += item + gap;
+    }
+    Ok(out)
+}
+
+fn legend_font(px: f64) -> TextStyle<'static> {
+    ("sans-serif", (12.0 * px).round())
+        .into_font()
+        .color(&MUTED)
+}
+
+/// Draws the placed legend entries: a short stroke and a label each.
+fn draw_legend<DB: DrawingBackend>(
+    head: &DrawingArea<DB, Shift>,
+    placed: &[Placed],
+    px: f64,
+) -> Result<(), String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let font = legend_font(px);
+    let sample = (16.0 * px) as i32;
+    for p in placed {
+        let top = (LEGEND_ROW * p.row as f64 * px) as i32;
+        let mut x = p.x;
+        if let Some(key) = p.key {
+            let style = stroke_style(key.color, key.stroke, px);
+            let y = top + (13.0 * px) as i32;
+            let pts = vec![(x, y), (x + sample, y)];
+            if key.stroke == Stroke::Dashed {
+                head.draw(&DashedPathElement::new(
+                    pts,
+                    (5.0 * px) as u32,
+                    (3.0 * px) as u32,
+                    style,
+                ))
+                .map_err(err)?;
+            } else {
+                head.draw(&PathElement::new(pts, style)).map_err(err)?;
+            }
+            x += sample + (4.0 * px) as i32;
+        }
+        head.draw(&Text::new(
+            p.text.clone(),
+            (x, top + (6.0 * px) as i32),
+            font.clone(),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -311,10 +598,71 @@ mod tests {
         values[54_321] = 1e6;
         values[70_000] = f64::NAN;
         let out = decimate(&steps, &values, (0, 99_999), 100);
-        assert!(out.len() <= 400, "{}", out.len());
+        assert!(out.len() <= 600, "{}", out.len());
         assert!(out.iter().any(|p| p.1 == 1e6), "the spike survives");
         assert!(out.iter().any(|p| p.1.is_nan()), "the NaN survives");
         assert!(out.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn axis_labels_have_the_places_their_spacing_needs() {
+        assert_eq!(format_value(0.35, 0.05), "0.35");
+        assert_eq!(format_value(0.2171, 0.00002), "0.2171");
+        assert_eq!(format_value(0.00105, 0.00005), "0.00105");
+        assert_eq!(format_value(0.0009, 0.00005), "9e-4");
+        assert_eq!(format_value(150.0, 50.0), "150");
+        assert_eq!(format_value(2.5e30, 1e30), "2.5e30");
+        assert_eq!(format_value(0.0, 1.0), "0");
+        assert_eq!(format_value(-1.5, 0.5), "-1.5");
+    }
+
+    #[test]
+    fn layer_patterns_match_their_parts_only() {
+        assert!(metric_matches("grad_norm/*", "grad_norm/0"));
+        assert!(!metric_matches("grad_norm/*", "grad_norm"));
+        assert!(!metric_matches("grad_norm/*", "grad_norm_first"));
+        assert!(metric_matches("loss", "loss"));
+        assert!(!metric_matches("loss", "val_loss"));
+    }
+
+    #[test]
+    fn decimation_keeps_each_bucket_extremes_like_a_direct_scan() {
+        // Irregular steps (a log with gaps) and values with NaNs.
+        let steps: Vec<u64> = (0..50_000u64).map(|i| i * 3 + i % 7).collect();
+        let values: Vec<f64> = (0..50_000u64)
+            .map(|i| match i % 997 {
+                0 => f64::NAN,
+                _ => libm::sin(i as f64 * 0.37) * (1.0 + (i % 13) as f64),
+            })
+            .collect();
+        let (lo, hi) = (1_000, 120_000);
+        let out = decimate(&steps, &values, (lo, hi), 250);
+        assert!(out.len() <= 6 * 250);
+        assert!(out.windows(2).all(|w| w[0].0 < w[1].0), "in step order");
+        let width = (hi - lo) as f64 / 250.0;
+        let mut by_bucket: std::collections::BTreeMap<u64, Vec<(u64, f64)>> = Default::default();
+        for (&s, &v) in steps.iter().zip(&values) {
+            if (lo..=hi).contains(&s) {
+                let b = ((s - lo) as f64 / width) as u64;
+                by_bucket.entry(b).or_default().push((s, v));
+            }
+        }
+        for points in by_bucket.values() {
+            let finite = points.iter().filter(|p| p.1.is_finite());
+            let min = finite.clone().map(|p| p.1).fold(f64::INFINITY, f64::min);
+            let max = finite.map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+            let first = points[0];
+            let last = points[points.len() - 1];
+            for want in [first, last] {
+                assert!(out.iter().any(|p| p.0 == want.0), "bucket ends kept");
+            }
+            for v in [min, max].into_iter().filter(|v| v.is_finite()) {
+                let kept = out
+                    .iter()
+                    .any(|p| p.1 == v && p.0 >= first.0 && p.0 <= last.0);
+                assert!(kept, "extreme {v} kept");
+            }
+        }
     }
 
     #[test]
@@ -340,10 +688,10 @@ mod tests {
             {
                 let area = SVGBackend::with_string(&mut svg, (400, 200)).into_drawing_area();
                 let lines = vec![Line {
-                    label: "loss",
                     steps: &steps,
                     values,
                     color: PALETTE[0],
+                    stroke: Stroke::Solid,
                 }];
                 let markers = [Marker {
                     step: 10,
@@ -352,7 +700,9 @@ mod tests {
                 let chart = Chart {
                     title: "loss",
                     lines,
+                    legend: vec![],
                     markers: &markers,
+                    actions: &[3],
                     scale: Scale::Auto,
                     x_range: None,
                     pixel_ratio: 1.0,
@@ -366,11 +716,98 @@ mod tests {
         let chart = Chart {
             title: "empty",
             lines: vec![],
+            legend: vec![],
             markers: &[],
+            actions: &[],
             scale: Scale::Log,
             x_range: None,
             pixel_ratio: 2.0,
         };
         draw(&area, &chart).unwrap();
+    }
+
+    #[test]
+    fn tiny_areas_and_long_legends_draw_without_panicking() {
+        let steps: Vec<u64> = (0..100).collect();
+        let values: Vec<f64> = steps.iter().map(|&s| s as f64).collect();
+        let labels: Vec<String> = (0..12)
+            .map(|i| format!("a rather long run name {i}"))
+            .collect();
+        for (w, h) in [(1, 1), (30, 20), (120, 80), (300, 200)] {
+            let mut svg = String::new();
+            let area = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+            let chart = Chart {
+                title: "a title longer than the chart is wide",
+                lines: vec![Line {
+                    steps: &steps,
+                    values: &values,
+                    color: PALETTE[0],
+                    stroke: Stroke::Solid,
+                }],
+                legend: labels
+                    .iter()
+                    .map(|l| Key {
+                        label: l,
+                        color: PALETTE[2],
+                        stroke: Stroke::Dashed,
+                    })
+                    .collect(),
+                markers: &[],
+                actions: &[],
+                scale: Scale::Auto,
+                x_range: Some((10, 5)),
+                pixel_ratio: 3.0,
+            };
+            let _ = draw(&area, &chart);
+        }
+    }
+
+    #[test]
+    fn overlays_share_a_plot_and_report_where_it_landed() {
+        let steps: Vec<u64> = (0..200).collect();
+        let a: Vec<f64> = steps.iter().map(|&s| 1.0 / (1.0 + s as f64)).collect();
+        let b: Vec<f64> = steps.iter().map(|&s| 2.0 / (1.0 + s as f64)).collect();
+        let mut svg = String::new();
+        let plot = {
+            let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
+            let line = |values, stroke| Line {
+                steps: &steps,
+                values,
+                color: PALETTE[1],
+                stroke,
+            };
+            let key = |label, stroke| Key {
+                label,
+                color: PALETTE[1],
+                stroke,
+            };
+            let chart = Chart {
+                title: "loss",
+                lines: vec![
+                    line(&a, Stroke::Solid),
+                    line(&b, Stroke::Dashed),
+                    line(&b, Stroke::Faint),
+                ],
+                legend: vec![
+                    key("run 1", Stroke::Solid),
+                    key("val_loss", Stroke::Dashed),
+                    key("without response", Stroke::Faint),
+                ],
+                markers: &[],
+                actions: &[],
+                scale: Scale::Linear,
+                x_range: Some((50, 150)),
+                pixel_ratio: 1.0,
+            };
+            draw(&area, &chart).unwrap()
+        };
+        assert_eq!((plot.x0, plot.x1), (50, 150));
+        assert!(plot.left > 0 && plot.left < plot.right && plot.right <= 600);
+        assert!(plot.top < plot.bottom && plot.bottom <= 300);
+        assert!(!plot.log);
+        for key in ["run 1", "val_loss", "without response"] {
+            assert!(svg.contains(key), "the legend names {key}");
+        }
+        assert!(svg.contains("stroke-dasharray") || svg.matches("<polyline").count() > 3);
     }
 }

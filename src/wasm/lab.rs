@@ -1,0 +1,339 @@
+//! The live run: [`Lab`] trains, applies faults, runs the detectors and
+//! draws, a few steps per animation frame.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use plotters::prelude::RGBColor;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use super::board::Board;
+use super::charts::{self, DrawOptions, Trace};
+use super::{error, from_js, to_js};
+use crate::detectors::{self, Severity};
+use crate::plots;
+use crate::run::{Run, RunConfig};
+use crate::scenarios::classifier::Fault;
+
+/// One training run in the browser: trainer, faults, detectors and history.
+///
+/// With the automatic response on, the lab also runs the same run (same
+/// seed, same faults, switched at the same steps) without it, in lockstep:
+/// the twin the charts draw faint for comparison.
+#[wasm_bindgen]
+pub struct Lab {
+    config: RunConfig,
+    run: Run,
+    twin: Option<Run>,
+}
+
+/// The run of `config` and, when it responds, its twin that does not.
+fn runs_of(config: &RunConfig) -> Result<(Run, Option<Run>), JsError> {
+    let run = Run::new(config.clone()).map_err(|e| error("settings", e))?;
+    let twin = if config.respond.enabled {
+        let mut plain = config.clone();
+        plain.respond.enabled = false;
+        Some(Run::new(plain).map_err(|e| error("settings", e))?)
+    } else {
+        None
+    };
+    Ok((run, twin))
+}
+
+/// Rust-only helpers (not exported).
+impl Lab {
+    /// The run, for Rust callers and tests.
+    pub fn run(&self) -> &Run {
+        &self.run
+    }
+}
+
+/// A fault the page can offer: its id and its settings at their defaults.
+#[derive(Serialize)]
+struct FaultChoice {
+    id: &'static str,
+    defaults: Fault,
+}
+
+fn hex(RGBColor(r, g, b): RGBColor) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Reads a fault's settings (a Fault as a plain object with its `kind`).
+fn read_fault(settings: JsValue, what: &str) -> Result<Fault, JsError> {
+    let fault =
+        from_js::<Option<Fault>>(settings, what)?.ok_or_else(|| error(what, "no settings"))?;
+    fault.validate().map_err(|e| error(what, e))?;
+    Ok(fault)
+}
+
+#[wasm_bindgen]
+impl Lab {
+    /// A lab for `config` (a RunConfig as a plain object; undefined = defaults).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Lab, JsError> {
+        let config: RunConfig = from_js(config, "settings")?;
+        let (run, twin) = runs_of(&config)?;
+        Ok(Lab { config, run, twin })
+    }
+
+    /// The default settings, as a plain object.
+    #[wasm_bindgen(js_name = defaultConfig)]
+    pub fn default_config() -> Result<JsValue, JsError> {
+        to_js(&RunConfig::default())
+    }
+
+    /// Every detector's documentation: id, title, family, what, why, threshold.
+    pub fn detectors() -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Doc {
+            id: &'static str,
+            title: &'static str,
+            family: &'static str,
+            course_baseline: bool,
+            what: &'static str,
+            why: &'static str,
+            threshold: &'static str,
+        }
+        let docs: Vec<Doc> = detectors::REGISTRY
+            .iter()
+            .map(|d| Doc {
+                id: d.id,
+                title: d.title,
+                family: d.family,
+                course_baseline: d.course_baseline,
+                what: d.what,
+                why: d.why,
+                threshold: d.threshold,
+            })
+            .collect();
+        to_js(&docs)
+    }
+
+    /// Every fault the scenario offers: `{id, defaults}` with the settings
+    /// (and `kind`) of each at their defaults, in display order.
+    pub fn faults() -> Result<JsValue, JsError> {
+        let choices: Vec<FaultChoice> = Fault::IDS
+            .iter()
+            .filter_map(|&id| Fault::default_for(id).map(|defaults| FaultChoice { id, defaults }))
+            .collect();
+        to_js(&choices)
+    }
+
+    /// Checks a fault's settings (a Fault as a plain object with its
+    /// `kind`); returns them complete, or throws naming the bad setting.
+    #[wasm_bindgen(js_name = checkFault)]
+    pub fn check_fault(settings: JsValue) -> Result<JsValue, JsError> {
+        let fault = read_fault(settings, "fault")?;
+        to_js(&fault)
+    }
+
+    /// Takes up to `n` steps; returns how many were taken (fewer once the
+    /// run has failed for good). The twin keeps step with the run until it
+    /// fails.
+    pub fn step(&mut self, n: u32) -> u32 {
+        let mut taken = 0;
+        while taken < n && self.run.step().is_some() {
+            if let Some(twin) = &mut self.twin {
+                twin.step();
+            }
+            taken += 1;
+        }
+        taken
+    }
+
+    /// Starts the same run again from step 0 (faults as first configured).
+    pub fn reset(&mut self) -> Result<(), JsError> {
+        (self.run, self.twin) = runs_of(&self.config)?;
+        Ok(())
+    }
+
+    /// Whether the run has a twin without the automatic response.
+    #[wasm_bindgen(js_name = hasTwin)]
+    pub fn has_twin(&self) -> bool {
+        self.twin.is_some()
+    }
+
+    /// How the twin without the response is doing: `{steps, hard_failure,
+    /// loss}` (its latest loss), or undefined without a twin.
+    pub fn twin(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct Twin {
+            steps: u64,
+            hard_failure: Option<u64>,
+            loss: Option<f64>,
+        }
+        match &self.twin {
+            None => Ok(JsValue::UNDEFINED),
+            Some(t) => to_js(&Twin {
+                steps: t.steps(),
+                hard_failure: t.hard_failure(),
+                loss: t
+                    .monitor()
+                    .history
+                    .get(crate::metrics::names::LOSS)
+                    .and_then(|s| s.values.last().copied()),
+            }),
+        }
+    }
+
+    /// What the automatic response did, from index `from` on: `{step,
+    /// detector, action}` each.
+    pub fn responses(&self, from: usize) -> Result<JsValue, JsError> {
+        let all = self.run.responses();
+        to_js(&all[from.min(all.len())..])
+    }
+
+    /// Switches fault `id` on with `settings` (a Fault as a plain object with
+    /// its `kind`), or off when `settings` is null or undefined.
+    #[wasm_bindgen(js_name = setFault)]
+    pub fn set_fault(&mut self, id: &str, settings: JsValue) -> Result<(), JsError> {
+        let what = format!("fault {id}");
+        let fault = if settings.is_undefined() || settings.is_null() {
+            None
+        } else {
+            Some(read_fault(settings, &what)?)
+        };
+        if let Some(f) = &fault {
+            if f.id() != id {
+                return Err(error(&what, format!("settings are for {}", f.id())));
+            }
+        }
+        self.run
+            .set_fault(id, fault.clone())
+            .map_err(|e| error(&what, e))?;
+        if let Some(twin) = &mut self.twin {
+            twin.set_fault(id, fault).map_err(|e| error(&what, e))?;
+        }
+        Ok(())
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> f64 {
+        self.run.steps() as f64
+    }
+
+    /// The step whose loss first stopped being finite, or undefined.
+    #[wasm_bindgen(js_name = hardFailure)]
+    pub fn hard_failure(&self) -> Option<f64> {
+        self.run.hard_failure().map(|s| s as f64)
+    }
+
+    /// Findings from index `from` on (pass the count you already have).
+    pub fn findings(&self, from: usize) -> Result<JsValue, JsError> {
+        let all = self.run.monitor().findings();
+        to_js(&all[from.min(all.len())..])
+    }
+
+    /// The ground truth of every fault switched on.
+    #[wasm_bindgen(js_name = groundTruth)]
+    pub fn ground_truth(&self) -> Result<JsValue, JsError> {
+        to_js(&self.run.ground_truth())
+    }
+
+    /// The latest value of every metric, as a plain object (plus `step`).
+    pub fn latest(&self) -> Result<JsValue, JsError> {
+        let mut out: BTreeMap<&str, f64> = BTreeMap::new();
+        for s in self.run.monitor().history.series() {
+            if let Some(&v) = s.values.last() {
+                out.insert(&s.name, v);
+            }
+        }
+        out.insert("step", self.run.steps() as f64);
+        to_js(&out)
+    }
+
+    /// Names of the metrics recorded so far.
+    #[wasm_bindgen(js_name = metricNames)]
+    pub fn metric_names(&self) -> Vec<String> {
+        super::metric_names(&self.run.monitor().history)
+    }
+
+    /// Values of metric `name` (empty when never reported).
+    pub fn values(&self, name: &str) -> Vec<f64> {
+        super::values(&self.run.monitor().history, name)
+    }
+
+    /// Steps of metric `name`'s values.
+    #[wasm_bindgen(js_name = stepsOf)]
+    pub fn steps_of(&self, name: &str) -> Vec<f64> {
+        super::steps_of(&self.run.monitor().history, name)
+    }
+
+    /// Draws a chart on `canvas`: the live run (unless `options.live` is
+    /// false) and the stored runs of `board` that `options.traces` names,
+    /// with markers at the findings of `options.markers` ("live" or a stored
+    /// run). Returns where the plot landed: `{left, right, top, bottom}` in
+    /// canvas pixels and the steps `x0`, `x1` it spans.
+    pub fn draw(
+        &self,
+        canvas: HtmlCanvasElement,
+        options: JsValue,
+        board: &Board,
+    ) -> Result<JsValue, JsError> {
+        let opts = DrawOptions::read(options)?;
+        let mut traces: Vec<Trace> = Vec::new();
+        let mut marked = None;
+        let actions: Vec<u64> = self.run.responses().iter().map(|r| r.step).collect();
+        if opts.live() {
+            if opts.markers() == "live" {
+                marked = Some(traces.len());
+            }
+            let twin = self.twin.as_ref();
+            traces.push(Trace {
+                label: if twin.is_some() {
+                    "with response"
+                } else {
+                    "live run"
+                },
+                series: self.run.monitor().history.series(),
+                ghost: false,
+                markers: charts::markers(self.run.monitor().findings()),
+                actions: &actions,
+            });
+            if let Some(twin) = twin {
+                traces.push(Trace {
+                    label: "without response",
+                    series: twin.monitor().history.series(),
+                    ghost: true,
+                    markers: Cow::Borrowed(&[]),
+                    actions: &[],
+                });
+            }
+        }
+        for key in &opts.traces {
+            let stored = board
+                .get(key)
+                .ok_or_else(|| error("chart", format!("no stored run '{key}' on the board")))?;
+            if opts.markers() == key {
+                marked = Some(traces.len());
+            }
+            traces.push(Trace {
+                label: &stored.label,
+                series: &stored.series,
+                ghost: false,
+                markers: Cow::Borrowed(&stored.markers),
+                actions: &stored.actions,
+            });
+        }
+        charts::draw(canvas, &opts, &traces, marked)
+    }
+
+    /// The colour of a severity ("info", "warning", "critical") as #rrggbb.
+    #[wasm_bindgen(js_name = severityColor)]
+    pub fn severity_color(severity: &str) -> String {
+        let s = match severity {
+            "critical" => Severity::Critical,
+            "warning" => Severity::Warning,
+            _ => Severity::Info,
+        };
+        hex(plots::severity_color(s))
+    }
+
+    /// The line colours of runs drawn together, in order, as #rrggbb.
+    pub fn palette() -> Vec<String> {
+        plots::PALETTE.iter().map(|&c| hex(c)).collect()
+    }
+}

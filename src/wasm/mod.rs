@@ -1,0 +1,92 @@
+//! The browser boundary: the only code that knows about JavaScript.
+//!
+//! Each file is one handle or one job:
+//! - [`lab`]: [`Lab`], a live training run (and its twin without the
+//!   automatic response), stepped between animation frames;
+//! - [`board`]: [`Board`], stored and imported runs held for drawing;
+//! - [`import`]: [`LogImport`], a training log read in chunks and watched by
+//!   the detectors;
+//! - [`charts`]: chart options and drawing over any of them;
+//! - [`canvas`]: the canvas backend with text measured by the canvas;
+//! - [`eval`]: [`Evaluation`], the evaluation suite run in a Web Worker,
+//!   and the evaluation panel's charts.
+//!
+//! JavaScript gets small copyable results: numbers, typed arrays and plain
+//! objects. Every error crosses as a JS `Error` with a message; nothing
+//! reachable from the page panics.
+
+pub mod board;
+pub mod canvas;
+pub mod charts;
+pub mod eval;
+pub mod import;
+pub mod lab;
+
+pub use board::Board;
+pub use eval::Evaluation;
+pub use import::LogImport;
+pub use lab::Lab;
+
+use serde::{Deserialize, Serialize};
+
+use crate::monitor::History;
+use wasm_bindgen::prelude::*;
+
+/// Installs the panic hook once, so a bug shows a message in the console.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+const SERIALIZER: serde_wasm_bindgen::Serializer =
+    serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+
+/// `value` as a plain JS value (maps become objects).
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&SERIALIZER)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Reads a plain JS object as `T` through JSON, so unknown fields are
+/// refused by name (serde-wasm-bindgen only looks at the known ones).
+/// Undefined and null give `T::default()`.
+pub(crate) fn from_js<T: for<'de> Deserialize<'de> + Default>(
+    value: JsValue,
+    what: &str,
+) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    let json = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| JsError::new(&format!("{what}: not a plain object")))?;
+    serde_json::from_str(&json).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+/// A JS error reading "`what`: `error`".
+pub(crate) fn error(what: &str, error: impl std::fmt::Display) -> JsError {
+    JsError::new(&format!("{what}: {error}"))
+}
+
+/// Names of the metrics in `history`.
+pub(crate) fn metric_names(history: &History) -> Vec<String> {
+    history.series().iter().map(|s| s.name.clone()).collect()
+}
+
+/// Values of metric `name` in `history` (empty when never reported).
+pub(crate) fn values(history: &History, name: &str) -> Vec<f64> {
+    history
+        .get(name)
+        .map(|s| s.values.clone())
+        .unwrap_or_default()
+}
+
+/// Steps of metric `name`'s values in `history`, as JS numbers.
+pub(crate) fn steps_of(history: &History, name: &str) -> Vec<f64> {
+    history
+        .get(name)
+        .map(|s| s.steps.iter().map(|&x| x as f64).collect())
+        .unwrap_or_default()
+}
