@@ -201,9 +201,7 @@ impl Pipeline {
     }
 
     fn maybe_checkpoint(&mut self, trainer: &Trainer, step: u64) {
-        let every = self.config.checkpoint_every;
-        let quiet = self.last_alarm.map_or(true, |alarm| step - alarm >= every);
-        if quiet && (step + 1) % every == 0 {
+        if checkpoint_due(self.last_alarm, step, self.config.checkpoint_every) {
             self.checkpoint = trainer.checkpoint();
         }
     }
@@ -212,6 +210,13 @@ impl Pipeline {
     pub fn checkpoint_step(&self) -> u64 {
         self.checkpoint.step
     }
+}
+
+/// Whether to take a checkpoint after `step`: every `every` steps, once
+/// that many steps have passed since the last alarm (`last_alarm`).
+pub(crate) fn checkpoint_due(last_alarm: Option<u64>, step: u64, every: u64) -> bool {
+    let quiet = last_alarm.map_or(true, |alarm| step - alarm >= every);
+    quiet && (step + 1) % every == 0
 }
 
 /// A learning rate or norm for a message: four decimals without trailing

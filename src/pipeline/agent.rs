@@ -20,7 +20,7 @@ use crate::detectors::{Finding, Severity};
 use crate::metrics::{names, Frame};
 use crate::trainer::agent::{Agent, AgentCheckpoint, TEMPERATURE_RANGE};
 
-use super::{short, RespondConfig, Response, OWN_CHECK};
+use super::{checkpoint_due, short, RespondConfig, Response, OWN_CHECK};
 
 /// Detectors whose findings mean the policy is collapsing onto a few
 /// responses: the response raises the temperature and the entropy bonus.
@@ -132,9 +132,7 @@ impl AgentPipeline {
     }
 
     fn maybe_checkpoint(&mut self, agent: &Agent, step: u64) {
-        let every = self.config.checkpoint_every;
-        let quiet = self.last_alarm.map_or(true, |alarm| step - alarm >= every);
-        if quiet && (step + 1) % every == 0 {
+        if checkpoint_due(self.last_alarm, step, self.config.checkpoint_every) {
             self.checkpoint = agent.checkpoint();
         }
     }

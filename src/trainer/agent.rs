@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::mlp::{Activation, Forward, Mlp};
 use super::optim::{Optimizer, OptimizerKind};
-use super::{check, global_norm, ConfigError};
+use super::{check, check_learning, global_norm, ConfigError};
 use crate::metrics::{names, Frame};
 use crate::rng::Rng;
 
@@ -282,26 +282,7 @@ impl AgentConfig {
             "hidden",
             "each layer needs 1 to 256 units",
         )?;
-        check(
-            self.init_scale.is_finite() && self.init_scale > 0.0 && self.init_scale <= 1000.0,
-            "init_scale",
-            "must be above 0 and at most 1000",
-        )?;
-        check(
-            self.lr.is_finite() && self.lr > 0.0 && self.lr <= 1000.0,
-            "lr",
-            "must be above 0 and at most 1000",
-        )?;
-        check(
-            self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum),
-            "momentum",
-            "must be at least 0 and below 1",
-        )?;
-        check(
-            self.beta2.is_finite() && (0.0..1.0).contains(&self.beta2),
-            "beta2",
-            "must be at least 0 and below 1",
-        )?;
+        check_learning(self.init_scale, self.lr, self.momentum, self.beta2)?;
         check(
             (1..=4096).contains(&self.batch_size),
             "batch_size",
