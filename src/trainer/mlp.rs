@@ -115,6 +115,9 @@ impl Forward {
 /// `a · b`, in a fixed summation order.
 pub fn matmul(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
     let (n, k) = a.dim();
+    // Rows of a transposed view are strided; a contiguous copy makes the
+    // row updates below fast without changing a single operation.
+    let b = b.as_standard_layout();
     let mut out = Array2::zeros((n, b.ncols()));
     for i in 0..n {
         let mut row = out.row_mut(i);
