@@ -114,6 +114,14 @@ impl Fault {
     pub const AGENT_IDS: [&'static str; 3] =
         ["reward_hacking", "mode_collapse", "deceptive_alignment"];
 
+    /// Ids of the fault kinds of `scenario`, in display order.
+    pub fn ids_for(scenario: Scenario) -> &'static [&'static str] {
+        match scenario {
+            Scenario::Classifier => &Fault::IDS,
+            Scenario::Agent => &Fault::AGENT_IDS,
+        }
+    }
+
     /// The scenario whose learner this fault acts on.
     pub fn scenario(&self) -> Scenario {
         match self {
@@ -298,6 +306,11 @@ mod tests {
             assert_eq!(serde_json::from_str::<Fault>(&json).unwrap(), fault);
         }
         assert_eq!(Fault::lr_spike(3).scenario(), Scenario::Classifier);
+        for scenario in [Scenario::Classifier, Scenario::Agent] {
+            for id in Fault::ids_for(scenario) {
+                assert_eq!(Fault::default_for(id).unwrap().scenario(), scenario, "{id}");
+            }
+        }
         let parsed: Fault =
             serde_json::from_str(r#"{"kind": "mode_collapse", "lr_factor": 2}"#).unwrap();
         assert_eq!(
