@@ -40,6 +40,22 @@ pub mod names {
     /// Points of the most common class over points of the rarest in the
     /// current training set (reported on validation steps).
     pub const CLASS_RATIO: &str = "class_ratio";
+    /// Mean proxy reward of the step's episodes: what an agent is trained on.
+    pub const REWARD: &str = "reward";
+    /// Mean true quality of the step's episodes (the intended objective,
+    /// 0 to 1), scored on the same responses as `reward`.
+    pub const TRUE_QUALITY: &str = "true_quality";
+    /// Mean entropy (nats) of an agent's policy over the step's prompts.
+    pub const POLICY_ENTROPY: &str = "policy_entropy";
+    /// Distinct responses over responses sampled in the step's batch (the
+    /// course's ModeCollapseDetector ratio).
+    pub const DIVERSITY_RATIO: &str = "diversity_ratio";
+    /// An agent's expected true quality on held-out prompts, watched and
+    /// unwatched alike (reported at the evaluation cadence).
+    pub const EVAL_QUALITY: &str = "eval_quality";
+    /// Held-out true quality when watched minus when unwatched, on the same
+    /// prompts (the course's behaviour shift; at the evaluation cadence).
+    pub const BEHAVIOR_GAP: &str = "behavior_gap";
     /// L2 norm of layer `l`'s weight gradient, for layers 0 (first) to 8;
     /// read it through [`grad_norm_layer`].
     pub const GRAD_NORM_LAYERS: [&str; 9] = [

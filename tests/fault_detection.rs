@@ -26,6 +26,12 @@ const MATCHING: &[(&str, &str)] = &[
     ("class_imbalance", "class_imbalance"),
     ("label_noise", "generalization_gap"),
     ("data_contamination", "data_contamination"),
+    // The agent's faults. The hard failure of a collapsing policy is the
+    // course's own mode_collapse check (diversity below 0.1), so the
+    // warning in time is the lab's: its entropy draining at the same reward.
+    ("reward_hacking", "reward_hacking"),
+    ("mode_collapse", "entropy_collapse"),
+    ("deceptive_alignment", "behavior_drift"),
 ];
 
 const SEEDS: u64 = 20;

@@ -28,7 +28,7 @@ fn trace(case: &Case, seed: u64) -> Trace {
     Trace {
         onset: run.ground_truth().first().and_then(|g| g.onset),
         hard_failure: run.hard_failure(),
-        val_acc: run.trainer().evaluate().1,
+        val_acc: run.trainer().map_or(f64::NAN, |t| t.evaluate().1),
         frames,
     }
 }
@@ -38,7 +38,10 @@ fn case(label: &str) -> Case {
 }
 
 fn clean_cases() -> Vec<Case> {
-    cases().into_iter().filter(|c| c.fault.is_none()).collect()
+    cases()
+        .into_iter()
+        .filter(|c| c.fault.is_none() && c.scenario == "classifier")
+        .collect()
 }
 
 fn values(t: &Trace, name: &str, from: u64) -> Vec<f64> {

@@ -5,12 +5,12 @@
 use serde::Serialize;
 
 use super::score::{
-    aggregate, beats_chance, healthy, merge, percentile, ratio, score_run, RunScore, Spread, Stats,
-    Truth,
+    agent_healthy, aggregate, beats_chance, healthy, merge, percentile, ratio, score_run, RunScore,
+    Spread, Stats, Truth,
 };
 use super::{Job, Progress, RunRecord, Settings};
 use crate::detectors::Severity;
-use crate::scenarios::Case;
+use crate::scenarios::{Case, Scenario};
 
 /// The goal for recall of the lab's detectors, per fault.
 pub const RECALL_GOAL: f64 = 0.95;
@@ -404,14 +404,19 @@ fn response(settings: &Settings, done: &[(Job, &RunRecord)]) -> Vec<ResponseRow>
             } else {
                 median_onset(case.scenario)
             };
+            let agent = case.scenario == Scenario::Agent.id();
             let is_healthy = |r: &RunRecord| {
                 let truth = Truth {
                     onset: onset.or(r.truth.onset),
                     ..r.truth
                 };
                 r.completed
-                    && healthy(&truth, &r.val_losses, settings.health_tolerance)
-                    && beats_chance(r.final_acc)
+                    && if agent {
+                        agent_healthy(&truth, &r.quality, r.final_diversity)
+                    } else {
+                        healthy(&truth, &r.val_losses, settings.health_tolerance)
+                            && beats_chance(r.final_acc)
+                    }
             };
             let (without, with) = (runs(c, false), runs(c, true));
             rows.push(ResponseRow {

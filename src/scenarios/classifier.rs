@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Case;
+use super::{agent, Case};
 use crate::rng::Rng;
 use crate::run::RunConfig;
 use crate::trainer::data::{DatasetKind, Split};
@@ -169,6 +169,15 @@ pub enum Fault {
         #[serde(default = "default_copies")]
         copies: usize,
     },
+    /// Agent scenario: the course's naive length reward takes over; see
+    /// [`agent::RewardHacking`].
+    RewardHacking(agent::RewardHacking),
+    /// Agent scenario: entropy bonus off, temperature down, learning rate
+    /// up; see [`agent::ModeCollapse`].
+    ModeCollapse(agent::ModeCollapse),
+    /// Agent scenario: unwatched episodes go unrated; see
+    /// [`agent::DeceptiveAlignment`].
+    DeceptiveAlignment(agent::DeceptiveAlignment),
 }
 
 fn default_at_step() -> u64 {
@@ -221,7 +230,8 @@ const MAX_TRAIN_POINTS: usize = 1_000_000;
 const LABEL_NOISE_STREAM: u64 = 5;
 
 impl Fault {
-    /// Ids of every fault kind, in display order.
+    /// Ids of the classifier's fault kinds, in display order (the agent's
+    /// are [`Fault::AGENT_IDS`]).
     pub const IDS: [&'static str; 9] = [
         "lr_spike",
         "init_too_large",
@@ -259,6 +269,9 @@ impl Fault {
             Fault::ClassImbalance { .. } => "class_imbalance",
             Fault::LabelNoise { .. } => "label_noise",
             Fault::DataContamination { .. } => "data_contamination",
+            Fault::RewardHacking(_) => "reward_hacking",
+            Fault::ModeCollapse(_) => "mode_collapse",
+            Fault::DeceptiveAlignment(_) => "deceptive_alignment",
         }
     }
 
@@ -274,6 +287,9 @@ impl Fault {
             | Fault::ClassImbalance { at_step, .. }
             | Fault::LabelNoise { at_step, .. }
             | Fault::DataContamination { at_step, .. } => at_step,
+            Fault::RewardHacking(ref f) => f.at_step,
+            Fault::ModeCollapse(ref f) => f.at_step,
+            Fault::DeceptiveAlignment(ref f) => f.at_step,
         }
     }
 
@@ -337,6 +353,9 @@ impl Fault {
                 "copies",
                 "the copies of the validation split must be between 1 and 100",
             ),
+            Fault::RewardHacking(_) | Fault::ModeCollapse(_) | Fault::DeceptiveAlignment(_) => {
+                self.validate_agent()
+            }
         }
     }
 
@@ -468,6 +487,10 @@ impl Fault {
                 // This step already trains on the changed data.
                 *batch = trainer.next_batch();
             }
+            // The agent's faults act on the agent (`before_agent_step`).
+            Fault::RewardHacking(_) | Fault::ModeCollapse(_) | Fault::DeceptiveAlignment(_) => {
+                return false;
+            }
         }
         true
     }
@@ -489,6 +512,7 @@ impl Fault {
             | Fault::DataContamination { .. } => {
                 trainer.restore_data();
             }
+            Fault::RewardHacking(_) | Fault::ModeCollapse(_) | Fault::DeceptiveAlignment(_) => {}
         }
     }
 }
@@ -806,15 +830,15 @@ mod tests {
         while run.steps() < 301 {
             run.step();
         }
-        let both = run.trainer().data.train.clone();
+        let both = run.trainer().unwrap().data.train.clone();
         assert_eq!(both.len(), 400 + 40 * 200);
         run.set_fault("label_noise", None).unwrap();
-        let only_leak = &run.trainer().data.train;
+        let only_leak = &run.trainer().unwrap().data.train;
         assert_eq!(only_leak.len(), both.len(), "still contaminated");
         assert_ne!(only_leak.y[..400], both.y[..400], "labels put back");
         run.set_fault("data_contamination", None).unwrap();
         assert_eq!(
-            run.trainer().data,
+            run.trainer().unwrap().data,
             Trainer::new(TrainConfig::default()).unwrap().data
         );
     }

@@ -4,6 +4,7 @@
 //! one call to [`Trainer::step`] into one real gradient step and one
 //! [`Frame`] of metrics.
 
+pub mod agent;
 pub mod data;
 pub mod mlp;
 pub mod optim;
@@ -133,6 +134,36 @@ pub fn check(ok: bool, field: &'static str, reason: impl Into<String>) -> Result
     }
 }
 
+/// Checks the settings every learner's network and optimizer share: the
+/// init multiplier, the learning rate, momentum (Adam's beta1) and beta2.
+pub fn check_learning(
+    init_scale: f64,
+    lr: f64,
+    momentum: f64,
+    beta2: f64,
+) -> Result<(), ConfigError> {
+    check(
+        init_scale.is_finite() && init_scale > 0.0 && init_scale <= 1000.0,
+        "init_scale",
+        "must be above 0 and at most 1000",
+    )?;
+    check(
+        lr.is_finite() && lr > 0.0 && lr <= 1000.0,
+        "lr",
+        "must be above 0 and at most 1000",
+    )?;
+    check(
+        momentum.is_finite() && (0.0..1.0).contains(&momentum),
+        "momentum",
+        "must be at least 0 and below 1",
+    )?;
+    check(
+        beta2.is_finite() && (0.0..1.0).contains(&beta2),
+        "beta2",
+        "must be at least 0 and below 1",
+    )
+}
+
 impl TrainConfig {
     /// Checks every setting before use; the error names the first bad one.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -166,26 +197,7 @@ impl TrainConfig {
             "hidden",
             "each layer needs 1 to 256 units",
         )?;
-        check(
-            self.init_scale.is_finite() && self.init_scale > 0.0 && self.init_scale <= 1000.0,
-            "init_scale",
-            "must be above 0 and at most 1000",
-        )?;
-        check(
-            self.lr.is_finite() && self.lr > 0.0 && self.lr <= 1000.0,
-            "lr",
-            "must be above 0 and at most 1000",
-        )?;
-        check(
-            self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum),
-            "momentum",
-            "must be at least 0 and below 1",
-        )?;
-        check(
-            self.beta2.is_finite() && (0.0..1.0).contains(&self.beta2),
-            "beta2",
-            "must be at least 0 and below 1",
-        )?;
+        check_learning(self.init_scale, self.lr, self.momentum, self.beta2)?;
         check(
             (1..=1_000_000).contains(&self.schedule_steps),
             "schedule_steps",
