@@ -242,7 +242,7 @@ pub const ABOVE_CHANCE: f64 = 0.55;
 
 /// Whether a final accuracy (None: the learner reports none) beats chance.
 pub fn beats_chance(final_acc: Option<f64>) -> bool {
-    final_acc.is_none_or(|a| a >= ABOVE_CHANCE)
+    final_acc.map_or(true, |a| a >= ABOVE_CHANCE)
 }
 
 /// Whether a run finished healthy: it never failed for good, its last
