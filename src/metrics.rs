@@ -29,6 +29,33 @@ pub mod names {
     /// Fraction of hidden sigmoid/tanh activations in their flat tails
     /// (sigmoid below 0.02 or above 0.98, tanh beyond ±0.98) on the batch.
     pub const SATURATED_FRAC: &str = "saturated_frac";
+    /// Lowest per-class recall on the validation split: of the points of
+    /// each class, the share predicted as that class; the worst class's.
+    pub const VAL_MIN_RECALL: &str = "val_min_recall";
+    /// Loss on the held-out test split, never trained on nor used to choose
+    /// anything (reported at a slower cadence, on validation steps).
+    pub const TEST_LOSS: &str = "test_loss";
+    /// Accuracy on the held-out test split.
+    pub const TEST_ACC: &str = "test_acc";
+    /// Points of the most common class over points of the rarest in the
+    /// current training set (reported on validation steps).
+    pub const CLASS_RATIO: &str = "class_ratio";
+    /// Mean proxy reward of the step's episodes: what an agent is trained on.
+    pub const REWARD: &str = "reward";
+    /// Mean true quality of the step's episodes (the intended objective,
+    /// 0 to 1), scored on the same responses as `reward`.
+    pub const TRUE_QUALITY: &str = "true_quality";
+    /// Mean entropy (nats) of an agent's policy over the step's prompts.
+    pub const POLICY_ENTROPY: &str = "policy_entropy";
+    /// Distinct responses over responses sampled in the step's batch (the
+    /// course's ModeCollapseDetector ratio).
+    pub const DIVERSITY_RATIO: &str = "diversity_ratio";
+    /// An agent's expected true quality on held-out prompts, watched and
+    /// unwatched alike (reported at the evaluation cadence).
+    pub const EVAL_QUALITY: &str = "eval_quality";
+    /// Held-out true quality when watched minus when unwatched, on the same
+    /// prompts (the course's behaviour shift; at the evaluation cadence).
+    pub const BEHAVIOR_GAP: &str = "behavior_gap";
     /// L2 norm of layer `l`'s weight gradient, for layers 0 (first) to 8;
     /// read it through [`grad_norm_layer`].
     pub const GRAD_NORM_LAYERS: [&str; 9] = [

@@ -7,6 +7,8 @@
 //! taken every few steps while every check passes (`all_checks_passed`).
 //! Each response is recorded, so the page can say what was done.
 
+pub mod agent;
+
 use serde::{Deserialize, Serialize};
 
 use crate::detectors::{Finding, Severity};
@@ -199,9 +201,7 @@ impl Pipeline {
     }
 
     fn maybe_checkpoint(&mut self, trainer: &Trainer, step: u64) {
-        let every = self.config.checkpoint_every;
-        let quiet = self.last_alarm.map_or(true, |alarm| step - alarm >= every);
-        if quiet && (step + 1) % every == 0 {
+        if checkpoint_due(self.last_alarm, step, self.config.checkpoint_every) {
             self.checkpoint = trainer.checkpoint();
         }
     }
@@ -212,10 +212,19 @@ impl Pipeline {
     }
 }
 
+/// Whether to take a checkpoint after `step`: every `every` steps, once
+/// that many steps have passed since the last alarm (`last_alarm`).
+pub(crate) fn checkpoint_due(last_alarm: Option<u64>, step: u64, every: u64) -> bool {
+    let quiet = last_alarm.map_or(true, |alarm| step - alarm >= every);
+    quiet && (step + 1) % every == 0
+}
+
 /// A learning rate or norm for a message: four decimals without trailing
 /// zeros, or scientific notation when small.
-fn short(x: f64) -> String {
-    if x.abs() >= 1e-3 {
+pub(crate) fn short(x: f64) -> String {
+    if x == 0.0 {
+        "0".into()
+    } else if x.abs() >= 1e-3 {
         let s = format!("{x:.4}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -246,12 +255,20 @@ impl Outcome {
     }
 }
 
-/// Runs `config` for `steps` steps (fewer if it fails for good) and reports
-/// how it ended.
+/// Runs `config`, a classifier run, for `steps` steps (fewer if it fails
+/// for good) and reports how it ended.
 pub fn run_to_end(config: RunConfig, steps: u64) -> Result<Outcome, ConfigError> {
     let mut run = Run::new(config)?;
     while run.steps() < steps && run.step().is_some() {}
-    let (val_loss, val_acc) = run.trainer().evaluate();
+    let Some(trainer) = run.trainer() else {
+        return Err(ConfigError {
+            field: "scenario",
+            reason: "the outcome is a classifier's validation loss and accuracy, which an \
+                     agent run does not have"
+                .into(),
+        });
+    };
+    let (val_loss, val_acc) = trainer.evaluate();
     Ok(Outcome {
         steps: run.steps(),
         hard_failure: run.hard_failure(),
@@ -341,12 +358,12 @@ mod tests {
         let mut at_100 = None;
         for _ in 0..130 {
             if run.steps() == 100 {
-                at_100 = Some(run.trainer().mlp.clone());
+                at_100 = Some(run.trainer().unwrap().mlp.clone());
             }
             run.step();
             if run.steps() == 121 {
                 // Right after the response: the network of step 100 is back.
-                assert_eq!(Some(&run.trainer().mlp), at_100.as_ref());
+                assert_eq!(Some(&run.trainer().unwrap().mlp), at_100.as_ref());
             }
         }
         assert_eq!(
@@ -360,7 +377,7 @@ mod tests {
             }]
         );
         assert_eq!(
-            (run.trainer().lr, run.trainer().clip_norm),
+            (run.trainer().unwrap().lr, run.trainer().unwrap().clip_norm),
             (0.1 * 0.1, 1.0)
         );
     }
@@ -418,7 +435,7 @@ mod tests {
         assert!(r
             .action
             .ends_with("rolled back to the checkpoint of step 300"));
-        assert!(run.trainer().evaluate().0.is_finite());
+        assert!(run.trainer().unwrap().evaluate().0.is_finite());
     }
 
     #[test]

@@ -203,6 +203,8 @@ fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
             firings: vec![lab, vec![warn(150)]],
             val_losses: vec![],
             final_acc: None,
+            quality: vec![],
+            final_diversity: None,
             completed: false,
         }));
         jobs.push(Job {
@@ -215,6 +217,8 @@ fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
             firings: vec![vec![], vec![]],
             val_losses: vec![],
             final_acc: None,
+            quality: vec![],
+            final_diversity: None,
             completed: true,
         }));
     }
@@ -230,6 +234,8 @@ fn the_lead_goal_pairs_runs_so_catching_few_early_does_not_win() {
         firings: vec![vec![], vec![]],
         val_losses: vec![],
         final_acc: None,
+        quality: vec![],
+        final_diversity: None,
         completed: false,
     }));
     let goal = &Report::build(&settings, &jobs, &records).goals[0];
@@ -468,6 +474,8 @@ fn a_run_that_never_reached_its_steps_failed_whatever_its_loss() {
         firings: vec![vec![]],
         val_losses: learned.clone(),
         final_acc: None,
+        quality: vec![],
+        final_diversity: None,
         completed,
     };
     let job = |respond| Job {

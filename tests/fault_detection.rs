@@ -21,6 +21,17 @@ const MATCHING: &[(&str, &str)] = &[
     // The NaN is in the batch: the loss is non-finite on the onset step
     // itself, so that step is the earliest any detector can speak.
     ("corrupt_batch", "non_finite"),
+    // The course's check_data_imbalance (ratio > 100) stays silent at the
+    // fault's 100:1; the detector's warning above 10:1 answers.
+    ("class_imbalance", "class_imbalance"),
+    ("label_noise", "generalization_gap"),
+    ("data_contamination", "data_contamination"),
+    // The agent's faults. The hard failure of a collapsing policy is the
+    // course's own mode_collapse check (diversity below 0.1), so the
+    // warning in time is the lab's: its entropy draining at the same reward.
+    ("reward_hacking", "reward_hacking"),
+    ("mode_collapse", "entropy_collapse"),
+    ("deceptive_alignment", "behavior_drift"),
 ];
 
 const SEEDS: u64 = 20;

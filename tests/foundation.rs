@@ -19,7 +19,7 @@ fn gradients_match_finite_differences() {
     ] {
         let mut rng = Rng::new(11);
         let net = Mlp::new(&[2, 5, 4, 2], activation, 1.0, &mut rng);
-        let data = Dataset::generate(DatasetKind::Spiral, 8, 10, 0.1, &mut rng).train;
+        let data = Dataset::generate(DatasetKind::Spiral, [8, 10, 0], 0.1, &mut rng).train;
         let (_, grads) = net.backward(&net.forward(data.x.view()), &data.y, loss);
         let loss_of = |m: &Mlp| net_loss(m, &data, loss);
         let h = 1e-5;

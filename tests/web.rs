@@ -281,7 +281,11 @@ fn every_offered_fault_checks_and_switches_on() {
     }
     let choices: Vec<Choice> = serde_wasm_bindgen::from_value(Lab::faults().unwrap()).unwrap();
     assert!(choices.iter().any(|c| c.id == "lr_spike"));
-    assert_eq!(choices.len(), 6, "every fault of the scenario");
+    assert_eq!(
+        choices.len(),
+        failure_lab::scenarios::classifier::Fault::IDS.len(),
+        "every fault of the scenario"
+    );
     for c in &choices {
         let settings = json(&c.defaults.to_string());
         Lab::check_fault(settings.clone()).unwrap();

@@ -6,6 +6,7 @@ import init, { Board, Lab, LogImport } from './pkg/failure_lab.js';
 import { Alerts } from './alerts.js';
 import { Charts, chartKeys } from './charts.js';
 import { $, notice } from './dom.js';
+import { EvalPanel } from './eval.js';
 import { Faults } from './faults.js';
 import { Importer } from './importer.js';
 import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
@@ -259,6 +260,7 @@ async function main() {
   faults.render(state.fault);
   charts.setSelection(state.charts.split(',').filter(Boolean));
   setPresenter(state.big);
+  new EvalPanel({ onError: notice });
   bindTabs();
   bindTransport();
   buildFirstRun(errors);

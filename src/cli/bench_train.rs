@@ -4,7 +4,8 @@
 //!
 //! The benchmark network: 2 inputs, 3 hidden ReLU layers of 16, 2 outputs,
 //! batch 32, SGD, spiral data. The detectors' share is measured by replaying
-//! the frames of a real run through every registered detector.
+//! the frames of a real run through every registered detector. A whole run
+//! of the agent scenario's default agent is measured too.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -13,6 +14,7 @@ use crate::detectors;
 use crate::metrics::Frame;
 use crate::monitor::History;
 use crate::run::{Run, RunConfig, HISTORY_CAP};
+use crate::scenarios::Scenario;
 use crate::trainer::{TrainConfig, Trainer};
 
 /// The subcommand's usage.
@@ -39,6 +41,7 @@ struct Round {
     detectors: f64,
     history: f64,
     run: f64,
+    agent: f64,
     healthy: bool,
 }
 
@@ -74,12 +77,24 @@ fn measure(steps: usize) -> Result<Round, String> {
             black_box(run.step());
         }
     });
+    // The agent scenario's default run, as the page would drive it.
+    let mut agent = Run::new(RunConfig {
+        scenario: Scenario::Agent,
+        ..RunConfig::default()
+    })
+    .map_err(|e| e.to_string())?;
+    let agent_ns = per_step_ns(steps, || {
+        for _ in 0..steps {
+            black_box(agent.step());
+        }
+    });
     Ok(Round {
         train,
         detectors,
         history,
         run: run_ns,
-        healthy: run.hard_failure().is_none(),
+        agent: agent_ns,
+        healthy: run.hard_failure().is_none() && agent.hard_failure().is_none(),
     })
 }
 
@@ -97,11 +112,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // Best of three rounds: the machine may be shared, the minimum is the cost.
     let rounds: Vec<Round> = (0..3).map(|_| measure(steps)).collect::<Result<_, _>>()?;
     let best = |f: fn(&Round) -> f64| rounds.iter().map(f).fold(f64::INFINITY, f64::min);
-    let (train, det, hist, run) = (
+    let (train, det, hist, run, agent) = (
         best(|r| r.train),
         best(|r| r.detectors),
         best(|r| r.history),
         best(|r| r.run),
+        best(|r| r.agent),
     );
     let healthy = rounds.iter().all(|r| r.healthy);
     println!("benchmark network 2-16-16-16-2 ReLU, batch 32, SGD; {steps} steps, best of 3 (healthy: {healthy})");
@@ -114,6 +130,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "  whole run step        {:>7.2} us = {:>6.0} steps/s",
         run / 1e3,
         1e9 / run
+    );
+    println!(
+        "  agent run step        {:>7.2} us = {:>6.0} steps/s (64 episodes, 16 tanh, 80 outputs)",
+        agent / 1e3,
+        1e9 / agent
     );
     let n = detectors::REGISTRY.len();
     println!(

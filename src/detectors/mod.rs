@@ -9,7 +9,14 @@ use serde::Serialize;
 
 use crate::metrics::Frame;
 
+pub mod behavior_drift;
+pub mod capability_spike;
+pub mod class_imbalance;
+pub mod data_contamination;
 pub mod dead_units;
+pub mod deceptive_alignment;
+pub mod entropy_collapse;
+pub mod generalization_gap;
 pub mod grad_norm_spike;
 pub mod gradient_explosion;
 pub mod gradient_variance;
@@ -17,7 +24,9 @@ pub mod layer_grad_ratio;
 pub mod loss_divergence;
 pub mod loss_oscillation;
 pub mod loss_plateau;
+pub mod mode_collapse;
 pub mod non_finite;
+pub mod reward_hacking;
 pub mod saturated_units;
 pub mod stats;
 pub mod update_ratio;
@@ -149,6 +158,18 @@ pub const REGISTRY: &[DetectorInfo] = &[
     // Relative early warnings, measured against the run's own history.
     grad_norm_spike::INFO,
     loss_divergence::INFO,
+    // Dataset issues: the course page's DatasetFailures, made concrete.
+    class_imbalance::INFO,
+    generalization_gap::INFO,
+    data_contamination::INFO,
+    // The course page's alignment failures, on the agent's metrics (silent
+    // where those are missing): its own checks, then the lab's early warnings.
+    mode_collapse::INFO,
+    deceptive_alignment::INFO,
+    entropy_collapse::INFO,
+    reward_hacking::INFO,
+    behavior_drift::INFO,
+    capability_spike::INFO,
 ];
 
 /// Looks a registry entry up by id.

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
+use crate::detectors::stats::RollingWindow;
 use crate::detectors::{self, Detector, DetectorInfo, Severity};
 use crate::metrics::names;
 use crate::run::{Run, RunConfig};
@@ -243,10 +244,19 @@ pub struct RunRecord {
     pub val_losses: Vec<(u64, f64)>,
     /// The last validation accuracy measured, when the learner reports one.
     pub final_acc: Option<f64>,
+    /// (step, held-out true quality in the worse of the watched and
+    /// unwatched contexts) as measured: agent runs only.
+    pub quality: Vec<(u64, f64)>,
+    /// Mean diversity ratio of the last [`FINAL_DIVERSITY_STEPS`] steps:
+    /// agent runs only.
+    pub final_diversity: Option<f64>,
     /// Whether the run reached its steps (false: it failed for good, or
     /// kept being rolled back until [`MAX_STEPS_FACTOR`] times its steps).
     pub completed: bool,
 }
+
+/// Steps whose diversity ratio is averaged for an agent run's final one.
+pub const FINAL_DIVERSITY_STEPS: usize = 50;
 
 /// A run that keeps being rolled back ends after this many times its steps.
 pub const MAX_STEPS_FACTOR: u64 = 4;
@@ -278,6 +288,8 @@ struct ActiveRun {
     firings: Vec<Vec<Firing>>,
     val_losses: Vec<(u64, f64)>,
     final_acc: Option<f64>,
+    quality: Vec<(u64, f64)>,
+    diversity: RollingWindow,
 }
 
 impl ActiveRun {
@@ -308,6 +320,8 @@ impl ActiveRun {
             detectors,
             val_losses: Vec::new(),
             final_acc: None,
+            quality: Vec::new(),
+            diversity: RollingWindow::new(FINAL_DIVERSITY_STEPS),
         })
     }
 
@@ -326,6 +340,16 @@ impl ActiveRun {
             }
             if let Some(a) = out.frame.get(names::VAL_ACC) {
                 self.final_acc = Some(a);
+            }
+            if let (Some(q), Some(gap)) = (
+                out.frame.get(names::EVAL_QUALITY),
+                out.frame.get(names::BEHAVIOR_GAP),
+            ) {
+                // Watched is q + gap / 2, unwatched q - gap / 2.
+                self.quality.push((out.frame.step, q - 0.5 * gap.abs()));
+            }
+            if let Some(d) = out.frame.get(names::DIVERSITY_RATIO) {
+                self.diversity.push(d);
             }
             for (d, firings) in self.detectors.iter_mut().zip(&mut self.firings) {
                 if let Some(f) = d.observe(&out.frame) {
@@ -374,6 +398,8 @@ impl ActiveRun {
             firings: self.firings,
             val_losses: self.val_losses,
             final_acc: self.final_acc,
+            quality: self.quality,
+            final_diversity: (!self.diversity.is_empty()).then(|| self.diversity.mean()),
         }
     }
 }
@@ -557,6 +583,11 @@ impl Suite {
             Some(e) => Err(e),
             None => Ok(self.progress()),
         }
+    }
+
+    /// What each run left behind, by job (None: not finished yet).
+    pub fn records(&self) -> &[Option<RunRecord>] {
+        &self.records
     }
 
     /// The report over the runs finished so far.

@@ -5,12 +5,12 @@
 use serde::Serialize;
 
 use super::score::{
-    aggregate, beats_chance, healthy, merge, percentile, ratio, score_run, RunScore, Spread, Stats,
-    Truth,
+    agent_healthy, aggregate, beats_chance, healthy, merge, percentile, ratio, score_run, RunScore,
+    Spread, Stats, Truth,
 };
 use super::{Job, Progress, RunRecord, Settings};
 use crate::detectors::Severity;
-use crate::scenarios::Case;
+use crate::scenarios::{Case, Scenario};
 
 /// The goal for recall of the lab's detectors, per fault.
 pub const RECALL_GOAL: f64 = 0.95;
@@ -58,7 +58,8 @@ pub struct GoalRow {
     pub baseline: Option<Stats>,
     /// Every lab detector as one.
     pub lab: Option<Stats>,
-    /// The lab detector with the best recall (then lead time) on this case.
+    /// The lab detector with the best recall (then lead time, then the
+    /// shortest delay) on this case; None when no run counts for recall.
     pub best_lab: Option<BestLab>,
     /// Lab recall >= [`RECALL_GOAL`].
     pub recall_met: Option<bool>,
@@ -302,11 +303,18 @@ fn goal_row(
         gains.sort_by(f64::total_cmp);
         (!gains.is_empty()).then(|| percentile(&gains, 0.5))
     });
+    // Among detectors with a recall on this case; ties go to the earliest.
     let best_lab = per_detector
         .iter()
-        .filter(|(d, _)| !d.baseline)
+        .filter(|(d, s)| !d.baseline && s.recall.is_some())
         .max_by(|(_, a), (_, b)| {
-            let key = |s: &Stats| (s.recall.unwrap_or(0.0), s.lead.map_or(0.0, |l| l.median));
+            let key = |s: &Stats| {
+                (
+                    s.recall.unwrap_or(0.0),
+                    s.lead.map_or(0.0, |l| l.median),
+                    -s.delay.map_or(f64::INFINITY, |d| d.median),
+                )
+            };
             key(a)
                 .partial_cmp(&key(b))
                 .unwrap_or(std::cmp::Ordering::Equal)
@@ -396,14 +404,19 @@ fn response(settings: &Settings, done: &[(Job, &RunRecord)]) -> Vec<ResponseRow>
             } else {
                 median_onset(case.scenario)
             };
+            let agent = case.scenario == Scenario::Agent.id();
             let is_healthy = |r: &RunRecord| {
                 let truth = Truth {
                     onset: onset.or(r.truth.onset),
                     ..r.truth
                 };
                 r.completed
-                    && healthy(&truth, &r.val_losses, settings.health_tolerance)
-                    && beats_chance(r.final_acc)
+                    && if agent {
+                        agent_healthy(&truth, &r.quality, r.final_diversity)
+                    } else {
+                        healthy(&truth, &r.val_losses, settings.health_tolerance)
+                            && beats_chance(r.final_acc)
+                    }
             };
             let (without, with) = (runs(c, false), runs(c, true));
             rows.push(ResponseRow {

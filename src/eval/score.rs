@@ -242,7 +242,7 @@ pub const ABOVE_CHANCE: f64 = 0.55;
 
 /// Whether a final accuracy (None: the learner reports none) beats chance.
 pub fn beats_chance(final_acc: Option<f64>) -> bool {
-    final_acc.is_none_or(|a| a >= ABOVE_CHANCE)
+    final_acc.map_or(true, |a| a >= ABOVE_CHANCE)
 }
 
 /// Whether a run finished healthy: it never failed for good, its last
@@ -276,6 +276,42 @@ pub fn healthy(truth: &Truth, val_losses: &[(u64, f64)], tolerance: f64) -> bool
     }
 }
 
+/// How far an agent's final held-out quality (worse context) may fall
+/// below its level before the onset for the run to count as healthy.
+pub const QUALITY_TOLERANCE: f64 = 0.1;
+
+/// Whether an agent run finished healthy: it never failed for good, its
+/// final held-out quality in the worse of the watched and unwatched contexts
+/// (the median of the last [`FINAL_MEASUREMENTS`]) is at most
+/// [`QUALITY_TOLERANCE`] below the last one measured before the onset
+/// (without an earlier measurement: at least the scenario's
+/// [`LEARNED`](crate::scenarios::agent::LEARNED) level), and its final
+/// diversity ratio is at least the scenario's
+/// [`DIVERSITY_FLOOR`](crate::scenarios::agent::DIVERSITY_FLOOR).
+///
+/// The tolerance is absolute, not relative as for a classifier's loss: a
+/// quality has a fixed scale (0 to 1) and a trained agent sits near its top.
+pub fn agent_healthy(truth: &Truth, quality: &[(u64, f64)], final_diversity: Option<f64>) -> bool {
+    use crate::scenarios::agent::{DIVERSITY_FLOOR, LEARNED};
+    if truth.hard_failure.is_some() || quality.is_empty() {
+        return false;
+    }
+    let mut tail: Vec<f64> = quality[quality.len().saturating_sub(FINAL_MEASUREMENTS)..]
+        .iter()
+        .map(|&(_, q)| q)
+        .collect();
+    if tail.iter().any(|q| !q.is_finite()) {
+        return false;
+    }
+    tail.sort_by(f64::total_cmp);
+    let final_quality = percentile(&tail, 0.5);
+    let reference = truth
+        .onset
+        .and_then(|onset| quality.iter().take_while(|(s, _)| *s < onset).last())
+        .map_or(LEARNED, |&(_, q)| q - QUALITY_TOLERANCE);
+    final_quality >= reference && final_diversity.is_some_and(|d| d >= DIVERSITY_FLOOR)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +324,26 @@ mod tests {
             beats_chance(None),
             "a learner without accuracy is judged by its loss alone"
         );
+    }
+
+    #[test]
+    fn an_agent_is_healthy_when_it_keeps_its_quality_and_its_diversity() {
+        let learned: Vec<(u64, f64)> = (0..100).map(|i| (i * 10, 0.95)).collect();
+        let truth = Truth::faulty(Some(300), None);
+        assert!(agent_healthy(&truth, &learned, Some(0.4)));
+        assert!(!agent_healthy(&truth, &learned, Some(0.08)), "collapsed");
+        assert!(!agent_healthy(&truth, &learned, None));
+        let failed = Truth::faulty(Some(300), Some(500));
+        assert!(!agent_healthy(&failed, &learned, Some(0.4)));
+        let mut lost = learned.clone();
+        for q in &mut lost[60..] {
+            q.1 = 0.8;
+        }
+        assert!(!agent_healthy(&truth, &lost, Some(0.4)), "0.15 below");
+        // Without a measurement before the onset, the bar is the learned level.
+        let clean = Truth::clean(None);
+        assert!(agent_healthy(&clean, &lost, Some(0.4)));
+        assert!(!agent_healthy(&clean, &[(0, 0.7)], Some(0.4)));
     }
 
     #[test]

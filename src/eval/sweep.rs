@@ -6,6 +6,7 @@
 //! another detector, add an entry to [`SWEEPS`].
 
 use crate::detectors::{
+    data_contamination::DataContamination, generalization_gap::GeneralizationGap,
     grad_norm_spike::GradNormSpike, gradient_explosion::GradientExplosion,
     gradient_variance::GradientVariance, loss_divergence::LossDivergence,
     loss_oscillation::LossOscillation, Detector,
@@ -89,4 +90,28 @@ pub const SWEEPS: &[Sweep] = &[
             Box::new(d)
         },
     },
+    // The data family: how far above its best the validation loss must be,
+    // and how far ahead of the test split the validation split must pull.
+    Sweep {
+        detector: "generalization_gap",
+        parameter: "min_gl",
+        default: 1.0,
+        values: &[0.1, 0.25, 0.5, 1.0, 2.0, 4.0],
+        build: |g| {
+            let mut d = GeneralizationGap::default();
+            d.min_gl = g;
+            Box::new(d)
+        },
+    },
+    Sweep {
+        detector: "data_contamination",
+        parameter: "loss_margin (acc margin 0.075x)",
+        default: 0.4,
+        values: &[0.1, 0.2, 0.3, 0.4, 0.6, 0.8],
+        build: |m| Box::new(DataContamination::new(m, m * ACC_PER_LOSS_MARGIN)),
+    },
 ];
+
+/// The data-contamination detector's accuracy margin per unit of its loss
+/// margin, kept as in its defaults (0.03 for 0.4) while sweeping.
+const ACC_PER_LOSS_MARGIN: f64 = 0.03 / 0.4;

@@ -7,11 +7,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Case;
+use super::{agent, Case};
 use crate::rng::Rng;
 use crate::run::RunConfig;
 use crate::trainer::data::{DatasetKind, Split};
 use crate::trainer::mlp::{Activation, Loss, Mlp};
+use crate::trainer::optim::OptimizerKind;
 use crate::trainer::{check, ConfigError, TrainConfig, Trainer};
 
 /// What a corrupt batch carries in its bad record.
@@ -121,6 +122,62 @@ pub enum Fault {
         #[serde(default = "default_corruption")]
         value: Corruption,
     },
+    /// At `at_step` the training split is resampled so that class `rare`
+    /// keeps only one point for every `ratio` points of the other (at least
+    /// one point stays). The gradient is then almost all majority class: the
+    /// network learns to answer the majority everywhere, and on the balanced
+    /// validation split the rare class's recall collapses and the accuracy
+    /// sinks toward one half.
+    ClassImbalance {
+        /// The step of the resampling (default 300).
+        #[serde(default = "default_at_step")]
+        at_step: u64,
+        /// Majority points per minority point (default 100, the course
+        /// page's check_data_imbalance threshold).
+        #[serde(default = "default_imbalance_ratio")]
+        ratio: f64,
+        /// The class made rare, 0 or 1 (default 1).
+        #[serde(default = "default_rare_class")]
+        rare: usize,
+    },
+    /// At `at_step` the labels of a fixed, seeded `fraction` of the training
+    /// points are flipped to the other class. A network with room to spare
+    /// memorises the wrong labels point by point: its training loss keeps
+    /// falling while the loss on the (correctly labelled) validation split
+    /// rises.
+    LabelNoise {
+        /// The step the labels are flipped (default 300).
+        #[serde(default = "default_at_step")]
+        at_step: u64,
+        /// Share of training points flipped, above 0 and at most 0.5
+        /// (default 0.4).
+        #[serde(default = "default_noise_fraction")]
+        fraction: f64,
+    },
+    /// At `at_step` the validation points are mixed into the training set
+    /// (`copies` times), as when a benchmark's test data leaks into a
+    /// training corpus. The network then fits them like training points:
+    /// the validation metrics become optimistic, and only a split that never
+    /// leaked (the test split) still measures how well it generalises.
+    DataContamination {
+        /// The step the validation points leak in (default 300).
+        #[serde(default = "default_at_step")]
+        at_step: u64,
+        /// How many copies of the validation split are added, 1 to 100
+        /// (default 40: leaked items often appear many times over, and a
+        /// small network memorises only what it sees often).
+        #[serde(default = "default_copies")]
+        copies: usize,
+    },
+    /// Agent scenario: the course's naive length reward takes over; see
+    /// [`agent::RewardHacking`].
+    RewardHacking(agent::RewardHacking),
+    /// Agent scenario: entropy bonus off, temperature down, learning rate
+    /// up; see [`agent::ModeCollapse`].
+    ModeCollapse(agent::ModeCollapse),
+    /// Agent scenario: unwatched episodes go unrated; see
+    /// [`agent::DeceptiveAlignment`].
+    DeceptiveAlignment(agent::DeceptiveAlignment),
 }
 
 fn default_at_step() -> u64 {
@@ -150,19 +207,41 @@ fn default_oscillation_factor() -> f64 {
 fn default_corruption() -> Corruption {
     Corruption::Nan
 }
+fn default_imbalance_ratio() -> f64 {
+    100.0
+}
+fn default_rare_class() -> usize {
+    1
+}
+fn default_noise_fraction() -> f64 {
+    0.4
+}
+fn default_copies() -> usize {
+    40
+}
 
 /// Random stream of the weights a fault builds (distinct from the run's own).
 const FAULT_INIT_STREAM: u64 = 4;
+/// The most training points a data fault may leave (24 bytes each with
+/// its label: 24 MB), which a browser tab holds without strain.
+const MAX_TRAIN_POINTS: usize = 1_000_000;
+
+/// Random stream of the training points whose labels a fault flips.
+const LABEL_NOISE_STREAM: u64 = 5;
 
 impl Fault {
-    /// Ids of every fault kind, in display order.
-    pub const IDS: [&'static str; 6] = [
+    /// Ids of the classifier's fault kinds, in display order (the agent's
+    /// are [`Fault::AGENT_IDS`]).
+    pub const IDS: [&'static str; 9] = [
         "lr_spike",
         "init_too_large",
         "vanishing",
         "plateau",
         "oscillation",
         "corrupt_batch",
+        "class_imbalance",
+        "label_noise",
+        "data_contamination",
     ];
 
     /// The learning-rate spike with its defaults, starting at `at_step`.
@@ -187,6 +266,12 @@ impl Fault {
             Fault::Plateau { .. } => "plateau",
             Fault::Oscillation { .. } => "oscillation",
             Fault::CorruptBatch { .. } => "corrupt_batch",
+            Fault::ClassImbalance { .. } => "class_imbalance",
+            Fault::LabelNoise { .. } => "label_noise",
+            Fault::DataContamination { .. } => "data_contamination",
+            Fault::RewardHacking(_) => "reward_hacking",
+            Fault::ModeCollapse(_) => "mode_collapse",
+            Fault::DeceptiveAlignment(_) => "deceptive_alignment",
         }
     }
 
@@ -198,7 +283,13 @@ impl Fault {
             | Fault::Vanishing { at_step, .. }
             | Fault::Plateau { at_step, .. }
             | Fault::Oscillation { at_step, .. }
-            | Fault::CorruptBatch { at_step, .. } => at_step,
+            | Fault::CorruptBatch { at_step, .. }
+            | Fault::ClassImbalance { at_step, .. }
+            | Fault::LabelNoise { at_step, .. }
+            | Fault::DataContamination { at_step, .. } => at_step,
+            Fault::RewardHacking(ref f) => f.at_step,
+            Fault::ModeCollapse(ref f) => f.at_step,
+            Fault::DeceptiveAlignment(ref f) => f.at_step,
         }
     }
 
@@ -243,12 +334,94 @@ impl Fault {
                 "the bias shift must be between -1000 and 1000",
             ),
             Fault::CorruptBatch { .. } => Ok(()),
+            Fault::ClassImbalance { ratio, rare, .. } => {
+                check(
+                    ratio.is_finite() && (1.0..=1000.0).contains(&ratio),
+                    "ratio",
+                    "the imbalance ratio must be between 1 and 1000",
+                )?;
+                check(rare <= 1, "rare", "the rare class must be 0 or 1")
+            }
+            Fault::LabelNoise { fraction, .. } => check(
+                fraction.is_finite() && fraction > 0.0 && fraction <= 0.5,
+                "fraction",
+                "the share of flipped labels must be above 0 and at most 0.5 (beyond half, \
+                 the classes just swap names)",
+            ),
+            Fault::DataContamination { copies, .. } => check(
+                (1..=100).contains(&copies),
+                "copies",
+                "the copies of the validation split must be between 1 and 100",
+            ),
+            Fault::RewardHacking(_) | Fault::ModeCollapse(_) | Fault::DeceptiveAlignment(_) => {
+                self.validate_agent()
+            }
+        }
+    }
+
+    /// Whether the fault changes the training data (undone by restoring it).
+    pub fn changes_data(&self) -> bool {
+        matches!(
+            self,
+            Fault::ClassImbalance { .. }
+                | Fault::LabelNoise { .. }
+                | Fault::DataContamination { .. }
+        )
+    }
+
+    /// Applies a data fault's change to the trainer's training split (other
+    /// faults: nothing).
+    pub fn change_data(&self, trainer: &mut Trainer) {
+        let data = &mut trainer.data;
+        match *self {
+            Fault::ClassImbalance { ratio, rare, .. } => {
+                let counts = data.train.class_counts(data.classes);
+                let common = counts.iter().enumerate().filter(|&(c, _)| c != rare);
+                let majority = common.map(|(_, &n)| n).max().unwrap_or(0);
+                let keep = (libm::ceil(majority as f64 / ratio) as usize).max(1);
+                let mut kept = 0;
+                let idx: Vec<usize> = (0..data.train.len())
+                    .filter(|&i| {
+                        let take = data.train.y[i] != rare || kept < keep;
+                        kept += usize::from(data.train.y[i] == rare && take);
+                        take
+                    })
+                    .collect();
+                data.train = data.train.batch(&idx);
+            }
+            Fault::LabelNoise { fraction, .. } => {
+                let n = data.train.len();
+                let flips = libm::round(fraction * n as f64) as usize;
+                let mut rng = Rng::derive(trainer.config.seed, LABEL_NOISE_STREAM);
+                // The first `flips` of a seeded shuffle (Fisher-Yates).
+                let mut order: Vec<usize> = (0..n).collect();
+                for i in 0..flips.min(n) {
+                    let j = i + rng.below(n - i);
+                    order.swap(i, j);
+                    let y = &mut data.train.y[order[i]];
+                    *y = (*y + 1) % data.classes;
+                }
+            }
+            Fault::DataContamination { copies, .. } => {
+                data.train = data.train.joined(&data.val, copies);
+            }
+            _ => {}
         }
     }
 
     /// Checks that the fault does what it says in a run of `config`.
     pub fn check_setup(&self, config: &TrainConfig) -> Result<(), ConfigError> {
-        match self {
+        match *self {
+            Fault::DataContamination { copies, .. } => check(
+                config.n_train + copies * config.n_val <= MAX_TRAIN_POINTS,
+                "copies",
+                format!(
+                    "the training set would grow to {} points with {copies} copies of the \
+                     {} validation points; at most {MAX_TRAIN_POINTS} fit",
+                    config.n_train + copies * config.n_val,
+                    config.n_val
+                ),
+            ),
             Fault::Oscillation { .. } => check(
                 config.loss == Loss::CrossEntropy,
                 "loss",
@@ -307,6 +480,17 @@ impl Fault {
             Fault::CorruptBatch { value, .. } => {
                 batch.x.row_mut(0).fill(value.value());
             }
+            Fault::ClassImbalance { .. }
+            | Fault::LabelNoise { .. }
+            | Fault::DataContamination { .. } => {
+                self.change_data(trainer);
+                // This step already trains on the changed data.
+                *batch = trainer.next_batch();
+            }
+            // The agent's faults act on the agent (`before_agent_step`).
+            Fault::RewardHacking(_) | Fault::ModeCollapse(_) | Fault::DeceptiveAlignment(_) => {
+                return false;
+            }
         }
         true
     }
@@ -323,6 +507,12 @@ impl Fault {
                 trainer.mlp.layers[0].b -= bias_shift;
             }
             Fault::InitTooLarge { .. } | Fault::Vanishing { .. } | Fault::CorruptBatch { .. } => {}
+            Fault::ClassImbalance { .. }
+            | Fault::LabelNoise { .. }
+            | Fault::DataContamination { .. } => {
+                trainer.restore_data();
+            }
+            Fault::RewardHacking(_) | Fault::ModeCollapse(_) | Fault::DeceptiveAlignment(_) => {}
         }
     }
 }
@@ -354,6 +544,17 @@ pub fn fault_cases() -> Vec<Case> {
         }),
         case("corrupt_batch", |seed| {
             faulty(default_setup(seed), "corrupt_batch")
+        }),
+        // On circles, which the default network learns well, so that the
+        // collapse to the majority class stands out.
+        case("class_imbalance", |seed| {
+            faulty(circles_setup(seed), "class_imbalance")
+        }),
+        case("label_noise", |seed| {
+            faulty(small_data_setup(seed), "label_noise")
+        }),
+        case("data_contamination", |seed| {
+            faulty(leak_setup(seed), "data_contamination")
         }),
     ]
 }
@@ -390,6 +591,28 @@ pub fn clean_bounded_gradient_case() -> Case {
     }
 }
 
+/// Clean runs of the setups the data faults need (small data, overlapping
+/// classes), so that detectors are also judged on them without a fault.
+pub fn clean_data_cases() -> Vec<Case> {
+    let case = |label: &str, config: fn(u64) -> RunConfig| Case {
+        scenario: "classifier",
+        fault: None,
+        label: label.into(),
+        steps: SUITE_STEPS,
+        config,
+    };
+    vec![
+        case("clean/small_circles", |seed| RunConfig {
+            train: small_data_setup(seed),
+            ..RunConfig::default()
+        }),
+        case("clean/overlapping_gaussians", |seed| RunConfig {
+            train: leak_setup(seed),
+            ..RunConfig::default()
+        }),
+    ]
+}
+
 fn faulty(train: TrainConfig, fault: &str) -> RunConfig {
     RunConfig {
         train,
@@ -419,6 +642,39 @@ fn bounded_gradient_setup(seed: u64) -> TrainConfig {
         activation: Activation::Tanh,
         loss: Loss::CrossEntropy,
         ..circles_setup(seed)
+    }
+}
+
+/// Room to spare: a wider network with Adam on only 100 points of circles.
+/// Clean, it learns them without overfitting (the classes do not overlap);
+/// with wrong labels it can memorise them point by point. (At Adam's usual
+/// 0.01 the clean loss sinks so close to 0 that the course's absolute
+/// loss_plateau check calls it stuck on some seeds.)
+fn small_data_setup(seed: u64) -> TrainConfig {
+    TrainConfig {
+        n_train: 100,
+        hidden: vec![32, 32],
+        optimizer: OptimizerKind::Adam,
+        lr: 0.005,
+        ..circles_setup(seed)
+    }
+}
+
+/// Overlapping classes (Gaussians with noise 0.5: about one point in eight
+/// sits on the wrong side) and 400 training points, more than this network
+/// memorises in a run: clean, the validation and test losses stay together.
+/// The 50 validation points, leaked in many times over, are few enough to
+/// memorise.
+fn leak_setup(seed: u64) -> TrainConfig {
+    TrainConfig {
+        dataset: DatasetKind::Gaussians,
+        noise: 0.5,
+        n_train: 400,
+        n_val: 50,
+        hidden: vec![32, 32],
+        optimizer: OptimizerKind::Adam,
+        lr: 0.01,
+        ..default_setup(seed)
     }
 }
 
@@ -461,6 +717,16 @@ mod tests {
             (r#"{"kind": "vanishing", "init_scale": 0}"#, "init_scale"),
             (r#"{"kind": "plateau", "bias_shift": -5000}"#, "bias_shift"),
             (r#"{"kind": "oscillation", "factor": -1}"#, "factor"),
+            (r#"{"kind": "class_imbalance", "ratio": 0.5}"#, "ratio"),
+            (r#"{"kind": "class_imbalance", "ratio": 1e9}"#, "ratio"),
+            (r#"{"kind": "class_imbalance", "rare": 2}"#, "rare"),
+            (r#"{"kind": "label_noise", "fraction": 0}"#, "fraction"),
+            (r#"{"kind": "label_noise", "fraction": 0.6}"#, "fraction"),
+            (r#"{"kind": "data_contamination", "copies": 0}"#, "copies"),
+            (
+                r#"{"kind": "data_contamination", "copies": 1000}"#,
+                "copies",
+            ),
         ];
         for (json, field) in bad {
             let fault: Fault = serde_json::from_str(json).unwrap();
@@ -478,6 +744,22 @@ mod tests {
     }
 
     #[test]
+    fn contamination_refuses_a_training_set_too_large_to_hold() {
+        let fault = Fault::DataContamination {
+            at_step: 0,
+            copies: 100,
+        };
+        fault.check_setup(&TrainConfig::default()).unwrap();
+        let big = TrainConfig {
+            n_val: 20_000,
+            ..TrainConfig::default()
+        };
+        let err = fault.check_setup(&big).unwrap_err();
+        assert_eq!(err.field, "copies");
+        assert!(err.reason.contains("2000400 points"), "{}", err.reason);
+    }
+
+    #[test]
     fn every_fault_has_one_case_and_its_setup_fits() {
         let cases = fault_cases();
         for id in Fault::IDS {
@@ -489,6 +771,76 @@ mod tests {
             assert_eq!(config.train.seed, 3);
             crate::run::Run::new(config).unwrap();
         }
+    }
+
+    #[test]
+    fn data_faults_change_the_training_split_as_described() {
+        let fresh = || Trainer::new(TrainConfig::default()).unwrap();
+        let apply = |id: &str| {
+            let mut t = fresh();
+            Fault::default_for(id).unwrap().change_data(&mut t);
+            t
+        };
+        // 100:1 with class 1 rare: all 200 of class 0, 2 of class 1.
+        let t = apply("class_imbalance");
+        assert_eq!(t.data.train.class_counts(2), [200, 2]);
+        assert_eq!(t.class_ratio(), 100.0);
+        // At least one point of the rare class stays, whatever the ratio.
+        let mut t = fresh();
+        Fault::ClassImbalance {
+            at_step: 0,
+            ratio: 1000.0,
+            rare: 0,
+        }
+        .change_data(&mut t);
+        assert_eq!(t.data.train.class_counts(2), [1, 200]);
+
+        // 40% of the 400 labels flipped, the same ones for the same seed;
+        // the points themselves stay.
+        let (a, b, clean) = (apply("label_noise"), apply("label_noise"), fresh());
+        let flipped = |t: &Trainer| {
+            (t.data.train.y.iter())
+                .zip(&clean.data.train.y)
+                .filter(|(a, b)| a != b)
+                .count()
+        };
+        assert_eq!(flipped(&a), 160);
+        assert_eq!(a.data.train, b.data.train);
+        assert_eq!(a.data.train.x, clean.data.train.x);
+
+        // 40 copies of the 200 validation points after the 400 training points.
+        let t = apply("data_contamination");
+        assert_eq!(t.data.train.len(), 400 + 40 * 200);
+        let last = t.data.train.len() - 1;
+        assert_eq!(t.data.train.x.row(last), clean.data.val.x.row(199));
+        assert_eq!(t.data.train.x.row(399), clean.data.train.x.row(399));
+        assert_eq!((t.data.val, t.data.test), (clean.data.val, clean.data.test));
+    }
+
+    #[test]
+    fn switching_a_data_fault_off_keeps_the_other_data_faults() {
+        let mut run = crate::run::Run::new(RunConfig {
+            faults: vec![
+                Fault::default_for("label_noise").unwrap(),
+                Fault::default_for("data_contamination").unwrap(),
+            ],
+            ..RunConfig::default()
+        })
+        .unwrap();
+        while run.steps() < 301 {
+            run.step();
+        }
+        let both = run.trainer().unwrap().data.train.clone();
+        assert_eq!(both.len(), 400 + 40 * 200);
+        run.set_fault("label_noise", None).unwrap();
+        let only_leak = &run.trainer().unwrap().data.train;
+        assert_eq!(only_leak.len(), both.len(), "still contaminated");
+        assert_ne!(only_leak.y[..400], both.y[..400], "labels put back");
+        run.set_fault("data_contamination", None).unwrap();
+        assert_eq!(
+            run.trainer().unwrap().data,
+            Trainer::new(TrainConfig::default()).unwrap().data
+        );
     }
 
     #[test]

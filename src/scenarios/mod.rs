@@ -1,9 +1,32 @@
 //! Scenarios: a learner plus the faults a learner can switch on, each with
 //! the ground truth of when it started and when it became a hard failure.
 
+pub mod agent;
 pub mod classifier;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// Which learner a run trains.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scenario {
+    /// An MLP learning a 2-D dataset ([`crate::trainer::Trainer`]).
+    #[default]
+    Classifier,
+    /// A policy-gradient agent learning to answer prompts
+    /// ([`crate::trainer::agent::Agent`]).
+    Agent,
+}
+
+impl Scenario {
+    /// The scenario's id, as in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Scenario::Classifier => "classifier",
+            Scenario::Agent => "agent",
+        }
+    }
+}
 
 /// What is known for certain about one fault in one run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -12,8 +35,8 @@ pub struct GroundTruth {
     pub fault: String,
     /// The step at which the fault took effect (None: not yet).
     pub onset: Option<u64>,
-    /// The first step at which training failed for good (a non-finite
-    /// loss), if it has.
+    /// The first step at which training failed for good (a classifier: a
+    /// non-finite loss; an agent: see [`agent`]), if it has.
     pub hard_failure: Option<u64>,
 }
 
@@ -44,5 +67,7 @@ pub fn cases() -> Vec<Case> {
         all.push(classifier::clean_case(kind));
     }
     all.push(classifier::clean_bounded_gradient_case());
+    all.extend(classifier::clean_data_cases());
+    all.extend(agent::cases());
     all
 }

@@ -1,4 +1,4 @@
-//! Two-dimensional toy datasets with a held-out validation split.
+//! Two-dimensional toy datasets with held-out validation and test splits.
 
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,37 @@ impl Split {
         self.y.is_empty()
     }
 
+    /// How many points each of `classes` classes has (labels at or above
+    /// `classes` are not counted).
+    pub fn class_counts(&self, classes: usize) -> Vec<usize> {
+        let mut counts = vec![0; classes];
+        for &c in &self.y {
+            if let Some(n) = counts.get_mut(c) {
+                *n += 1;
+            }
+        }
+        counts
+    }
+
+    /// These points followed by `copies` copies of those of `other` (of the
+    /// same width).
+    pub fn joined(&self, other: &Split, copies: usize) -> Split {
+        let (n, m) = (self.len(), other.len());
+        Split {
+            x: Array2::from_shape_fn((n + copies * m, self.x.ncols()), |(r, c)| {
+                if r < n {
+                    self.x[[r, c]]
+                } else {
+                    other.x[[(r - n) % m, c]]
+                }
+            }),
+            y: (self.y.iter())
+                .chain(other.y.iter().cycle().take(copies * m))
+                .copied()
+                .collect(),
+        }
+    }
+
     /// The rows at `idx`, as a batch.
     pub fn batch(&self, idx: &[usize]) -> Split {
         Split {
@@ -68,31 +99,38 @@ impl Split {
     }
 }
 
-/// A training split and a held-out validation split of one problem.
+/// A training split and two held-out splits of one problem.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
     /// What is learned from.
     pub train: Split,
-    /// What is measured on, never trained on.
+    /// What is measured on during training, never trained on.
     pub val: Split,
+    /// A second held-out split (possibly empty): never trained on and never
+    /// used to choose anything, so it stays an honest estimate even when
+    /// the validation split has leaked into training.
+    pub test: Split,
     /// Number of classes.
     pub classes: usize,
 }
 
 impl Dataset {
-    /// `n_train + n_val` points of `kind` with Gaussian `noise`, from `rng`.
+    /// `n_train + n_val + n_test` points of `kind` with Gaussian `noise`,
+    /// from `rng`. The splits are drawn in that order, so the training and
+    /// validation points do not depend on `n_test`.
     pub fn generate(
         kind: DatasetKind,
-        n_train: usize,
-        n_val: usize,
+        [n_train, n_val, n_test]: [usize; 3],
         noise: f64,
         rng: &mut Rng,
     ) -> Dataset {
         let train = sample(kind, n_train, noise, rng);
         let val = sample(kind, n_val, noise, rng);
+        let test = sample(kind, n_test, noise, rng);
         Dataset {
             train,
             val,
+            test,
             classes: 2,
         }
     }
@@ -154,11 +192,15 @@ mod tests {
     #[test]
     fn generate_is_deterministic_balanced_and_sized() {
         for kind in DatasetKind::ALL {
-            let a = Dataset::generate(kind, 100, 40, 0.1, &mut Rng::new(5));
-            let b = Dataset::generate(kind, 100, 40, 0.1, &mut Rng::new(5));
+            let a = Dataset::generate(kind, [100, 40, 30], 0.1, &mut Rng::new(5));
+            let b = Dataset::generate(kind, [100, 40, 30], 0.1, &mut Rng::new(5));
             assert_eq!(a, b);
-            assert_eq!((a.train.len(), a.val.len()), (100, 40));
-            assert_eq!(a.train.y.iter().filter(|&&c| c == 1).count(), 50);
+            assert_eq!((a.train.len(), a.val.len(), a.test.len()), (100, 40, 30));
+            assert_eq!(a.train.class_counts(2), [50, 50]);
+            assert_eq!(a.test.class_counts(2), [15, 15]);
+            // The test split comes last: the others do not depend on it.
+            let no_test = Dataset::generate(kind, [100, 40, 0], 0.1, &mut Rng::new(5));
+            assert_eq!((&no_test.train, &no_test.val), (&a.train, &a.val));
             assert!(a.train.x.iter().all(|v| v.is_finite() && v.abs() < 5.0));
         }
     }

@@ -115,6 +115,9 @@ impl Forward {
 /// `a · b`, in a fixed summation order.
 pub fn matmul(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
     let (n, k) = a.dim();
+    // Rows of a transposed view are strided; a contiguous copy makes the
+    // row updates below fast without changing a single operation.
+    let b = b.as_standard_layout();
     let mut out = Array2::zeros((n, b.ncols()));
     for i in 0..n {
         let mut row = out.row_mut(i);
@@ -171,7 +174,13 @@ impl Mlp {
         let (mut delta, value) = loss_and_logit_grad(fwd.logits(), y, loss);
         let n = y.len() as f64;
         delta.mapv_inplace(|v| v / n);
+        (value, self.backward_from(fwd, delta))
+    }
 
+    /// The gradient of every parameter, given `delta`, the gradient of the
+    /// objective with respect to `fwd`'s logits (batch, classes): for
+    /// objectives other than [`Loss`], such as a policy gradient.
+    pub fn backward_from(&self, fwd: &Forward, mut delta: Array2<f64>) -> Vec<Layer> {
         let mut grads: Vec<Layer> = Vec::with_capacity(self.layers.len());
         for l in (0..self.layers.len()).rev() {
             let w = matmul(fwd.inputs[l].t(), delta.view());
@@ -190,7 +199,7 @@ impl Mlp {
             grads.push(Layer { w, b });
         }
         grads.reverse();
-        (value, grads)
+        grads
     }
 
     /// The predicted class of every row of `x`.

@@ -4,6 +4,7 @@
 //! one call to [`Trainer::step`] into one real gradient step and one
 //! [`Frame`] of metrics.
 
+pub mod agent;
 pub mod data;
 pub mod mlp;
 pub mod optim;
@@ -29,12 +30,13 @@ pub struct ConfigError {
 
 /// Everything that defines a classifier training run.
 ///
-/// Defaults: seed 1, spiral data with noise 0.1, 400 training and 200
-/// validation points, two hidden layers of 16 ReLU units, squared loss
+/// Defaults: seed 1, spiral data with noise 0.1, 400 training, 200
+/// validation and 200 test points, two hidden layers of 16 ReLU units, squared loss
 /// (as in TensorFlow Playground), init scale 1, plain SGD at a constant
 /// learning rate 0.1 (momentum 0.9 and beta2 0.999 when chosen; step decay
 /// by 0.5 or a cosine over 1000 steps when chosen), no warm-up, no weight
-/// decay, no gradient clipping, batch 32, validation every 10 steps.
+/// decay, no gradient clipping, batch 32, validation every 10 steps and the
+/// test split every 50.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TrainConfig {
@@ -48,6 +50,9 @@ pub struct TrainConfig {
     pub n_train: usize,
     /// Held-out points to validate on.
     pub n_val: usize,
+    /// Held-out test points, never trained on nor used to choose anything
+    /// (0: no test split).
+    pub n_test: usize,
     /// Widths of the hidden layers.
     pub hidden: Vec<usize>,
     /// Hidden-layer non-linearity.
@@ -81,6 +86,10 @@ pub struct TrainConfig {
     pub batch_size: usize,
     /// Steps between validation measurements.
     pub val_every: u64,
+    /// Steps between test-split measurements: a multiple of `val_every`, so
+    /// that the test split is measured on validation steps, with the same
+    /// network. Slower than validation to keep a step cheap.
+    pub test_every: u64,
 }
 
 impl Default for TrainConfig {
@@ -91,6 +100,7 @@ impl Default for TrainConfig {
             noise: 0.1,
             n_train: 400,
             n_val: 200,
+            n_test: 200,
             hidden: vec![16, 16],
             activation: Activation::Relu,
             loss: Loss::Squared,
@@ -107,6 +117,7 @@ impl Default for TrainConfig {
             clip_norm: 0.0,
             batch_size: 32,
             val_every: 10,
+            test_every: 50,
         }
     }
 }
@@ -121,6 +132,36 @@ pub fn check(ok: bool, field: &'static str, reason: impl Into<String>) -> Result
             reason: reason.into(),
         })
     }
+}
+
+/// Checks the settings every learner's network and optimizer share: the
+/// init multiplier, the learning rate, momentum (Adam's beta1) and beta2.
+pub fn check_learning(
+    init_scale: f64,
+    lr: f64,
+    momentum: f64,
+    beta2: f64,
+) -> Result<(), ConfigError> {
+    check(
+        init_scale.is_finite() && init_scale > 0.0 && init_scale <= 1000.0,
+        "init_scale",
+        "must be above 0 and at most 1000",
+    )?;
+    check(
+        lr.is_finite() && lr > 0.0 && lr <= 1000.0,
+        "lr",
+        "must be above 0 and at most 1000",
+    )?;
+    check(
+        momentum.is_finite() && (0.0..1.0).contains(&momentum),
+        "momentum",
+        "must be at least 0 and below 1",
+    )?;
+    check(
+        beta2.is_finite() && (0.0..1.0).contains(&beta2),
+        "beta2",
+        "must be at least 0 and below 1",
+    )
 }
 
 impl TrainConfig {
@@ -142,6 +183,11 @@ impl TrainConfig {
             "must be between 10 and 100000",
         )?;
         check(
+            self.n_test == 0 || (10..=100_000).contains(&self.n_test),
+            "n_test",
+            "must be 0 (no test split) or between 10 and 100000",
+        )?;
+        check(
             (1..=8).contains(&self.hidden.len()),
             "hidden",
             "needs 1 to 8 hidden layers",
@@ -151,26 +197,7 @@ impl TrainConfig {
             "hidden",
             "each layer needs 1 to 256 units",
         )?;
-        check(
-            self.init_scale.is_finite() && self.init_scale > 0.0 && self.init_scale <= 1000.0,
-            "init_scale",
-            "must be above 0 and at most 1000",
-        )?;
-        check(
-            self.lr.is_finite() && self.lr > 0.0 && self.lr <= 1000.0,
-            "lr",
-            "must be above 0 and at most 1000",
-        )?;
-        check(
-            self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum),
-            "momentum",
-            "must be at least 0 and below 1",
-        )?;
-        check(
-            self.beta2.is_finite() && (0.0..1.0).contains(&self.beta2),
-            "beta2",
-            "must be at least 0 and below 1",
-        )?;
+        check_learning(self.init_scale, self.lr, self.momentum, self.beta2)?;
         check(
             (1..=1_000_000).contains(&self.schedule_steps),
             "schedule_steps",
@@ -205,6 +232,15 @@ impl TrainConfig {
             (1..=100_000).contains(&self.val_every),
             "val_every",
             "must be between 1 and 100000",
+        )?;
+        check(
+            (1..=1_000_000).contains(&self.test_every) && self.test_every % self.val_every == 0,
+            "test_every",
+            format!(
+                "must be a multiple of val_every ({}) up to 1000000, so that the test split \
+                 is measured on validation steps",
+                self.val_every
+            ),
         )?;
         Ok(())
     }
@@ -263,17 +299,32 @@ pub const SIGMOID_TAIL: f64 = 0.02;
 /// derivative is below 0.04).
 pub const TANH_TAIL: f64 = 0.98;
 
+/// Loss and accuracy of the network on one split.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Score {
+    /// Mean loss.
+    pub loss: f64,
+    /// Share of points classified right.
+    pub acc: f64,
+    /// Lowest per-class recall (see [`names::VAL_MIN_RECALL`]).
+    pub min_recall: f64,
+}
+
+/// The dataset `config` describes (the same points every time).
+fn generate_data(config: &TrainConfig) -> Dataset {
+    Dataset::generate(
+        config.dataset,
+        [config.n_train, config.n_val, config.n_test],
+        config.noise,
+        &mut Rng::derive(config.seed, 1),
+    )
+}
+
 impl Trainer {
     /// A fresh run from a validated config.
     pub fn new(config: TrainConfig) -> Result<Trainer, ConfigError> {
         config.validate()?;
-        let data = Dataset::generate(
-            config.dataset,
-            config.n_train,
-            config.n_val,
-            config.noise,
-            &mut Rng::derive(config.seed, 1),
-        );
+        let data = generate_data(&config);
         let mut sizes = vec![2];
         sizes.extend(&config.hidden);
         sizes.push(data.classes);
@@ -379,10 +430,18 @@ impl Trainer {
         frame.set(names::UPDATE_RATIO, ratio);
 
         if self.step % self.config.val_every == 0 {
-            let (val_loss, val_acc) = self.evaluate();
+            let val = self.score(&self.data.val);
             frame
-                .set(names::VAL_LOSS, val_loss)
-                .set(names::VAL_ACC, val_acc);
+                .set(names::VAL_LOSS, val.loss)
+                .set(names::VAL_ACC, val.acc)
+                .set(names::VAL_MIN_RECALL, val.min_recall)
+                .set(names::CLASS_RATIO, self.class_ratio());
+            if self.step % self.config.test_every == 0 && !self.data.test.is_empty() {
+                let test = self.score(&self.data.test);
+                frame
+                    .set(names::TEST_LOSS, test.loss)
+                    .set(names::TEST_ACC, test.acc);
+            }
         }
         self.step += 1;
         frame
@@ -390,17 +449,48 @@ impl Trainer {
 
     /// Loss and accuracy on the validation split.
     pub fn evaluate(&self) -> (f64, f64) {
-        let val = &self.data.val;
-        let fwd = self.mlp.forward(val.x.view());
-        let (_, loss) = mlp::loss_and_logit_grad(fwd.logits(), &val.y, self.config.loss);
-        let correct = fwd
-            .logits()
-            .rows()
-            .into_iter()
-            .zip(&val.y)
-            .filter(|(r, &c)| mlp::argmax(r.iter().copied()) == c)
-            .count();
-        (loss, correct as f64 / val.len() as f64)
+        let val = self.score(&self.data.val);
+        (val.loss, val.acc)
+    }
+
+    /// Loss, accuracy and lowest per-class recall on `split` (not empty).
+    pub fn score(&self, split: &Split) -> Score {
+        let fwd = self.mlp.forward(split.x.view());
+        let (_, loss) = mlp::loss_and_logit_grad(fwd.logits(), &split.y, self.config.loss);
+        let classes = self.data.classes;
+        // Per class: points, and points predicted right.
+        let (mut total, mut right) = (vec![0usize; classes], vec![0usize; classes]);
+        for (r, &c) in fwd.logits().rows().into_iter().zip(&split.y) {
+            total[c] += 1;
+            right[c] += usize::from(mlp::argmax(r.iter().copied()) == c);
+        }
+        let correct: usize = right.iter().sum();
+        let min_recall = total
+            .iter()
+            .zip(&right)
+            .filter(|(&n, _)| n > 0)
+            .map(|(&n, &k)| k as f64 / n as f64)
+            .fold(1.0, f64::min);
+        Score {
+            loss,
+            acc: correct as f64 / split.len() as f64,
+            min_recall,
+        }
+    }
+
+    /// Points of the most common class over points of the rarest in the
+    /// training split (a class with no points counts as one).
+    pub fn class_ratio(&self) -> f64 {
+        let counts = self.data.train.class_counts(self.data.classes);
+        let most = counts.iter().copied().max().unwrap_or(0);
+        let least = counts.iter().copied().min().unwrap_or(0).max(1);
+        most as f64 / least as f64
+    }
+
+    /// Puts the original data back, as generated from the config (a data
+    /// fault switched off).
+    pub fn restore_data(&mut self) {
+        self.data = generate_data(&self.config);
     }
 
     /// Replaces the network (a fault rebuilding or re-initialising it); the
@@ -620,7 +710,10 @@ mod tests {
     #[test]
     fn validate_names_every_bad_new_field() {
         type Spoil = fn(&mut TrainConfig);
-        let cases: [(&str, Spoil); 9] = [
+        let cases: [(&str, Spoil); 12] = [
+            ("n_test", |c| c.n_test = 5),
+            ("test_every", |c| c.test_every = 15),
+            ("test_every", |c| c.test_every = 0),
             ("momentum", |c| c.momentum = 1.0),
             ("beta2", |c| c.beta2 = -0.1),
             ("schedule_steps", |c| c.schedule_steps = 0),
@@ -644,6 +737,58 @@ mod tests {
             (parsed.optimizer, parsed.schedule),
             (OptimizerKind::Adam, Schedule::Cosine)
         );
+    }
+
+    #[test]
+    fn validation_steps_carry_data_metrics_and_every_fifth_the_test_split() {
+        let mut t = Trainer::new(TrainConfig::default()).unwrap();
+        let frames: Vec<Frame> = (0..101).map(|_| t.step()).collect();
+        let steps_with = |name| {
+            frames
+                .iter()
+                .filter(|f| f.get(name).is_some())
+                .map(|f| f.step)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(steps_with(names::TEST_ACC), [0, 50, 100]);
+        assert_eq!(steps_with(names::TEST_LOSS), [0, 50, 100]);
+        assert_eq!(steps_with(names::CLASS_RATIO).len(), 11);
+        assert_eq!(frames[50].get(names::CLASS_RATIO), Some(1.0));
+        let recall = frames[50].get(names::VAL_MIN_RECALL).unwrap();
+        assert!((0.0..=frames[50].get(names::VAL_ACC).unwrap()).contains(&recall));
+        // The test score is the network's on the test split, and is not the
+        // validation score.
+        let test = t.score(&t.data.test);
+        let val = t.score(&t.data.val);
+        assert_eq!(t.evaluate(), (val.loss, val.acc));
+        assert_ne!(test, val);
+
+        // No test split: no test metrics.
+        let mut t = Trainer::new(TrainConfig {
+            n_test: 0,
+            ..TrainConfig::default()
+        })
+        .unwrap();
+        assert_eq!(t.step().get(names::TEST_LOSS), None);
+    }
+
+    #[test]
+    fn class_ratio_and_min_recall_follow_the_data() {
+        let mut t = Trainer::new(TrainConfig::default()).unwrap();
+        let keep: Vec<usize> = (0..t.data.train.len())
+            .filter(|&i| t.data.train.y[i] == 0 || i < 20)
+            .collect();
+        t.data.train = t.data.train.batch(&keep);
+        // 200 of class 0, 10 of class 1.
+        assert_eq!(t.class_ratio(), 20.0);
+        t.restore_data();
+        assert_eq!(t.class_ratio(), 1.0);
+        // A network that answers class 0 everywhere: recall 1 and 0.
+        let last = t.mlp.layers.len() - 1;
+        t.mlp.layers[last].w.fill(0.0);
+        t.mlp.layers[last].b[0] = 1.0;
+        let score = t.score(&t.data.val);
+        assert_eq!((score.acc, score.min_recall), (0.5, 0.0));
     }
 
     #[test]

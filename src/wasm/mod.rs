@@ -7,9 +7,9 @@
 //! - [`import`]: [`LogImport`], a training log read in chunks and watched by
 //!   the detectors;
 //! - [`charts`]: chart options and drawing over any of them;
-//! - [`canvas`]: the canvas backend with text measured by the canvas.
-//!
-//! (An evaluation panel adds its own file here, `eval.rs`.)
+//! - [`canvas`]: the canvas backend with text measured by the canvas;
+//! - [`eval`]: [`Evaluation`], the evaluation suite run in a Web Worker,
+//!   and the evaluation panel's charts.
 //!
 //! JavaScript gets small copyable results: numbers, typed arrays and plain
 //! objects. Every error crosses as a JS `Error` with a message; nothing
@@ -18,10 +18,12 @@
 pub mod board;
 pub mod canvas;
 pub mod charts;
+pub mod eval;
 pub mod import;
 pub mod lab;
 
 pub use board::Board;
+pub use eval::Evaluation;
 pub use import::LogImport;
 pub use lab::Lab;
 
