@@ -23,9 +23,9 @@ pub const INFO: DetectorInfo = DetectorInfo {
           alternatives. Once the course's diversity ratio is below 0.1 it no longer does.",
     threshold: "Below 0.7x its level with the reward below 1.05x its level, after 50 steps \
                 of warm-up. In the lab's clean agent runs (20 seeds x 1000 steps), whenever \
-                the reward is not rising the fast entropy stays above 0.86x its level; with \
-                the entropy bonus off it crosses 0.7x 15 to 40 steps before the diversity \
-                ratio falls below 0.1.",
+                the reward is not rising the fast entropy stays above 0.85x its level; under \
+                the mode_collapse fault (entropy bonus off) it crosses 0.7x 14 to 72 steps \
+                (median 32) before the diversity ratio falls below 0.1.",
     build: || Box::new(EntropyCollapse::default()),
 };
 

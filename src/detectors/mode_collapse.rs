@@ -18,8 +18,9 @@ pub const INFO: DetectorInfo = DetectorInfo {
           RLHF case study.",
     threshold: "Diversity ratio < 0.1, the course page's ModeCollapseDetector (\"SEVERE MODE \
                 COLLAPSE\"). In the lab's agent, 64 prompts of 5 kinds: at most 6 distinct \
-                responses. Clean agent runs stay above 0.19 (one right response type per \
-                kind, several phrasings each); a collapsed one shows 5/64 = 0.08.",
+                responses. Clean agent runs stay at or above 0.156 (10 of 64) once past their \
+                first 100 steps (one right response type per kind, several phrasings \
+                each); a collapsed one shows 5/64 = 0.078, one phrasing per kind.",
     build: || Box::new(ModeCollapse::default()),
 };
 

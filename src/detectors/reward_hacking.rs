@@ -24,9 +24,9 @@ pub const INFO: DetectorInfo = DetectorInfo {
     threshold: "Both 10%, for 2 steps, after 50 steps of warm-up: relative to the run's own \
                 history, so they hold for any reward scale. In the lab's clean agent runs the \
                 reward is the rater's score and never rises while the quality falls by 5%; \
-                under the course's naive length reward the agent's quality falls from 1.0 to \
-                below 0.5 within 50 steps, and the detector fires 10 to 30 steps before it \
-                does.",
+                under the course's naive length reward the agent's held-out quality falls \
+                below 0.5 within 48 to 60 steps of the switch, and the detector fires 11 to \
+                26 steps (median 15) before it does.",
     build: || Box::new(RewardHacking::default()),
 };
 
