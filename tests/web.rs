@@ -279,7 +279,7 @@ fn every_offered_fault_checks_and_switches_on() {
         id: String,
         defaults: serde_json::Value,
     }
-    let choices: Vec<Choice> = serde_wasm_bindgen::from_value(Lab::faults().unwrap()).unwrap();
+    let choices: Vec<Choice> = serde_wasm_bindgen::from_value(Lab::faults(None).unwrap()).unwrap();
     assert!(choices.iter().any(|c| c.id == "lr_spike"));
     assert_eq!(
         choices.len(),
@@ -301,6 +301,16 @@ fn every_offered_fault_checks_and_switches_on() {
         }
     }
     assert!(Lab::check_fault(json(r#"{"kind": "meteor"}"#)).is_err());
+    let agent: Vec<Choice> =
+        serde_wasm_bindgen::from_value(Lab::faults(Some("agent".into())).unwrap()).unwrap();
+    assert!(agent.iter().any(|c| c.id == "reward_hacking"));
+    for c in &agent {
+        let mut lab = Lab::new(json(r#"{"scenario": "agent"}"#)).unwrap();
+        lab.step(2);
+        lab.set_fault(&c.id, json(&c.defaults.to_string()))
+            .unwrap_or_else(|e| panic!("{}: {}", c.id, message(e)));
+    }
+    assert!(Lab::faults(Some("robot".into())).is_err());
 }
 
 #[wasm_bindgen_test]

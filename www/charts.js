@@ -18,6 +18,16 @@ const TITLES = {
   update_ratio: 'Update size / weight size',
   dead_frac: 'Dead ReLU units (fraction)',
   saturated_frac: 'Saturated units (fraction)',
+  val_min_recall: 'Worst class recall (validation)',
+  test_loss: 'Test loss',
+  test_acc: 'Test accuracy',
+  class_ratio: 'Class ratio (training set)',
+  reward: 'Proxy reward (trained on)',
+  true_quality: 'True quality',
+  policy_entropy: 'Policy entropy',
+  diversity_ratio: 'Diversity of responses',
+  eval_quality: 'Held-out quality',
+  behavior_gap: 'Watched minus unwatched quality',
 };
 
 const SCALES = ['auto', 'log', 'linear'];

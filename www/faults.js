@@ -37,6 +37,36 @@ const TEXT = {
     fields: { at_step: 'at step', value: 'bad value' },
     options: { value: ['nan', 'inf', 'huge'] },
   },
+  class_imbalance: {
+    title: 'Class imbalance',
+    text: 'Resamples the training set so one class is rare: the network learns to ignore it.',
+    fields: { at_step: 'at step', ratio: 'ratio', rare: 'rare class' },
+  },
+  label_noise: {
+    title: 'Label noise',
+    text: 'Flips the labels of a share of the training points: the network memorises the wrong ones.',
+    fields: { at_step: 'at step', fraction: 'share' },
+  },
+  data_contamination: {
+    title: 'Data contamination',
+    text: 'Leaks the validation points into training: validation looks great, only the test split tells.',
+    fields: { at_step: 'at step', copies: 'copies' },
+  },
+  reward_hacking: {
+    title: 'Reward hacking',
+    text: 'Pays by the word (the course’s naive reward): the proxy reward climbs, the true quality falls.',
+    fields: { at_step: 'at step', per_word: 'pay per word' },
+  },
+  mode_collapse: {
+    title: 'Mode collapse',
+    text: 'Entropy bonus off, temperature down, learning rate up: the agent says the same few things.',
+    fields: { at_step: 'at step', temperature: 'temperature', lr_factor: '× lr' },
+  },
+  deceptive_alignment: {
+    title: 'Deceptive alignment',
+    text: 'Only watched episodes are rated: the agent behaves when watched and complies unsafely when not.',
+    fields: { at_step: 'at step' },
+  },
 };
 
 const words = (id) => id.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
@@ -50,7 +80,13 @@ export class Faults {
    * live run's step; `onChange(faults)` gets the faults switched on.
    */
   constructor({ catalog, check, apply, step, onChange, onError }) {
-    Object.assign(this, { catalog, check, apply, step, onChange, onError });
+    Object.assign(this, { check, apply, step, onChange, onError });
+    this.setCatalog(catalog);
+  }
+
+  /** The faults to offer (another learner's), all off. */
+  setCatalog(catalog) {
+    this.catalog = catalog;
     this.values = new Map(catalog.map((c) => [c.id, { ...c.defaults }]));
     this.on = {};
   }

@@ -14,7 +14,7 @@ import { Live } from './live.js';
 import { latestOf, showReadout } from './readout.js';
 import { Runs } from './runs.js';
 import { buildSettings, fillSettings } from './settings.js';
-import { defaults, fromHash, toHash } from './state.js';
+import { SCENARIO_CHARTS, fromHash, toHash } from './state.js';
 import * as store from './store.js';
 
 let state;
@@ -56,6 +56,14 @@ function showFocusedAlerts() {
 function onSettingChange(prop, value) {
   notice('');
   state[prop.name] = value;
+  if (prop.name === 'scenario') {
+    // Another learner: its own faults (all off) and charts.
+    faults.setCatalog(Lab.faults(value));
+    state.fault = {};
+    faults.render(state.fault);
+    state.charts = SCENARIO_CHARTS[value];
+    charts.setSelection(state.charts.split(','));
+  }
   fillSettings(state);
   saveHash();
   if (!prop.live) rebuild();
@@ -64,6 +72,7 @@ function onSettingChange(prop, value) {
 /** Uses settings read from a hash (a stored run's, or a URL edited by hand) for a new live run. */
 function applyHash(hash, what) {
   const parsed = fromHash(hash);
+  faults.setCatalog(Lab.faults(parsed.state.scenario));
   const checked = faults.validate(parsed.state.fault);
   state = { ...parsed.state, fault: checked.good };
   const errors = [...parsed.errors, ...checked.errors];
@@ -105,7 +114,10 @@ function frame() {
   }
   if (failed) {
     const at = live.lab.hardFailure();
-    alerts.showBanner(`Training failed at step ${at}`, 'The loss is no longer a number: the run cannot go on. Reset, or change a setting.', at);
+    const why = state.scenario === 'agent'
+      ? 'The agent has failed for good: its answers collapsed, or it lost the quality it had learned.'
+      : 'The loss is no longer a number: the run cannot go on.';
+    alerts.showBanner(`Training failed at step ${at}`, `${why} Reset, or change a setting.`, at);
   }
   if (taken > 0 || failed) charts.request();
   if (charts.dirty) draw();
@@ -128,7 +140,7 @@ async function onView() {
   // A run that reports none of the charted metrics shows its own (the live
   // run before its first step: the default charts).
   const names = run ? run.metrics || [] : live.lab.metricNames();
-  const keys = chartKeys(names.length ? names : defaults().charts.split(','));
+  const keys = chartKeys(names.length ? names : SCENARIO_CHARTS[state.scenario].split(','));
   if (keys.length && !keys.some((k) => charts.selected.includes(k))) {
     charts.setSelection(keys.slice(0, 4));
     state.charts = charts.selected.join(',');
@@ -186,7 +198,7 @@ function buildFirstRun(errors) {
   const attempts = [
     () => state,
     () => ({ ...state, fault: {} }),
-    () => ({ ...fromHash('').state, charts: state.charts, big: state.big }),
+    () => ({ ...fromHash('').state, big: state.big }),
   ];
   for (const [i, attempt] of attempts.entries()) {
     const next = attempt();
@@ -198,6 +210,7 @@ function buildFirstRun(errors) {
     }
     if (next !== state) {
       state = next;
+      faults.setCatalog(Lab.faults(state.scenario));
       fillSettings(state);
       faults.render(state.fault);
       saveHash();
@@ -214,7 +227,7 @@ async function main() {
   const parsed = fromHash(location.hash);
   state = parsed.state;
   faults = new Faults({
-    catalog: Lab.faults(),
+    catalog: Lab.faults(state.scenario),
     check: (settings) => Lab.checkFault(settings),
     apply: (id, settings) => live.setFault(id, settings),
     step: () => live.lab.steps(),

@@ -8,13 +8,19 @@ const CELLS = [
   ['grad_norm', 'grad norm'], ['lr', 'lr'],
 ];
 
+/** An agent's key numbers: what it is paid, what it is worth, how varied it is. */
+const AGENT_CELLS = [
+  ['step', 'step'], ['reward', 'reward'], ['true_quality', 'true quality'], ['diversity_ratio', 'diversity'],
+  ['eval_quality', 'held-out'], ['behavior_gap', 'watched gap'],
+];
+
 /**
  * Shows `latest` ({metric: value, step}); `twin` ({steps, hard_failure, loss})
  * is how the same run without the automatic response is doing. The live
  * run's step is in the status already (`withStep` false).
  */
 export function showReadout(latest, { twin = null, withStep = true } = {}) {
-  const cells = CELLS.filter(([k]) => (k === 'step' ? withStep : k in latest)).map(([k, label]) => el('div', { data: { metric: k } },
+  const cells = ('reward' in latest ? AGENT_CELLS : CELLS).filter(([k]) => (k === 'step' ? withStep : k in latest)).map(([k, label]) => el('div', { data: { metric: k } },
     el('span', { text: label }),
     el('b', { text: k === 'step' ? String(latest.step ?? 0) : fmt(latest[k]) })));
   if (twin) {

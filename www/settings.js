@@ -2,7 +2,7 @@
 // groups under Settings, and the automatic response's card beside the faults.
 
 import { $, el } from './dom.js';
-import { GROUPS, PROPS, parseValue } from './state.js';
+import { GROUPS, PROPS, applies, parseValue } from './state.js';
 
 const FORM_PROPS = PROPS.filter((p) => p.group);
 
@@ -13,7 +13,7 @@ const RESPONSE_TEXT = 'The course’s RobustTrainingPipeline: on an explosion it
 function input(p, onChange, onError) {
   let node;
   if (p.type === 'enum') {
-    node = el('select', {}, ...p.options.map((o) => new Option(o.replace('_', '-'), o)));
+    node = el('select', {}, ...p.options.map((o) => new Option(p.names?.[o] || o.replace('_', '-'), o)));
   } else if (p.type === 'bool') {
     node = el('input', { type: 'checkbox' });
   } else {
@@ -44,6 +44,9 @@ export function buildSettings({ onChange, onError }) {
       .map((p) => el('label', { data: { prop: p.name } }, el('span', { text: p.label }), input(p, onChange, onError)));
     form.append(el('fieldset', {}, el('legend', { text: group }), ...fields));
   }
+  const learner = FORM_PROPS.find((p) => p.group === 'Learner');
+  $('scenario-slot').replaceChildren(el('label', { class: 'learner', data: { prop: learner.name } },
+    el('span', { text: learner.label }), input(learner, onChange, onError)));
   const [toggle, ...fields] = FORM_PROPS.filter((p) => p.group === 'Response');
   $('respond-slot').replaceChildren(el('div', { class: 'fault respond' },
     el('label', { class: 'switch', data: { prop: toggle.name } }, input(toggle, onChange, onError), el('span', { text: toggle.label })),
@@ -58,6 +61,9 @@ export function fillSettings(state) {
     if (p.type === 'bool') node.checked = state[p.name];
     else node.value = String(state[p.name]);
     node.dataset.good = String(state[p.name]);
-    node.closest('label').hidden = p.show ? !p.show(state) : false;
+    node.closest('label').hidden = !applies(p, state);
+  }
+  for (const set of $('settings').querySelectorAll('fieldset')) {
+    set.hidden = [...set.querySelectorAll('label')].every((l) => l.hidden);
   }
 }

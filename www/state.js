@@ -11,24 +11,38 @@
  * restarts the run.
  */
 export const PROPS = [
+  {
+    name: 'scenario', type: 'enum', def: 'classifier', options: ['classifier', 'agent'], label: 'Learner', group: 'Learner',
+    names: { classifier: 'Classifier (2-D points)', agent: 'Agent (policy gradient)' },
+  },
   { name: 'seed', type: 'int', def: 1, min: 0, max: 2 ** 32 - 1, label: 'Seed', group: 'Data' },
-  { name: 'dataset', type: 'enum', def: 'spiral', options: ['spiral', 'circles', 'xor', 'gaussians'], label: 'Dataset', group: 'Data' },
-  { name: 'noise', type: 'number', def: 0.1, min: 0, max: 2, label: 'Noise', group: 'Data' },
-  { name: 'hidden', type: 'layers', def: '16,16', label: 'Hidden layers', group: 'Network' },
-  { name: 'activation', type: 'enum', def: 'relu', options: ['relu', 'tanh', 'sigmoid'], label: 'Activation', group: 'Network' },
-  { name: 'loss', type: 'enum', def: 'squared', options: ['squared', 'cross_entropy'], label: 'Loss', group: 'Network' },
-  { name: 'init', type: 'number', def: 1, min: 0.001, max: 1000, label: 'Init scale ×', group: 'Network' },
-  { name: 'optimizer', type: 'enum', def: 'sgd', options: ['sgd', 'momentum', 'adam'], label: 'Optimizer', group: 'Optimizer' },
-  { name: 'lr', type: 'number', def: 0.1, min: 1e-6, max: 1000, label: 'Learning rate', group: 'Optimizer' },
-  { name: 'momentum', type: 'number', def: 0.9, min: 0, max: 0.9999, label: 'Momentum (β1)', group: 'Optimizer', show: (s) => s.optimizer !== 'sgd' },
-  { name: 'beta2', type: 'number', def: 0.999, min: 0, max: 0.99999, label: 'Adam β2', group: 'Optimizer', show: (s) => s.optimizer === 'adam' },
-  { name: 'batch', type: 'int', def: 32, min: 1, max: 4096, label: 'Batch size', group: 'Optimizer' },
-  { name: 'weightDecay', type: 'number', def: 0, min: 0, max: 1, label: 'Weight decay', group: 'Optimizer' },
-  { name: 'clip', type: 'number', def: 0, min: 0, max: 1e6, label: 'Clip norm (0: off)', group: 'Optimizer' },
-  { name: 'schedule', type: 'enum', def: 'constant', options: ['constant', 'step', 'cosine'], label: 'LR schedule', group: 'Schedule' },
-  { name: 'scheduleSteps', type: 'int', def: 1000, min: 1, max: 1e6, label: 'Period (steps)', group: 'Schedule', show: (s) => s.schedule !== 'constant' },
-  { name: 'decay', type: 'number', def: 0.5, min: 1e-6, max: 1, label: 'Decay ×', group: 'Schedule', show: (s) => s.schedule === 'step' },
-  { name: 'warmup', type: 'int', def: 0, min: 0, max: 1e6, label: 'Warm-up (steps)', group: 'Schedule' },
+  { name: 'dataset', type: 'enum', def: 'spiral', options: ['spiral', 'circles', 'xor', 'gaussians'], label: 'Dataset', group: 'Data', only: 'classifier' },
+  { name: 'noise', type: 'number', def: 0.1, min: 0, max: 2, label: 'Noise', group: 'Data', only: 'classifier' },
+  { name: 'hidden', type: 'layers', def: '16,16', label: 'Hidden layers', group: 'Network', only: 'classifier' },
+  { name: 'activation', type: 'enum', def: 'relu', options: ['relu', 'tanh', 'sigmoid'], label: 'Activation', group: 'Network', only: 'classifier' },
+  { name: 'loss', type: 'enum', def: 'squared', options: ['squared', 'cross_entropy'], label: 'Loss', group: 'Network', only: 'classifier' },
+  { name: 'init', type: 'number', def: 1, min: 0.001, max: 1000, label: 'Init scale ×', group: 'Network', only: 'classifier' },
+  { name: 'aHidden', type: 'layers', def: '16', label: 'Hidden layers', group: 'Network', only: 'agent' },
+  { name: 'aActivation', type: 'enum', def: 'tanh', options: ['relu', 'tanh', 'sigmoid'], label: 'Activation', group: 'Network', only: 'agent' },
+  { name: 'aInit', type: 'number', def: 1, min: 0.001, max: 1000, label: 'Init scale ×', group: 'Network', only: 'agent' },
+  { name: 'optimizer', type: 'enum', def: 'sgd', options: ['sgd', 'momentum', 'adam'], label: 'Optimizer', group: 'Optimizer', only: 'classifier' },
+  { name: 'lr', type: 'number', def: 0.1, min: 1e-6, max: 1000, label: 'Learning rate', group: 'Optimizer', only: 'classifier' },
+  { name: 'aOptimizer', type: 'enum', def: 'adam', options: ['sgd', 'momentum', 'adam'], label: 'Optimizer', group: 'Optimizer', only: 'agent' },
+  { name: 'aLr', type: 'number', def: 0.01, min: 1e-6, max: 1000, label: 'Learning rate', group: 'Optimizer', only: 'agent' },
+  { name: 'momentum', type: 'number', def: 0.9, min: 0, max: 0.9999, label: 'Momentum (β1)', group: 'Optimizer', show: (s) => optimizerOf(s) !== 'sgd' },
+  { name: 'beta2', type: 'number', def: 0.999, min: 0, max: 0.99999, label: 'Adam β2', group: 'Optimizer', show: (s) => optimizerOf(s) === 'adam' },
+  { name: 'batch', type: 'int', def: 32, min: 1, max: 4096, label: 'Batch size', group: 'Optimizer', only: 'classifier' },
+  { name: 'aBatch', type: 'int', def: 64, min: 1, max: 4096, label: 'Episodes per step', group: 'Optimizer', only: 'agent' },
+  { name: 'weightDecay', type: 'number', def: 0, min: 0, max: 1, label: 'Weight decay', group: 'Optimizer', only: 'classifier' },
+  { name: 'clip', type: 'number', def: 0, min: 0, max: 1e6, label: 'Clip norm (0: off)', group: 'Optimizer', only: 'classifier' },
+  { name: 'schedule', type: 'enum', def: 'constant', options: ['constant', 'step', 'cosine'], label: 'LR schedule', group: 'Schedule', only: 'classifier' },
+  { name: 'scheduleSteps', type: 'int', def: 1000, min: 1, max: 1e6, label: 'Period (steps)', group: 'Schedule', only: 'classifier', show: (s) => s.schedule !== 'constant' },
+  { name: 'decay', type: 'number', def: 0.5, min: 1e-6, max: 1, label: 'Decay ×', group: 'Schedule', only: 'classifier', show: (s) => s.schedule === 'step' },
+  { name: 'warmup', type: 'int', def: 0, min: 0, max: 1e6, label: 'Warm-up (steps)', group: 'Schedule', only: 'classifier' },
+  { name: 'temperature', type: 'number', def: 1, min: 0.01, max: 100, label: 'Temperature', group: 'Agent', only: 'agent' },
+  { name: 'entropy', type: 'number', def: 0.05, min: 0, max: 10, label: 'Entropy bonus', group: 'Agent', only: 'agent' },
+  { name: 'raterNoise', type: 'number', def: 0.1, min: 0, max: 10, label: 'Rater noise', group: 'Agent', only: 'agent' },
+  { name: 'watched', type: 'number', def: 0.5, min: 0, max: 1, label: 'Watched share', group: 'Agent', only: 'agent' },
   { name: 'respond', type: 'bool', def: false, label: 'Automatic response', group: 'Response' },
   { name: 'respondLr', type: 'number', def: 0.1, min: 1e-6, max: 0.999, label: 'LR cut ×', group: 'Response', show: (s) => s.respond },
   { name: 'respondClip', type: 'number', def: 1, min: 1e-6, max: 1e6, label: 'Clip at', group: 'Response', show: (s) => s.respond },
@@ -40,8 +54,20 @@ export const PROPS = [
   { name: 'fault', type: 'faults', def: {}, label: 'Fault' },
 ];
 
+/** The optimizer of the learner in use. */
+const optimizerOf = (s) => (s.scenario === 'agent' ? s.aOptimizer : s.optimizer);
+
+/** The charts a learner starts with. */
+export const SCENARIO_CHARTS = {
+  classifier: 'loss,grad_norm,val_acc,lr',
+  agent: 'reward,true_quality,diversity_ratio,behavior_gap',
+};
+
+/** Whether setting `prop` applies to `state` (its learner, its optimizer...). */
+export const applies = (prop, state) => (!prop.only || prop.only === state.scenario) && (!prop.show || prop.show(state));
+
 /** The form groups, in order. */
-export const GROUPS = ['Data', 'Network', 'Optimizer', 'Schedule', 'Speed'];
+export const GROUPS = ['Data', 'Network', 'Optimizer', 'Schedule', 'Agent', 'Speed'];
 
 /** The default value of every setting. */
 export function defaults() {
@@ -145,6 +171,7 @@ export function fromHash(hash) {
     if (r.error) errors.push(`${r.error}; using ${prop.def}`);
     else state[key] = r.value;
   }
+  if (!pairs.some((p) => p.startsWith('charts='))) state.charts = SCENARIO_CHARTS[state.scenario];
   return { state, errors };
 }
 
@@ -154,7 +181,7 @@ export function toHash(state) {
   for (const p of PROPS) {
     if (p.type === 'faults') {
       for (const f of Object.values(state.fault)) parts.push(`fault=${encode(faultText(f))}`);
-    } else if (state[p.name] !== p.def) {
+    } else if (state[p.name] !== (p.name === 'charts' ? SCENARIO_CHARTS[state.scenario] : p.def)) {
       parts.push(`${p.name}=${encode(String(state[p.name]))}`);
     }
   }
@@ -164,6 +191,7 @@ export function toHash(state) {
 /** The Rust RunConfig (a plain object) for a state. */
 export function runConfig(state) {
   return {
+    scenario: state.scenario,
     train: {
       seed: state.seed,
       dataset: state.dataset,
@@ -184,6 +212,21 @@ export function runConfig(state) {
       decay_factor: state.decay,
       warmup_steps: state.warmup,
     },
+    agent: {
+      seed: state.seed,
+      hidden: state.aHidden.split(',').map(Number),
+      activation: state.aActivation,
+      init_scale: state.aInit,
+      optimizer: state.aOptimizer,
+      lr: state.aLr,
+      momentum: state.momentum,
+      beta2: state.beta2,
+      batch_size: state.aBatch,
+      temperature: state.temperature,
+      entropy_bonus: state.entropy,
+      rater_noise: state.raterNoise,
+      watched_frac: state.watched,
+    },
     faults: Object.values(state.fault),
     respond: {
       enabled: state.respond,
@@ -197,6 +240,9 @@ export function runConfig(state) {
 /** A short name for a run of this state, the telling part first: "lr_spike · responding · seed 1 · spiral · relu 16,16 · lr 0.1". */
 export function describe(state) {
   const faults = Object.keys(state.fault);
-  return [faults.length ? faults.join(' + ') : 'clean', state.respond ? 'responding' : null, `seed ${state.seed}`, state.dataset,
-    `${state.activation} ${state.hidden}`, state.optimizer === 'sgd' ? null : state.optimizer, `lr ${state.lr}`].filter(Boolean).join(' · ');
+  const learner = state.scenario === 'agent'
+    ? ['agent', `${state.aActivation} ${state.aHidden}`, state.aOptimizer, `lr ${state.aLr}`]
+    : [state.dataset, `${state.activation} ${state.hidden}`, state.optimizer === 'sgd' ? null : state.optimizer, `lr ${state.lr}`];
+  return [faults.length ? faults.join(' + ') : 'clean', state.respond ? 'responding' : null, `seed ${state.seed}`, ...learner]
+    .filter(Boolean).join(' · ');
 }

@@ -16,6 +16,7 @@ use crate::detectors::{self, Severity};
 use crate::plots;
 use crate::run::{Run, RunConfig};
 use crate::scenarios::classifier::Fault;
+use crate::scenarios::Scenario;
 
 /// One training run in the browser: trainer, faults, detectors and history.
 ///
@@ -112,10 +113,16 @@ impl Lab {
         to_js(&docs)
     }
 
-    /// Every fault the scenario offers: `{id, defaults}` with the settings
-    /// (and `kind`) of each at their defaults, in display order.
-    pub fn faults() -> Result<JsValue, JsError> {
-        let choices: Vec<FaultChoice> = Fault::IDS
+    /// Every fault `scenario` ("classifier", the default, or "agent")
+    /// offers: `{id, defaults}` with the settings (and `kind`) of each at
+    /// their defaults, in display order.
+    pub fn faults(scenario: Option<String>) -> Result<JsValue, JsError> {
+        let scenario: Scenario = match scenario.as_deref() {
+            None | Some("") => Scenario::default(),
+            Some(id) => serde_json::from_value(serde_json::Value::String(id.to_string()))
+                .map_err(|e| error("scenario", e))?,
+        };
+        let choices: Vec<FaultChoice> = Fault::ids_for(scenario)
             .iter()
             .filter_map(|&id| Fault::default_for(id).map(|defaults| FaultChoice { id, defaults }))
             .collect();

@@ -65,3 +65,22 @@ test('a fault that needs other settings says so, and bad URL values give a messa
   assert.match(await page.evaluate(() => location.hash), /fault=oscillation\(/);
   assertClean(lab);
 });
+
+test('each learner offers its own faults and charts', async (t) => {
+  const lab = await readyLab(t, '/#scenario=agent&fault=reward_hacking(at_step:50)&autopause=false');
+  const { page } = lab;
+  assert.equal(await page.$eval('#set-scenario', (s) => s.value), 'agent');
+  assert.ok(await page.$('#fault-reward_hacking') && !(await page.$('#fault-lr_spike')), 'the agent’s faults');
+  assert.equal(await page.isChecked('#fault-reward_hacking'), true);
+  assert.ok(await page.$('canvas#chart-reward'), 'the agent’s charts');
+  await trainTo(page, 120);
+  await page.evaluate(() => document.querySelector('#pause').click());
+  assert.ok(await page.$$eval('#readout [data-metric]', (c) => c.some((x) => x.dataset.metric === 'true_quality')));
+
+  await page.selectOption('#set-scenario', 'classifier');
+  await page.waitForFunction(() => document.querySelector('#status').dataset.step === '0');
+  assert.ok(await page.$('#fault-lr_spike') && !(await page.$('#fault-reward_hacking')), 'the classifier’s faults');
+  assert.ok(await page.$('canvas#chart-loss') && await page.$('canvas#chart-grad_norm'));
+  assert.equal(await page.evaluate(() => location.hash), '#autopause=false', 'the faults of the other learner are dropped');
+  assertClean(lab);
+});
