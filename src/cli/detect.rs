@@ -4,52 +4,52 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::import::names::CANONICAL;
+use crate::import::names::{NameMap, CANONICAL};
 use crate::import::{self, ImportError, ImportOptions, Summary};
 
-/// The subcommand's usage.
-pub const USAGE: &str = "usage: failure-lab detect [--map NAME=CANONICAL]... LOG...
+/// Run every detector over a training log; print the findings as JSON Lines
+///
+/// Prints each finding as one JSON object per line on stdout (detector,
+/// step, severity, message, recommendation), and on stderr what was read
+/// and how each column was named.
+///
+/// LOG is a wide CSV (a step column and one column per metric), a JSON
+/// Lines file (one object per step), or the files of a TensorBoard scalar
+/// export (Wall time,Step,Value; one file per metric), merged by step.
+/// docs/logging.md tells how to log a run so that it can be read.
+#[derive(Debug, clap::Args)]
+#[command(
+    verbatim_doc_comment,
+    after_help = "Exit code 0 when the log was read (with or without findings), 2 on bad input."
+)]
+pub struct Args {
+    /// Read column NAME as the canonical metric CANONICAL (repeatable)
+    ///
+    /// CANONICAL is a known metric name (loss, val_loss, val_acc,
+    /// grad_norm, lr, ...), 'step' for the step column, or '-' to skip
+    /// the column. Without it, common names and aliases are recognised.
+    #[arg(long, value_name = "NAME=CANONICAL", value_parser = mapping, verbatim_doc_comment)]
+    pub map: Vec<String>,
+    /// The log: one CSV or JSONL file, or the files of one TensorBoard export
+    #[arg(value_name = "LOG", required = true)]
+    pub logs: Vec<String>,
+}
 
-Runs every detector over a training log and prints each finding as one JSON
-object per line (detector, step, severity, message, recommendation).
-LOG is a wide CSV (a step column and one column per metric), a JSON Lines
-file (one object per step), or the files of a TensorBoard scalar export
-(Wall time,Step,Value; one file per metric), merged by step.
+/// Checks one `--map` value.
+fn mapping(arg: &str) -> Result<String, String> {
+    NameMap::new()
+        .insert_arg(arg)
+        .map(|()| arg.to_string())
+        .map_err(|e| e.to_string())
+}
 
-  --map NAME=CANONICAL   read column NAME as a canonical metric (loss, val_loss,
-                         val_acc, grad_norm, lr, ...), 'step' for the step
-                         column, or '-' to skip it. Repeatable.
-
-Exit code 0 when the log was read (with or without findings), 2 on bad input.";
-
-/// Runs the subcommand on its arguments (after `detect`).
-pub fn run(args: &[String]) -> Result<(), String> {
+/// Runs `failure-lab detect`.
+pub fn run(args: Args) -> Result<(), String> {
     let mut options = ImportOptions::default();
-    let mut paths = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            "--map" => {
-                let m = it.next().ok_or("--map needs NAME=CANONICAL")?;
-                options.names.insert_arg(m).map_err(|e| e.to_string())?;
-            }
-            s if s.starts_with("--map=") => {
-                options
-                    .names
-                    .insert_arg(&s[6..])
-                    .map_err(|e| e.to_string())?;
-            }
-            s if s.starts_with("--") => return Err(format!("unknown option {s}\n\n{USAGE}")),
-            path => paths.push(path.to_string()),
-        }
+    for m in &args.map {
+        options.names.insert_arg(m).map_err(|e| e.to_string())?;
     }
-    if paths.is_empty() {
-        return Err(format!("no log given\n\n{USAGE}"));
-    }
+    let paths = args.logs;
     let findings = if let [path] = paths.as_slice() {
         let mut monitor = import::monitor();
         let summary = import::read_file(Path::new(path), &options, |frame| {

@@ -5,12 +5,37 @@ use std::time::Instant;
 
 use crate::eval::{format, Settings, Suite};
 
-/// The subcommand's usage.
-pub const USAGE: &str = "usage: failure-lab eval [--seeds N] [--format table|json|csv|markdown] \
-[--fault ID] [--threads N]";
+use super::number_in;
+
+/// Grade the detectors on every fault and seed
+///
+/// Runs the evaluation suite natively: every fault of every scenario, and
+/// clean runs, once per seed; prints the report on stdout and progress on
+/// stderr. Same numbers as the page's Evaluate panel; docs/eval.md is
+/// `--format markdown` with 20 seeds.
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Seeds per case, from 1 to 10000
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = number_in(1u64..=10_000))]
+    pub seeds: u64,
+    /// How to print the report (md is markdown)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
+    pub format: Format,
+    /// Only this fault's cases (and the clean ones), e.g. lr_spike
+    ///
+    /// An unknown ID is refused with the list of known ones.
+    #[arg(long, value_name = "ID", verbatim_doc_comment)]
+    pub fault: Option<String>,
+    /// Worker threads, from 1 to 64 [default: the cores, at most 2]
+    ///
+    /// The report is the same for any number of threads.
+    #[arg(long, value_name = "N", value_parser = number_in(1usize..=64), verbatim_doc_comment)]
+    pub threads: Option<usize>,
+}
 
 /// How to print the report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Aligned tables.
     Table,
@@ -19,71 +44,15 @@ pub enum Format {
     /// CSV blocks.
     Csv,
     /// The Markdown page (docs/eval.md).
+    #[value(alias = "md")]
     Markdown,
 }
 
-/// The parsed command line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Options {
-    /// Seeds per case.
-    pub seeds: u64,
-    /// Output format.
-    pub format: Format,
-    /// Only this fault's cases (and the clean ones).
-    pub fault: Option<String>,
-    /// Worker threads.
-    pub threads: usize,
-}
-
-/// Parses the arguments after `eval`.
-pub fn parse(args: &[String]) -> Result<Options, String> {
-    let mut o = Options {
-        seeds: 20,
-        format: Format::Table,
-        fault: None,
-        threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(2)),
-    };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || it.next().ok_or(format!("{a} needs a value\n{USAGE}"));
-        match a.as_str() {
-            "--seeds" => {
-                o.seeds = value()?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=10_000).contains(n))
-                    .ok_or("--seeds needs a number from 1 to 10000")?
-            }
-            "--threads" => {
-                o.threads = value()?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=64).contains(n))
-                    .ok_or("--threads needs a number from 1 to 64")?
-            }
-            "--fault" => o.fault = Some(value()?.clone()),
-            "--format" => {
-                o.format = match value()?.as_str() {
-                    "table" => Format::Table,
-                    "json" => Format::Json,
-                    "csv" => Format::Csv,
-                    "markdown" | "md" => Format::Markdown,
-                    other => {
-                        return Err(format!(
-                            "unknown format {other:?}: use table, json, csv or markdown"
-                        ))
-                    }
-                }
-            }
-            other => return Err(format!("unknown option {other}\n{USAGE}")),
-        }
-    }
-    Ok(o)
-}
-
-/// Runs `failure-lab eval` with `args`: progress on stderr, report on stdout.
-pub fn run(args: &[String]) -> Result<(), String> {
-    let o = parse(args)?;
+/// Runs `failure-lab eval`: progress on stderr, report on stdout.
+pub fn run(o: Args) -> Result<(), String> {
+    let threads = o
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(2)));
     let mut settings = Settings {
         seeds: o.seeds,
         ..Settings::default()
@@ -96,7 +65,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut err = std::io::stderr();
     let live = err.is_terminal();
     suite
-        .run_parallel(o.threads, |p| {
+        .run_parallel(threads, |p| {
             // On a terminal, one updating line; in a log, a line per tenth.
             if live {
                 let _ = write!(err, "\reval: {}/{} runs", p.done, p.total);
@@ -111,7 +80,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if live { "\r" } else { "" },
         suite.progress().total,
         start.elapsed().as_secs_f64(),
-        o.threads
+        threads
     );
     let report = suite.report();
     let out = match o.format {
@@ -133,25 +102,35 @@ pub fn run(args: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
+    #[derive(Debug, Parser)]
+    struct Eval {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn parse(s: &str) -> Result<Args, clap::Error> {
+        Eval::try_parse_from(std::iter::once("eval").chain(s.split_whitespace())).map(|e| e.args)
     }
 
     #[test]
     fn parses_options_and_refuses_bad_ones() {
-        let o = parse(&args(
-            "--seeds 3 --format json --fault lr_spike --threads 1",
-        ))
-        .unwrap();
+        let o = parse("--seeds 3 --format json --fault lr_spike --threads 1").unwrap();
         assert_eq!(
             (o.seeds, o.format, o.fault.as_deref(), o.threads),
-            (3, Format::Json, Some("lr_spike"), 1)
+            (3, Format::Json, Some("lr_spike"), Some(1))
         );
-        assert!(parse(&args("--seeds 0")).is_err());
-        assert!(parse(&args("--seeds")).is_err());
-        assert!(parse(&args("--format xml")).is_err());
-        assert!(parse(&args("--threads many")).is_err());
-        assert!(parse(&args("--bogus")).is_err());
+        let o = parse("--format md").unwrap();
+        assert_eq!((o.seeds, o.format, o.threads), (20, Format::Markdown, None));
+        for bad in [
+            "--seeds 0",
+            "--seeds",
+            "--format xml",
+            "--threads many",
+            "--bogus",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -1,7 +1,13 @@
-//! The `failure-lab` command line: one function per subcommand. Native only.
+//! The `failure-lab` command line, parsed with clap: one module per
+//! subcommand, each with its `Args` (options, defaults, ranges and help text
+//! in one place) and its `run`. Native only.
+//!
+//! Exit codes: 0 on success (and for `--help`), 2 on a bad argument or bad
+//! input, with the message on stderr.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 pub mod bench_import;
 pub mod bench_train;
@@ -10,34 +16,59 @@ pub mod detectors;
 pub mod eval;
 pub mod serve;
 
-const USAGE: &str = "usage: failure-lab <command>
+/// An in-browser lab for learning how neural-network training goes wrong:
+/// serve the page, run the detectors over a log, grade them, time them.
+#[derive(Debug, Parser)]
+#[command(
+    name = "failure-lab",
+    verbatim_doc_comment,
+    arg_required_else_help = true,
+    after_help = "Run `failure-lab <command> --help` for a command's options.\n\
+                  Exit codes: 0 on success, 2 on a bad argument or bad input."
+)]
+pub struct Cli {
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
 
-commands:
-  serve [--port N] [--root DIR]   serve the lab (default port 8000, root www/)
-  detect [--map N=C]... LOG...    run the detectors over a training log (CSV, JSONL, TensorBoard)
-  bench-import [--rows N]         time importing and analysing a large log (default 1,000,000 rows)
-  bench-train [--steps N]         training steps per second and the detectors' share of a step
-  eval [--seeds N] [--format table|json|csv|markdown] [--fault ID] [--threads N]
-                                  grade the detectors on every fault and seed
-  detectors [--markdown]          list the detectors and their defaults";
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+// The subcommands' descriptions are the doc comments of their `Args`.
+pub enum Command {
+    Serve(serve::Args),
+    Detect(detect::Args),
+    BenchImport(bench_import::Args),
+    BenchTrain(bench_train::Args),
+    Eval(eval::Args),
+    Detectors(detectors::Args),
+}
+
+impl Command {
+    /// Runs the subcommand.
+    pub fn run(self) -> Result<(), String> {
+        match self {
+            Command::Serve(a) => serve::run(a),
+            Command::Detect(a) => detect::run(a),
+            Command::BenchImport(a) => bench_import::run(a),
+            Command::BenchTrain(a) => bench_train::run(a),
+            Command::Eval(a) => eval::run(a),
+            Command::Detectors(a) => detectors::run(a),
+        }
+    }
+}
 
 /// Runs the subcommand named by the process arguments.
 pub fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("serve") => serve(&args[1..]),
-        Some("detect") => detect::run(&args[1..]),
-        Some("bench-import") => bench_import::run(&args[1..]),
-        Some("bench-train") => bench_train::run(&args[1..]),
-        Some("eval") => eval::run(&args[1..]),
-        Some("detectors") => detectors::run(&args[1..]),
-        Some("-h") | Some("--help") | Some("help") => {
-            println!("{USAGE}");
-            Ok(())
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help goes to stdout with code 0; a bad argument to stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
-        _ => Err(USAGE.to_string()),
     };
-    match result {
+    match cli.command.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
             eprintln!("{msg}");
@@ -46,24 +77,44 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn serve(args: &[String]) -> Result<(), String> {
-    let mut port: u16 = std::env::var("PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(8000);
-    let mut root = PathBuf::from("www");
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = || it.next().ok_or(format!("{a} needs a value"));
-        match a.as_str() {
-            "--port" => {
-                port = value()?
-                    .parse()
-                    .map_err(|_| "--port needs a number from 1 to 65535".to_string())?
-            }
-            "--root" => root = PathBuf::from(value()?),
-            other => return Err(format!("unknown option {other}\n{USAGE}")),
-        }
+/// A value parser for a whole number in `range`, written with or without
+/// `_` separators (`1_000_000`); the error names the range.
+pub(crate) fn number_in<T>(
+    range: std::ops::RangeInclusive<T>,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Clone + Send + Sync + 'static,
+{
+    move |s: &str| {
+        s.replace('_', "")
+            .parse()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                format!(
+                    "needs a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                )
+            })
     }
-    serve::serve(&root, port)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn numbers_are_checked_against_their_range() {
+        let p = number_in(1u64..=10);
+        assert_eq!(p("1_0"), Ok(10));
+        assert!(p("0").is_err() && p("11").is_err() && p("x").is_err());
+        assert!(p("-1").unwrap_err().contains("from 1 to 10"));
+    }
 }

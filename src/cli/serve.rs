@@ -7,6 +7,36 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 
+use super::number_in;
+
+/// Serve the lab (www/) on 127.0.0.1 until Ctrl-C
+///
+/// A tiny static file server: only GET and HEAD of files below the root,
+/// no directory listing, no path outside the root. Build the page first
+/// (bash scripts/build.sh), or run bash scripts/lab.sh, which does both.
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The port to listen on, from 1 to 65535
+    /// [default: $PORT if it holds a port number, else 8000]
+    #[arg(long, value_name = "N", value_parser = number_in(1u16..=65535), verbatim_doc_comment)]
+    pub port: Option<u16>,
+    /// The folder to serve; its index.html is the page
+    #[arg(long, value_name = "DIR", default_value = "www")]
+    pub root: PathBuf,
+}
+
+/// Runs `failure-lab serve`.
+pub fn run(args: Args) -> Result<(), String> {
+    let port = args.port.unwrap_or_else(|| {
+        std::env::var("PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(8000)
+    });
+    serve(&args.root, port)
+}
+
 /// Serves `root` on 127.0.0.1:`port` until the process is stopped.
 pub fn serve(root: &Path, port: u16) -> Result<(), String> {
     let root = root
