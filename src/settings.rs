@@ -79,20 +79,6 @@ pub struct Setting {
     pub message: Option<String>,
 }
 
-/// A table entry before the engine is asked for its default and message.
-struct Spec {
-    name: &'static str,
-    label: &'static str,
-    group: &'static str,
-    learner: Option<Scenario>,
-    kind: Kind,
-    paths: &'static [&'static str],
-    range: Option<Range>,
-    widths: Option<(u32, u32)>,
-    options: &'static [&'static str],
-    option_labels: &'static [&'static str],
-}
-
 const C: Option<Scenario> = Some(Scenario::Classifier);
 const A: Option<Scenario> = Some(Scenario::Agent);
 const ACTIVATIONS: &[&str] = &["relu", "tanh", "sigmoid"];
@@ -142,7 +128,8 @@ const fn between(min: f64, max: f64) -> Option<Range> {
     })
 }
 
-const fn spec(
+/// A table entry; the engine fills in its default and message.
+fn spec(
     name: &'static str,
     label: &'static str,
     group: &'static str,
@@ -150,42 +137,44 @@ const fn spec(
     kind: Kind,
     paths: &'static [&'static str],
     range: Option<Range>,
-) -> Spec {
-    Spec {
+) -> Setting {
+    Setting {
         name,
         label,
         group,
         learner,
         kind,
         paths,
+        default: Value::Null,
         range,
         widths: None,
         options: &[],
         option_labels: &[],
+        message: None,
     }
 }
 
-const fn choice(
+fn choice(
     name: &'static str,
     label: &'static str,
     group: &'static str,
     learner: Option<Scenario>,
     paths: &'static [&'static str],
     options: &'static [&'static str],
-) -> Spec {
-    Spec {
+) -> Setting {
+    Setting {
         options,
         ..spec(name, label, group, learner, Kind::Enum, paths, None)
     }
 }
 
-const fn layers(
+fn layers(
     name: &'static str,
     learner: Option<Scenario>,
     path: &'static [&'static str],
     count: (f64, f64),
-) -> Spec {
-    Spec {
+) -> Setting {
+    Setting {
         widths: Some((1, 256)),
         ..spec(
             name,
@@ -200,14 +189,14 @@ const fn layers(
 }
 
 /// The table, in the page's order (the form's order within each group).
-fn specs() -> Vec<Spec> {
+fn specs() -> Vec<Setting> {
     use Kind::{Bool, Int, Number};
     let seed_range = Some(Range {
         page_limit: true,
         ..closed(0.0, 4_294_967_295.0).unwrap()
     });
     vec![
-        Spec {
+        Setting {
             option_labels: &["Classifier (2-D points)", "Agent (policy gradient)"],
             ..choice(
                 "scenario",
@@ -623,22 +612,9 @@ pub fn table() -> Vec<Setting> {
     let json = serde_json::to_value(&base).unwrap_or(Value::Null);
     specs()
         .into_iter()
-        .map(|s| {
-            let default = at(&json, s.paths[0]).map_or(Value::Null, |v| page_value(s.kind, v));
-            let mut setting = Setting {
-                name: s.name,
-                label: s.label,
-                group: s.group,
-                learner: s.learner,
-                kind: s.kind,
-                paths: s.paths,
-                default,
-                range: s.range,
-                widths: s.widths,
-                options: s.options,
-                option_labels: s.option_labels,
-                message: None,
-            };
+        .map(|mut setting| {
+            setting.default =
+                at(&json, setting.paths[0]).map_or(Value::Null, |v| page_value(setting.kind, v));
             setting.message = [true, false]
                 .into_iter()
                 .filter_map(|low| setting.just_outside(low))
