@@ -14,6 +14,7 @@ pub mod plots;
 pub mod rng;
 pub mod run;
 pub mod scenarios;
+pub mod settings;
 pub mod trainer;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -70,6 +70,38 @@ pub mod names {
         "grad_norm/8",
     ];
 
+    /// Chart titles of the metrics the lab knows, and of `grad_norm/*`
+    /// (every layer's gradient norm on one chart); the page titles any
+    /// other metric by its name.
+    pub const TITLES: [(&str, &str); 21] = [
+        (LOSS, "Loss"),
+        (VAL_LOSS, "Validation loss"),
+        (VAL_ACC, "Validation accuracy"),
+        (GRAD_NORM, "Gradient norm"),
+        ("grad_norm/*", "Gradient norm per layer"),
+        (GRAD_NORM_FIRST, "Gradient norm, first layer"),
+        (GRAD_NORM_LAST, "Gradient norm, last layer"),
+        (LR, "Learning rate"),
+        (UPDATE_RATIO, "Update size / weight size"),
+        (DEAD_FRAC, "Dead ReLU units (fraction)"),
+        (SATURATED_FRAC, "Saturated units (fraction)"),
+        (VAL_MIN_RECALL, "Worst class recall (validation)"),
+        (TEST_LOSS, "Test loss"),
+        (TEST_ACC, "Test accuracy"),
+        (CLASS_RATIO, "Class ratio (training set)"),
+        (REWARD, "Proxy reward (trained on)"),
+        (TRUE_QUALITY, "True quality"),
+        (POLICY_ENTROPY, "Policy entropy"),
+        (DIVERSITY_RATIO, "Diversity of responses"),
+        (EVAL_QUALITY, "Held-out quality"),
+        (BEHAVIOR_GAP, "Watched minus unwatched quality"),
+    ];
+
+    /// The chart title of metric (or chart key) `name`, if the lab knows it.
+    pub fn title(name: &str) -> Option<&'static str> {
+        TITLES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
+
     /// The name of layer `l`'s weight-gradient norm ("grad_norm/<l>"), for
     /// `l` below 9 (8 hidden layers and the output layer).
     pub fn grad_norm_layer(l: usize) -> &'static str {

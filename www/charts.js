@@ -2,33 +2,14 @@
 // each, drawn by Rust; zoom and pan over steps with the wheel, a drag, the
 // keyboard or the range fields; PNG export of each chart.
 
+import { metricTitles } from './pkg/failure_lab.js';
 import { $, el, notice } from './dom.js';
 import { downloadPng, fileName } from './io.js';
 
-/** Titles of the metrics the lab knows; any other metric is titled by its name. */
-const TITLES = {
-  loss: 'Loss',
-  val_loss: 'Validation loss',
-  val_acc: 'Validation accuracy',
-  grad_norm: 'Gradient norm',
-  'grad_norm/*': 'Gradient norm per layer',
-  grad_norm_first: 'Gradient norm, first layer',
-  grad_norm_last: 'Gradient norm, last layer',
-  lr: 'Learning rate',
-  update_ratio: 'Update size / weight size',
-  dead_frac: 'Dead ReLU units (fraction)',
-  saturated_frac: 'Saturated units (fraction)',
-  val_min_recall: 'Worst class recall (validation)',
-  test_loss: 'Test loss',
-  test_acc: 'Test accuracy',
-  class_ratio: 'Class ratio (training set)',
-  reward: 'Proxy reward (trained on)',
-  true_quality: 'True quality',
-  policy_entropy: 'Policy entropy',
-  diversity_ratio: 'Diversity of responses',
-  eval_quality: 'Held-out quality',
-  behavior_gap: 'Watched minus unwatched quality',
-};
+let titles = null;
+
+/** Titles of the metrics the lab knows, from Rust (read once the wasm is loaded); any other metric is titled by its name. */
+const knownTitle = (key) => (titles ??= metricTitles())[key];
 
 const SCALES = ['auto', 'log', 'linear'];
 const ZOOM = 1.25;
@@ -52,7 +33,7 @@ export function chartMetrics(key) {
 }
 
 /** A chart's title. */
-export const chartTitle = (key) => TITLES[key] || (key.endsWith('/*') ? `${key.slice(0, -2)} per layer` : key);
+export const chartTitle = (key) => knownTitle(key) || (key.endsWith('/*') ? `${key.slice(0, -2)} per layer` : key);
 
 /** The canvas id of a chart key: chart-loss, chart-grad_norm, chart-grad_norm-layers. */
 export const canvasId = (key) => `chart-${key.replace(/\/\*$/, '-layers').replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -106,8 +87,8 @@ export class Charts {
     $('picker-count').textContent = `${this.selected.length} of ${keys.length}`;
     $('chart-picker').replaceChildren(...keys.map((key) => el('button', {
       class: 'chip',
-      text: key.endsWith('/*') ? `${key.slice(0, -2)} per layer` : key,
-      title: chartTitle(key),
+      text: chartTitle(key),
+      title: key,
       data: { key },
       attrs: { 'aria-pressed': String(this.selected.includes(key)), type: 'button' },
       onclick: () => this.toggle(key),

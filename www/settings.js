@@ -1,10 +1,11 @@
-// The settings form, built from the property table of state.js: the
+// The settings form, built from the property table of state.js (Rust's): the
 // groups under Settings, and the automatic response's card beside the faults.
 
 import { $, el } from './dom.js';
-import { GROUPS, PROPS, applies, parseValue } from './state.js';
+import { GROUPS, applies, parseValue, props } from './state.js';
 
-const FORM_PROPS = PROPS.filter((p) => p.group);
+/** The settings shown in the form. */
+const formProps = () => props().filter((p) => p.group);
 
 /** What the automatic response does, in a sentence. */
 const RESPONSE_TEXT = 'The course’s RobustTrainingPipeline: on an explosion it cuts the learning rate, clips the gradients '
@@ -40,14 +41,14 @@ export function buildSettings({ onChange, onError }) {
   const form = $('settings');
   form.addEventListener('submit', (e) => e.preventDefault());
   for (const group of GROUPS) {
-    const fields = FORM_PROPS.filter((p) => p.group === group)
+    const fields = formProps().filter((p) => p.group === group)
       .map((p) => el('label', { data: { prop: p.name } }, el('span', { text: p.label }), input(p, onChange, onError)));
     form.append(el('fieldset', {}, el('legend', { text: group }), ...fields));
   }
-  const learner = FORM_PROPS.find((p) => p.group === 'Learner');
+  const learner = formProps().find((p) => p.group === 'Learner');
   $('scenario-slot').replaceChildren(el('label', { class: 'learner', data: { prop: learner.name } },
     el('span', { text: learner.label }), input(learner, onChange, onError)));
-  const [toggle, ...fields] = FORM_PROPS.filter((p) => p.group === 'Response');
+  const [toggle, ...fields] = formProps().filter((p) => p.group === 'Response');
   $('respond-slot').replaceChildren(el('div', { class: 'fault respond' },
     el('label', { class: 'switch', data: { prop: toggle.name } }, input(toggle, onChange, onError), el('span', { text: toggle.label })),
     el('p', { class: 'hint', text: RESPONSE_TEXT }),
@@ -56,7 +57,7 @@ export function buildSettings({ onChange, onError }) {
 
 /** Shows `state`'s values in the form, and only the settings that apply. */
 export function fillSettings(state) {
-  for (const p of FORM_PROPS) {
+  for (const p of formProps()) {
     const node = $(`set-${p.name}`);
     if (p.type === 'bool') node.checked = state[p.name];
     else node.value = String(state[p.name]);

@@ -1,58 +1,64 @@
 // The lab's settings, mirrored to the URL hash.
 //
 // One declarative table drives the defaults, the form, the URL and the
-// validation (the idea of TensorFlow Playground's state.ts). The seed is part
+// validation (the idea of TensorFlow Playground's state.ts); its engine
+// settings (defaults, ranges, messages, config paths) come from Rust. The seed is part
 // of the state, so a URL reproduces a run exactly. Faults are written as
 // `fault=lr_spike(at_step:300,factor:50)`, one `fault=` per fault switched on.
 
-/**
- * Every setting: its type, default, allowed range or options, the form group
- * it is shown in (none: not in the settings form) and whether changing it
- * restarts the run.
- */
-export const PROPS = [
-  {
-    name: 'scenario', type: 'enum', def: 'classifier', options: ['classifier', 'agent'], label: 'Learner', group: 'Learner',
-    names: { classifier: 'Classifier (2-D points)', agent: 'Agent (policy gradient)' },
-  },
-  { name: 'seed', type: 'int', def: 1, min: 0, max: 2 ** 32 - 1, label: 'Seed', group: 'Data' },
-  { name: 'dataset', type: 'enum', def: 'spiral', options: ['spiral', 'circles', 'xor', 'gaussians'], label: 'Dataset', group: 'Data', only: 'classifier' },
-  { name: 'noise', type: 'number', def: 0.1, min: 0, max: 2, label: 'Noise', group: 'Data', only: 'classifier' },
-  { name: 'hidden', type: 'layers', def: '16,16', label: 'Hidden layers', group: 'Network', only: 'classifier' },
-  { name: 'activation', type: 'enum', def: 'relu', options: ['relu', 'tanh', 'sigmoid'], label: 'Activation', group: 'Network', only: 'classifier' },
-  { name: 'loss', type: 'enum', def: 'squared', options: ['squared', 'cross_entropy'], label: 'Loss', group: 'Network', only: 'classifier' },
-  { name: 'init', type: 'number', def: 1, min: 0.001, max: 1000, label: 'Init scale ×', group: 'Network', only: 'classifier' },
-  { name: 'aHidden', type: 'layers', def: '16', label: 'Hidden layers', group: 'Network', only: 'agent' },
-  { name: 'aActivation', type: 'enum', def: 'tanh', options: ['relu', 'tanh', 'sigmoid'], label: 'Activation', group: 'Network', only: 'agent' },
-  { name: 'aInit', type: 'number', def: 1, min: 0.001, max: 1000, label: 'Init scale ×', group: 'Network', only: 'agent' },
-  { name: 'optimizer', type: 'enum', def: 'sgd', options: ['sgd', 'momentum', 'adam'], label: 'Optimizer', group: 'Optimizer', only: 'classifier' },
-  { name: 'lr', type: 'number', def: 0.1, min: 1e-6, max: 1000, label: 'Learning rate', group: 'Optimizer', only: 'classifier' },
-  { name: 'aOptimizer', type: 'enum', def: 'adam', options: ['sgd', 'momentum', 'adam'], label: 'Optimizer', group: 'Optimizer', only: 'agent' },
-  { name: 'aLr', type: 'number', def: 0.01, min: 1e-6, max: 1000, label: 'Learning rate', group: 'Optimizer', only: 'agent' },
-  { name: 'momentum', type: 'number', def: 0.9, min: 0, max: 0.9999, label: 'Momentum (β1)', group: 'Optimizer', show: (s) => optimizerOf(s) !== 'sgd' },
-  { name: 'beta2', type: 'number', def: 0.999, min: 0, max: 0.99999, label: 'Adam β2', group: 'Optimizer', show: (s) => optimizerOf(s) === 'adam' },
-  { name: 'batch', type: 'int', def: 32, min: 1, max: 4096, label: 'Batch size', group: 'Optimizer', only: 'classifier' },
-  { name: 'aBatch', type: 'int', def: 64, min: 1, max: 4096, label: 'Episodes per step', group: 'Optimizer', only: 'agent' },
-  { name: 'weightDecay', type: 'number', def: 0, min: 0, max: 1, label: 'Weight decay', group: 'Optimizer', only: 'classifier' },
-  { name: 'clip', type: 'number', def: 0, min: 0, max: 1e6, label: 'Clip norm (0: off)', group: 'Optimizer', only: 'classifier' },
-  { name: 'schedule', type: 'enum', def: 'constant', options: ['constant', 'step', 'cosine'], label: 'LR schedule', group: 'Schedule', only: 'classifier' },
-  { name: 'scheduleSteps', type: 'int', def: 1000, min: 1, max: 1e6, label: 'Period (steps)', group: 'Schedule', only: 'classifier', show: (s) => s.schedule !== 'constant' },
-  { name: 'decay', type: 'number', def: 0.5, min: 1e-6, max: 1, label: 'Decay ×', group: 'Schedule', only: 'classifier', show: (s) => s.schedule === 'step' },
-  { name: 'warmup', type: 'int', def: 0, min: 0, max: 1e6, label: 'Warm-up (steps)', group: 'Schedule', only: 'classifier' },
-  { name: 'temperature', type: 'number', def: 1, min: 0.01, max: 100, label: 'Temperature', group: 'Agent', only: 'agent' },
-  { name: 'entropy', type: 'number', def: 0.05, min: 0, max: 10, label: 'Entropy bonus', group: 'Agent', only: 'agent' },
-  { name: 'raterNoise', type: 'number', def: 0.1, min: 0, max: 10, label: 'Rater noise', group: 'Agent', only: 'agent' },
-  { name: 'watched', type: 'number', def: 0.5, min: 0, max: 1, label: 'Watched share', group: 'Agent', only: 'agent' },
-  { name: 'respond', type: 'bool', def: false, label: 'Automatic response', group: 'Response' },
-  { name: 'respondLr', type: 'number', def: 0.1, min: 1e-6, max: 0.999, label: 'LR cut ×', group: 'Response', show: (s) => s.respond },
-  { name: 'respondClip', type: 'number', def: 1, min: 1e-6, max: 1e6, label: 'Clip at', group: 'Response', show: (s) => s.respond },
-  { name: 'respondEvery', type: 'int', def: 50, min: 1, max: 100000, label: 'Checkpoint every', group: 'Response', show: (s) => s.respond },
+import { settingsTable } from './pkg/failure_lab.js';
+
+/** When a setting is shown beyond its learner (the page's own choice). */
+const SHOW = {
+  momentum: (s) => optimizerOf(s) !== 'sgd',
+  beta2: (s) => optimizerOf(s) === 'adam',
+  scheduleSteps: (s) => s.schedule !== 'constant',
+  decay: (s) => s.schedule === 'step',
+  respondLr: (s) => s.respond,
+  respondClip: (s) => s.respond,
+  respondEvery: (s) => s.respond,
+};
+
+/** Page-only preferences: not part of a run, kept in the URL all the same. */
+const PAGE_PROPS = [
   { name: 'speed', type: 'int', def: 20, min: 1, max: 2000, label: 'Steps per frame (max)', group: 'Speed', live: true },
   { name: 'autopause', type: 'bool', def: true, label: 'Pause on critical', live: true },
   { name: 'big', type: 'bool', def: false, label: 'Large type', live: true },
   { name: 'charts', type: 'list', def: 'loss,grad_norm,val_acc,lr', max: 12, label: 'Charts', live: true },
   { name: 'fault', type: 'faults', def: {}, label: 'Fault' },
 ];
+
+/** A row of Rust's settings table (`settingsTable()`, src/settings.rs) as a property. */
+function fromRust(s) {
+  const prop = {
+    name: s.name, type: s.type, def: s.default, label: s.label, group: s.group,
+    paths: s.paths, message: s.message, show: SHOW[s.name],
+  };
+  if (s.learner) prop.only = s.learner;
+  if (s.range) {
+    Object.assign(prop, { min: s.range.min, max: s.range.max, minOpen: s.range.min_open, maxOpen: s.range.max_open });
+  }
+  if (s.widths) prop.widths = s.widths;
+  if (s.type === 'enum') {
+    prop.options = s.options;
+    if (s.option_labels.length) prop.names = Object.fromEntries(s.options.map((o, i) => [o, s.option_labels[i]]));
+  }
+  return prop;
+}
+
+let table = null;
+
+/**
+ * Every setting: its type, default, allowed range or options and message,
+ * the form group it is shown in (none: not in the settings form), its
+ * learner and where it goes in the run config. The engine's settings come
+ * from Rust's table (read once the wasm is loaded), the page's preferences
+ * after them.
+ */
+export function props() {
+  if (!table) table = [...settingsTable().map(fromRust), ...PAGE_PROPS];
+  return table;
+}
 
 /** The optimizer of the learner in use. */
 const optimizerOf = (s) => (s.scenario === 'agent' ? s.aOptimizer : s.optimizer);
@@ -71,7 +77,7 @@ export const GROUPS = ['Data', 'Network', 'Optimizer', 'Schedule', 'Agent', 'Spe
 
 /** The default value of every setting. */
 export function defaults() {
-  return Object.fromEntries(PROPS.map((p) => [p.name, p.type === 'faults' ? {} : p.def]));
+  return Object.fromEntries(props().map((p) => [p.name, p.type === 'faults' ? {} : p.def]));
 }
 
 /** Checks one raw value against its property; returns {value} or {error}. */
@@ -87,10 +93,11 @@ export function parseValue(prop, raw) {
         ? { value: s }
         : { error: `${prop.label}: '${s}' is not one of ${prop.options.join(', ')}` };
     case 'layers': {
-      const parts = s.split(',').map((x) => x.trim());
+      const parts = s === '' ? [] : s.split(',').map((x) => x.trim());
       const widths = parts.map(Number);
-      if (parts.length < 1 || parts.length > 8 || !widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 256)) {
-        return { error: `${prop.label}: '${s}' must be 1 to 8 widths from 1 to 256, like 16,16` };
+      const [lo, hi] = prop.widths;
+      if (parts.length < prop.min || parts.length > prop.max || !widths.every((w) => Number.isInteger(w) && w >= lo && w <= hi)) {
+        return { error: `${prop.label}: '${s}' must be ${prop.min} to ${prop.max} widths from ${lo} to ${hi}, like 16,16` };
       }
       return { value: widths.join(',') };
     }
@@ -105,7 +112,9 @@ export function parseValue(prop, raw) {
       const v = Number(s);
       if (s === '' || !Number.isFinite(v)) return { error: `${prop.label}: '${s}' is not a number` };
       if (prop.type === 'int' && !Number.isInteger(v)) return { error: `${prop.label}: '${s}' is not a whole number` };
-      if (v < prop.min || v > prop.max) return { error: `${prop.label}: ${v} is outside ${prop.min} to ${prop.max}` };
+      if (v < prop.min || v > prop.max || (prop.minOpen && v === prop.min) || (prop.maxOpen && v === prop.max)) {
+        return { error: `${prop.label}: ${v} is outside its range: ${prop.message || `from ${prop.min} to ${prop.max}`}` };
+      }
       return { value: v };
     }
   }
@@ -156,7 +165,7 @@ export function fromHash(hash) {
       errors.push(`'${pair.slice(0, 40)}' is not valid URL text; ignored`);
       continue;
     }
-    const prop = PROPS.find((p) => p.name === key);
+    const prop = props().find((p) => p.name === key);
     if (!prop) {
       errors.push(`unknown setting '${key.slice(0, 40)}' ignored`);
       continue;
@@ -178,7 +187,7 @@ export function fromHash(hash) {
 /** Writes the settings that differ from their defaults into a URL hash. */
 export function toHash(state) {
   const parts = [];
-  for (const p of PROPS) {
+  for (const p of props()) {
     if (p.type === 'faults') {
       for (const f of Object.values(state.fault)) parts.push(`fault=${encode(faultText(f))}`);
     } else if (state[p.name] !== (p.name === 'charts' ? SCENARIO_CHARTS[state.scenario] : p.def)) {
@@ -188,53 +197,19 @@ export function toHash(state) {
   return parts.length ? `#${parts.join('&')}` : '';
 }
 
-/** The Rust RunConfig (a plain object) for a state. */
+/** The Rust RunConfig (a plain object) for a state: each setting at its paths in the config. */
 export function runConfig(state) {
-  return {
-    scenario: state.scenario,
-    train: {
-      seed: state.seed,
-      dataset: state.dataset,
-      noise: state.noise,
-      hidden: state.hidden.split(',').map(Number),
-      activation: state.activation,
-      loss: state.loss,
-      init_scale: state.init,
-      optimizer: state.optimizer,
-      lr: state.lr,
-      momentum: state.momentum,
-      beta2: state.beta2,
-      batch_size: state.batch,
-      weight_decay: state.weightDecay,
-      clip_norm: state.clip,
-      schedule: state.schedule,
-      schedule_steps: state.scheduleSteps,
-      decay_factor: state.decay,
-      warmup_steps: state.warmup,
-    },
-    agent: {
-      seed: state.seed,
-      hidden: state.aHidden.split(',').map(Number),
-      activation: state.aActivation,
-      init_scale: state.aInit,
-      optimizer: state.aOptimizer,
-      lr: state.aLr,
-      momentum: state.momentum,
-      beta2: state.beta2,
-      batch_size: state.aBatch,
-      temperature: state.temperature,
-      entropy_bonus: state.entropy,
-      rater_noise: state.raterNoise,
-      watched_frac: state.watched,
-    },
-    faults: Object.values(state.fault),
-    respond: {
-      enabled: state.respond,
-      lr_factor: state.respondLr,
-      clip_norm: state.respondClip,
-      checkpoint_every: state.respondEvery,
-    },
-  };
+  const config = { scenario: state.scenario, train: {}, agent: {}, faults: Object.values(state.fault), respond: {} };
+  for (const p of props()) {
+    for (const path of p.paths || []) {
+      const [head, key] = path.split('.');
+      const raw = state[p.name];
+      const value = p.type === 'layers' ? (raw === '' ? [] : raw.split(',').map(Number)) : raw;
+      if (key) config[head][key] = value;
+      else config[head] = value;
+    }
+  }
+  return config;
 }
 
 /** A short name for a run of this state, the telling part first: "lr_spike · responding · seed 1 · spiral · relu 16,16 · lr 0.1". */

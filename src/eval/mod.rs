@@ -11,6 +11,7 @@
 //! The metric definitions are in [`score`].
 
 pub mod format;
+pub mod leads;
 pub mod report;
 pub mod score;
 pub mod sweep;

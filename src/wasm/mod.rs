@@ -8,6 +8,7 @@
 //!   the detectors;
 //! - [`charts`]: chart options and drawing over any of them;
 //! - [`canvas`]: the canvas backend with text measured by the canvas;
+//! - [`settings`]: the settings table and metric titles the page builds on;
 //! - [`eval`]: [`Evaluation`], the evaluation suite run in a Web Worker,
 //!   and the evaluation panel's charts.
 //!
@@ -21,6 +22,7 @@ pub mod charts;
 pub mod eval;
 pub mod import;
 pub mod lab;
+pub mod settings;
 
 pub use board::Board;
 pub use eval::Evaluation;

@@ -1,0 +1,24 @@
+//! What the page shows that Rust defines: the settings table and the
+//! metric titles.
+
+use wasm_bindgen::prelude::*;
+
+use super::to_js;
+use crate::metrics::names;
+use crate::settings;
+
+/// The settings table (`settings::Setting` as plain objects, in the page's
+/// order): `{name, label, group, learner, type, paths, default, range:
+/// {min, max, min_open, max_open, page_limit}, widths, options,
+/// option_labels, message}`.
+#[wasm_bindgen(js_name = settingsTable)]
+pub fn settings_table() -> Result<JsValue, JsError> {
+    to_js(&settings::table())
+}
+
+/// The chart titles of the metrics the lab knows, `{name: title}`.
+#[wasm_bindgen(js_name = metricTitles)]
+pub fn metric_titles() -> Result<JsValue, JsError> {
+    let titles: std::collections::BTreeMap<&str, &str> = names::TITLES.into_iter().collect();
+    to_js(&titles)
+}
