@@ -10,7 +10,6 @@ use web_sys::HtmlCanvasElement;
 
 use super::canvas::Canvas;
 use super::{error, from_js, to_js};
-use crate::detectors::Finding;
 use crate::monitor::Series;
 use crate::plots::{self, Chart, Key, Line, Marker, Scale, Stroke};
 
@@ -69,17 +68,6 @@ pub(crate) struct Trace<'a> {
     pub markers: Cow<'a, [Marker]>,
     /// Steps at which the automatic response acted.
     pub actions: &'a [u64],
-}
-
-/// Markers for `findings`.
-pub(crate) fn markers(findings: &[Finding]) -> Cow<'static, [Marker]> {
-    findings
-        .iter()
-        .map(|f| Marker {
-            step: f.step,
-            severity: f.severity,
-        })
-        .collect()
 }
 
 /// Draws `traces` on `canvas` as `options` say; returns where the plot
