@@ -13,8 +13,8 @@
 //      20 steps a frame), with the imported run overlaid on its charts.
 // "draw" is the time the page spends drawing all four charts in one frame
 // (performance.measure 'lab:draw'); "frame" is the interval between
-// animation frames, training included (the trainer takes what the drawing
-// leaves of 13 ms, at most 8 ms). Each is measured three times over `frames`
+// animation frames while the page's training worker trains (20 steps per
+// 60 Hz frame). Each is measured three times over `frames`
 // frames; the round with the lowest median is shown (other programs on the
 // machine only ever make a round slower).
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark of the lab, with the figures the README quotes:
 # training speed natively and in Chromium, the detectors' share of a step,
-# log import, chart frame time, and the evaluation suite's wall time.
+# live training in the page (examples/s, frame rate), log import, chart
+# frame time, and the evaluation suite's wall time.
 # Installs and builds what is missing first (scripts/setup.sh, build.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ echo "== training (Chromium)"
 node scripts/bench-browser.mjs
 echo "== log import (native)"
 "$bin" bench-import
+echo "== live training in the page (Chromium: training worker, four charts)"
+node scripts/bench-live.mjs
 if [ -f scripts/bench-frame.mjs ]; then
     echo "== chart frame time (Chromium)"
     node scripts/bench-frame.mjs

@@ -168,7 +168,7 @@ fn the_board_refuses_bad_series_with_a_message() {
 
 #[wasm_bindgen_test]
 fn a_chart_of_the_live_run_and_a_stored_one_reports_its_plot_area() {
-    use failure_lab::wasm::Board;
+    use failure_lab::wasm::{Board, LiveView};
     #[derive(Deserialize)]
     struct Plot {
         left: i32,
@@ -178,6 +178,8 @@ fn a_chart_of_the_live_run_and_a_stored_one_reports_its_plot_area() {
     }
     let mut lab = reference_lab();
     lab.step(120);
+    let mut view = LiveView::new();
+    drain_into(&mut lab, &mut view);
     let mut board = Board::new();
     board.add("old", "an old run").unwrap();
     let steps: Vec<f64> = (0..400).map(f64::from).collect();
@@ -187,7 +189,7 @@ fn a_chart_of_the_live_run_and_a_stored_one_reports_its_plot_area() {
     let c = canvas(500, 250);
     let options = json(r#"{"metrics": ["loss", "val_loss"], "traces": ["old"], "pixel_ratio": 2}"#);
     let plot: Plot =
-        serde_wasm_bindgen::from_value(lab.draw(c.clone(), options, &board).unwrap()).unwrap();
+        serde_wasm_bindgen::from_value(view.draw(c.clone(), options, &board).unwrap()).unwrap();
     assert!(0 < plot.left && plot.left < plot.right && plot.right <= 500);
     assert_eq!(
         (plot.x0, plot.x1),
@@ -199,7 +201,7 @@ fn a_chart_of_the_live_run_and_a_stored_one_reports_its_plot_area() {
         r#"{"metrics": ["loss"], "range": [50, 100], "live": false, "traces": ["old"], "markers": "old"}"#,
     );
     let plot: Plot =
-        serde_wasm_bindgen::from_value(lab.draw(c.clone(), zoomed, &board).unwrap()).unwrap();
+        serde_wasm_bindgen::from_value(view.draw(c.clone(), zoomed, &board).unwrap()).unwrap();
     assert_eq!((plot.x0, plot.x1), (50, 100));
 
     for (bad, want) in [
@@ -207,7 +209,7 @@ fn a_chart_of_the_live_run_and_a_stored_one_reports_its_plot_area() {
         (r#"{"metrics": ["loss"], "colour": "red"}"#, "colour"),
         (r#"{"metrics": ["loss"], "traces": ["gone"]}"#, "gone"),
     ] {
-        let err = lab.draw(c.clone(), json(bad), &board).unwrap_err();
+        let err = view.draw(c.clone(), json(bad), &board).unwrap_err();
         assert!(message(err).contains(want), "{bad}");
     }
 }
@@ -351,4 +353,102 @@ fn with_the_response_on_the_twin_without_it_runs_in_lockstep() {
     assert_eq!(lab.steps(), 0.0);
     assert!(lab.has_twin());
     assert!(!Lab::new(JsValue::UNDEFINED).unwrap().has_twin());
+}
+
+/// Hands what `lab` has new to `view`, as the page does with the worker's
+/// posts; returns the batch.
+fn drain_into(lab: &mut Lab, view: &mut failure_lab::wasm::LiveView) -> JsValue {
+    use js_sys::{Array, Float64Array};
+    let batch = lab.drain().unwrap();
+    for item in Array::from(&get(&batch, "series")).iter() {
+        let steps = Float64Array::from(get(&item, "steps")).to_vec();
+        let values = Float64Array::from(get(&item, "values")).to_vec();
+        let name = get(&item, "name").as_string().unwrap();
+        let twin = get(&item, "twin").as_bool().unwrap();
+        let replace = get(&item, "replace").as_bool().unwrap();
+        view.append(&name, twin, replace, &steps, &values).unwrap();
+    }
+    view.add_findings(get(&batch, "findings")).unwrap();
+    view.set_steps(get(&batch, "steps").as_f64().unwrap());
+    batch
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn drained_batches_rebuild_the_run_in_a_live_view() {
+    use failure_lab::wasm::LiveView;
+    use js_sys::Array;
+    let config = json(
+        r#"{"train": {"seed": 7}, "faults": [{"kind": "lr_spike", "at_step": 300}], "respond": {"enabled": true}}"#,
+    );
+    let mut lab = Lab::new(config).unwrap();
+    let mut view = LiveView::new();
+    view.clear(lab.has_twin());
+    let mut findings = 0;
+    for chunk in [1, 7, 0, 120, 300, 250] {
+        lab.advance(chunk, false);
+        let batch = drain_into(&mut lab, &mut view);
+        findings += Array::from(&get(&batch, "findings")).length();
+    }
+    assert_eq!(lab.steps(), 678.0);
+    assert_eq!(view.metric_names(), lab.metric_names());
+    for name in lab.metric_names() {
+        assert_eq!(view.steps_of(&name), lab.steps_of(&name), "{name}");
+        let same = view
+            .values(&name)
+            .iter()
+            .zip(lab.values(&name))
+            .all(|(a, b)| a.to_bits() == b.to_bits());
+        assert!(same, "{name} bit for bit");
+    }
+    let all: Vec<Finding> = serde_wasm_bindgen::from_value(lab.findings(0).unwrap()).unwrap();
+    assert_eq!(findings as usize, all.len());
+    assert!(view.has_twin());
+    // A batch that does not follow what the view holds is refused, not a panic.
+    assert!(view.append("loss", false, false, &[3.0], &[1.0]).is_err());
+    assert!(view
+        .append("loss", true, false, &[1.0, 2.0], &[1.0])
+        .is_err());
+    // Nothing new: an empty batch.
+    let batch = lab.drain().unwrap();
+    assert_eq!(Array::from(&get(&batch, "series")).length(), 0);
+    lab.reset().unwrap();
+    lab.advance(5, false);
+    let batch = lab.drain().unwrap();
+    let first = Array::from(&get(&batch, "series")).get(0);
+    assert!(
+        get(&first, "replace").as_bool().unwrap(),
+        "after a reset every metric starts again"
+    );
+}
+
+#[wasm_bindgen_test]
+fn advance_stops_at_a_critical_finding_when_asked() {
+    #[derive(Deserialize)]
+    struct Severity {
+        step: u64,
+        severity: String,
+    }
+    let mut lab = reference_lab();
+    let mut taken = 0;
+    while taken < 600 {
+        let n = lab.advance(64, true);
+        taken += n;
+        if n < 64 {
+            break;
+        }
+    }
+    let all: Vec<Severity> = serde_wasm_bindgen::from_value(lab.findings(0).unwrap()).unwrap();
+    let critical = all
+        .iter()
+        .find(|f| f.severity == "critical")
+        .expect("the reference run raises a critical finding");
+    assert_eq!(
+        lab.steps() as u64,
+        critical.step + 1,
+        "stopped right after it"
+    );
 }

@@ -1,119 +1,218 @@
-// The live run: a Lab (Rust) built from the settings, stepped between
-// animation frames, and recorded into the run store as it goes.
+// The live run: trained in a Web Worker (train-worker.js), drawn from a copy
+// (a LiveView) that the worker's posts fill, and recorded into the run store
+// as it goes. The page never waits on training.
 
 import { $ } from './dom.js';
 import { describe, runConfig } from './state.js';
 import * as store from './store.js';
 
-/** The most training time per animation frame; the rest of the frame is drawing. */
-const FRAME_BUDGET_MS = 8;
 /**
  * A running run is saved this often at least (and on pause, failure, reset
  * and leaving the page); a long run, whose copy takes a while, less often, so
  * that saving takes at most 1% of the time.
  */
 const SAVE_EVERY_MS = 4000;
+/** A running worker that has not been heard from for this long has stalled. */
+const STALL_MS = 5000;
 
 /** The live run and its recording. */
 export class Live {
-  /** `Lab`: the wasm class; `onSaved()`: a save reached the store. */
-  constructor({ Lab, onSaved, onError }) {
-    this.Lab = Lab;
-    this.onSaved = onSaved;
-    this.onError = onError;
-    this.lab = null;
+  /**
+   * `Lab`, `LiveView`: the wasm classes; `onData({findings, responses,
+   * failed})`: the worker sent news; `onFault(id, settings)`: a fault was
+   * applied with other settings (its start moved to the current step);
+   * `onSaved(run)`: a save reached the store; `onError(message)`.
+   */
+  constructor({ Lab, LiveView, onData, onFault, onSaved, onError }) {
+    Object.assign(this, { Lab, onData, onFault, onSaved, onError });
+    this.view = new LiveView();
+    // A Lab that never trains: it checks settings and faults at once, as the worker's would.
+    this.checker = null;
     this.state = null;
     this.running = false;
-    this.seen = 0;
-    this.seenResponses = 0;
+    this.gen = 0;
+    this.seq = 0;
     this.record = null;
     this.lastSave = 0;
     this.saveEvery = SAVE_EVERY_MS;
+    this.lastHeard = performance.now();
+    this.stalled = false;
+    this.crashed = null;
+    this.pausing = false;
+    this.clearRun();
+    this.worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
+    this.worker.onmessage = ({ data }) => this.receive(data);
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      this.crash(e.message || 'the training worker failed to load or crashed');
+    };
+    this.worker.onmessageerror = () => this.crash('a message from the training worker could not be read');
+    setInterval(() => this.watch(), 1000);
+  }
+
+  clearRun() {
+    this.view.clear(Boolean(this.checker && this.checker.hasTwin()));
+    this.steps = 0;
+    this.hardFailure = null;
+    this.findings = [];
+    this.responses = [];
+    this.twin = null;
+    this.record = null;
+  }
+
+  send(message) {
+    this.worker.postMessage(message);
   }
 
   /** A new run for `state` (throws with the reason when the settings are refused). */
   build(state) {
-    const lab = new this.Lab(runConfig(state));
+    const config = runConfig(state);
+    const checker = new this.Lab(config);
     this.finishRecording();
-    if (this.lab) this.lab.free();
-    this.lab = lab;
+    if (this.checker) this.checker.free();
+    this.checker = checker;
     this.state = state;
-    this.seen = 0;
-    this.seenResponses = 0;
-    this.record = null;
+    this.running = false;
+    this.pausing = false;
+    this.gen += 1;
+    this.clearRun();
+    this.send({ type: 'build', gen: this.gen, config });
+    this.options();
+    this.status();
+  }
+
+  /** Tells the worker the speed (steps per frame) and whether to pause on a critical finding. */
+  options() {
+    this.send({ type: 'options', speed: this.state.speed, autopause: this.state.autopause });
+  }
+
+  setRunning(on) {
+    this.running = on;
+    // Paused for good once the worker says so (it may finish a slice first).
+    this.pausing = !on;
+    this.seq += 1;
+    this.lastHeard = performance.now();
+    this.send({ type: 'run', seq: this.seq, running: on });
     this.status();
   }
 
   start() {
     if (this.failed()) return;
-    this.running = true;
-    this.status();
+    this.setRunning(true);
   }
 
   pause() {
-    this.running = false;
-    this.status();
+    this.setRunning(false);
     this.save();
   }
 
   /** Back to step 0 with the same settings. */
   reset() {
     this.running = false;
+    this.pausing = false;
     this.finishRecording();
-    this.lab.reset();
-    this.seen = 0;
-    this.seenResponses = 0;
-    this.record = null;
+    this.gen += 1;
+    this.clearRun();
+    this.send({ type: 'reset', gen: this.gen });
     this.status();
   }
 
   failed() {
-    return this.lab && this.lab.hardFailure() !== undefined;
+    return this.hardFailure !== null || this.crashed !== null;
   }
 
-  /**
-   * Trains for up to `budget` ms (at most 8, and at most `speed` steps); returns the
-   * steps taken, the new findings and responses, and whether the run has
-   * just failed.
-   */
-  tick(speed, budget = FRAME_BUDGET_MS) {
-    if (!this.running || !this.lab) return { taken: 0, findings: [], responses: [], failed: false };
-    const t0 = performance.now();
-    let taken = 0;
-    let chunk = 1;
-    const until = Math.min(budget, FRAME_BUDGET_MS);
-    while (taken < speed && performance.now() - t0 < until) {
-      const n = this.lab.step(Math.min(chunk, speed - taken));
-      if (n === 0) break;
-      taken += n;
-      chunk = Math.min(chunk * 2, 64);
-    }
-    const findings = this.lab.findings(this.seen);
-    this.seen += findings.length;
-    const responses = this.lab.responses(this.seenResponses);
-    this.seenResponses += responses.length;
-    const failed = this.failed();
-    if (failed) this.running = false;
-    if (taken > 0 || failed) this.status();
-    if (failed || performance.now() - this.lastSave > this.saveEvery) this.save();
-    return { taken, findings, responses, failed };
+  hasTwin() {
+    return this.view.hasTwin();
   }
 
   /** Switches fault `id` on with `settings`, or off with null (throws the reason when refused). */
   setFault(id, settings) {
-    this.lab.setFault(id, settings);
+    this.checker.setFault(id, settings);
+    this.send({ type: 'fault', gen: this.gen, id, settings });
+  }
+
+  /** A message from the worker. */
+  receive(data) {
+    this.lastHeard = performance.now();
+    if (this.stalled) {
+      this.stalled = false;
+      this.onError('');
+      this.status();
+    }
+    if (data.type === 'error') {
+      this.running = false;
+      this.onError(`Training stopped: ${data.message}`);
+      this.status();
+      return;
+    }
+    if (data.gen !== this.gen) return;
+    if (data.type === 'fault') this.onFault(data.id, data.settings);
+    if (data.type === 'data') this.take(data);
+  }
+
+  /** New points, findings and responses of the current run. */
+  take(data) {
+    const view = this.view;
+    for (const s of data.series) view.append(s.name, s.twin, s.replace, s.steps, s.values);
+    if (data.findings.length) view.addFindings(data.findings);
+    if (data.responses.length) view.addActions(Float64Array.from(data.responses, (r) => r.step));
+    view.setSteps(data.steps);
+    const changed = data.steps !== this.steps || data.series.length > 0;
+    this.steps = data.steps;
+    this.findings.push(...data.findings);
+    this.responses.push(...data.responses);
+    this.twin = data.twin ?? null;
+    const failed = this.hardFailure === null && data.hard_failure !== null;
+    this.hardFailure = data.hard_failure;
+    if (failed) this.running = false;
+    if (changed || failed || data.findings.length || data.responses.length) {
+      this.onData({ findings: data.findings, responses: data.responses, failed });
+    }
+    // The worker stops by itself on failure and (pause on critical) at a
+    // critical finding: follow it unless the page has asked otherwise since.
+    if (data.seq === this.seq && !data.running) {
+      this.running = false;
+      this.pausing = false;
+    }
+    this.status();
+    if (failed || !this.running || performance.now() - this.lastSave > this.saveEvery) this.save();
+  }
+
+  /** Reports a worker that stopped answering while running. */
+  watch() {
+    if (!(this.running || this.pausing) || this.stalled || this.crashed) return;
+    if (performance.now() - this.lastHeard > STALL_MS) {
+      this.stalled = true;
+      this.onError(`Training has not answered for ${STALL_MS / 1000} s: the training worker is stalled. Reset, or reload the page.`);
+      this.status();
+    }
+  }
+
+  /** The worker crashed: no more training until the page is reloaded. */
+  crash(message) {
+    this.crashed = message;
+    this.running = false;
+    this.pausing = false;
+    this.onError(`The training worker crashed: ${message}. Reload the page to train again.`);
+    this.status();
   }
 
   status() {
     const s = $('status');
-    const step = this.lab ? this.lab.steps() : 0;
+    const step = this.steps;
     s.dataset.step = String(step);
-    if (this.failed()) {
+    if (this.crashed) {
       s.dataset.state = 'failed';
-      s.textContent = `Failed at step ${this.lab.hardFailure()}`;
+      s.textContent = 'Training crashed';
+    } else if (this.hardFailure !== null) {
+      s.dataset.state = 'failed';
+      s.textContent = `Failed at step ${this.hardFailure}`;
     } else if (this.running) {
       s.dataset.state = 'running';
-      s.textContent = `Training · step ${step}`;
+      s.textContent = this.stalled ? `Stalled · step ${step}` : `Training · step ${step}`;
+    } else if (this.pausing && !this.stalled) {
+      s.dataset.state = 'pausing';
+      s.textContent = `Pausing · step ${step}`;
     } else if (step > 0) {
       s.dataset.state = 'paused';
       s.textContent = `Paused at step ${step}`;
@@ -142,27 +241,28 @@ export class Live {
   }
 
   finishRecording() {
-    if (this.lab && this.lab.steps() > 0) this.save();
+    if (this.steps > 0) this.save();
   }
 
   /**
-   * Saves the run so far into the store (skipped when nothing changed). The
-   * data is copied now; the store writes saves in the order they were made.
+   * Saves the run so far (as the page has it) into the store (skipped when
+   * nothing changed). The data is copied now; the store writes saves in the
+   * order they were made.
    */
   save() {
-    const lab = this.lab;
-    if (!lab || lab.steps() === 0) return null;
+    const view = this.view;
+    if (this.steps === 0) return null;
     if (!this.record) {
       this.record = { id: store.newId(), created: Date.now(), name: describe(this.state), steps: -1 };
     }
     const rec = this.record;
-    if (rec.deleted || rec.steps === lab.steps()) return null;
+    if (rec.deleted || rec.steps === this.steps) return null;
     const t0 = performance.now();
-    rec.steps = lab.steps();
-    const names = lab.metricNames();
+    rec.steps = this.steps;
+    const names = view.metricNames();
     const metrics = {};
-    for (const name of names) metrics[name] = { steps: lab.stepsOf(name), values: lab.values(name) };
-    const findings = lab.findings(0);
+    for (const name of names) metrics[name] = { steps: view.stepsOf(name), values: view.values(name) };
+    const findings = [...this.findings];
     const counts = { info: 0, warning: 0, critical: 0 };
     for (const f of findings) counts[f.severity] += 1;
     const run = {
@@ -174,12 +274,12 @@ export class Live {
       state: structuredClone(this.state),
       seed: this.state.seed,
       config: runConfig(this.state),
-      steps: lab.steps(),
-      hardFailure: lab.hardFailure() ?? null,
+      steps: this.steps,
+      hardFailure: this.hardFailure,
       metrics: names,
       findings,
-      responses: lab.responses(0),
-      twin: lab.twin() ?? null,
+      responses: [...this.responses],
+      twin: this.twin,
       counts,
     };
     this.lastSave = performance.now();

@@ -1,8 +1,9 @@
 // The lab's page: loads the wasm, builds the panels and runs the animation
-// frame loop (train a little, then draw when something changed). Each panel
-// is its own module; this file only wires them together.
+// frame loop (draw when something changed; the live run trains in a Web
+// Worker, see live.js). Each panel is its own module; this file only wires
+// them together.
 
-import init, { Board, Lab, LogImport } from './pkg/failure_lab.js';
+import init, { Board, Lab, LiveView, LogImport } from './pkg/failure_lab.js';
 import { Alerts } from './alerts.js';
 import { Charts, chartKeys } from './charts.js';
 import { $, notice } from './dom.js';
@@ -31,16 +32,14 @@ function saveHash() {
 }
 
 /** A new live run from the settings; keeps the old one when they are refused. */
-function rebuild() {
-  const wasRunning = live.running;
+function rebuild(wasRunning = live.running) {
   try {
     live.build(state);
   } catch (e) {
     notice(`Could not start the run: ${e.message}`);
     return;
   }
-  live.running = wasRunning && !live.failed();
-  live.status();
+  if (wasRunning) live.start();
   if (runs.primary === 'live') showFocusedAlerts();
   charts.request();
 }
@@ -50,7 +49,7 @@ function showFocusedAlerts() {
   alerts.clear();
   const run = runs.focused();
   if (run) alerts.add(run.findings || [], run.responses || [], Boolean(run.config?.respond?.enabled), true);
-  else alerts.add(live.lab.findings(0), live.lab.responses(0), live.lab.hasTwin(), true);
+  else alerts.add(live.findings, live.responses, live.hasTwin(), true);
 }
 
 function onSettingChange(prop, value) {
@@ -67,6 +66,7 @@ function onSettingChange(prop, value) {
   fillSettings(state);
   saveHash();
   if (!prop.live) rebuild();
+  else live.options();
 }
 
 /** Uses settings read from a hash (a stored run's, or a URL edited by hand) for a new live run. */
@@ -83,8 +83,7 @@ function applyHash(hash, what) {
   $('autopause').checked = state.autopause;
   setPresenter(state.big);
   saveHash();
-  live.running = false;
-  rebuild();
+  rebuild(false);
 }
 
 /** Loads a stored run's settings (and seed) as the live run. */
@@ -94,18 +93,13 @@ function loadSettings(saved) {
   showTab('train');
 }
 
-/** Work per animation frame, training and drawing together (a frame is 16.7 ms). */
-const FRAME_WORK_MS = 13;
-let lastDrawMs = 0;
-
-function frame() {
-  const budget = Math.max(2, FRAME_WORK_MS - lastDrawMs);
-  const { taken, findings, responses, failed } = live.tick(state.speed, budget);
+/** News from the training worker: list the alerts, pause on critical, say when the run failed. */
+function onLiveData({ findings, responses, failed }) {
   if (findings.length || responses.length) {
     // The live run's alerts are listed while it is in focus; it pauses on a
     // critical finding even while a stored run is open.
     const critical = runs.primary === 'live'
-      ? alerts.add(findings, responses, live.lab.hasTwin())
+      ? alerts.add(findings, responses, live.hasTwin())
       : findings.find((f) => f.severity === 'critical');
     if (critical && state.autopause && live.running) {
       live.pause();
@@ -113,24 +107,39 @@ function frame() {
     }
   }
   if (failed) {
-    const at = live.lab.hardFailure();
+    const at = live.hardFailure;
     const why = state.scenario === 'agent'
       ? 'The agent has failed for good: its answers collapsed, or it lost the quality it had learned.'
       : 'The loss is no longer a number: the run cannot go on.';
     alerts.showBanner(`Training failed at step ${at}`, `${why} Reset, or change a setting.`, at);
   }
-  if (taken > 0 || failed) charts.request();
+  charts.request();
+}
+
+/** The worker applied fault `id` with other settings (its start moved to the step it was at). */
+function onFaultMoved(id, settings) {
+  if (!(id in faults.on)) return;
+  faults.on[id] = settings;
+  faults.values.set(id, settings);
+  const at = $(`fault-${id}-at_step`);
+  if (at && 'at_step' in settings) at.value = String(settings.at_step);
+  state.fault = { ...faults.on };
+  saveHash();
+}
+
+/** The animation frame loop: only drawing, and only when something changed. */
+function frame() {
   if (charts.dirty) draw();
   requestAnimationFrame(frame);
 }
 
 function draw() {
   const view = runs.view();
-  const names = new Set(view.live ? live.lab.metricNames() : []);
+  const names = new Set(view.live ? live.view.metricNames() : []);
   for (const key of view.traces) for (const n of board.metricNames(key)) names.add(n);
   charts.setAvailable([...names]);
-  lastDrawMs = charts.draw(live.lab, board, view, chartScale());
-  if (view.live) showReadout(live.lab.latest(), { twin: live.lab.twin(), withStep: false });
+  charts.draw(live.view, board, view, chartScale());
+  if (view.live) showReadout(live.view.latest(), { twin: live.twin, withStep: false });
   else showReadout(focusedLatest || { step: 0 });
 }
 
@@ -139,7 +148,7 @@ async function onView() {
   focusedLatest = run ? latestOf(await store.series(run.id)) : null;
   // A run that reports none of the charted metrics shows its own (the live
   // run before its first step: the default charts).
-  const names = run ? run.metrics || [] : live.lab.metricNames();
+  const names = run ? run.metrics || [] : live.view.metricNames();
   const keys = chartKeys(names.length ? names : SCENARIO_CHARTS[state.scenario].split(','));
   if (keys.length && !keys.some((k) => charts.selected.includes(k))) {
     charts.setSelection(keys.slice(0, 4));
@@ -166,6 +175,7 @@ function bindTransport() {
   $('autopause').checked = state.autopause;
   $('autopause').addEventListener('change', () => {
     state.autopause = $('autopause').checked;
+    live.options();
     saveHash();
   });
   $('presenter').addEventListener('click', () => {
@@ -230,7 +240,7 @@ async function main() {
     catalog: Lab.faults(state.scenario),
     check: (settings) => Lab.checkFault(settings),
     apply: (id, settings) => live.setFault(id, settings),
-    step: () => live.lab.steps(),
+    step: () => live.steps,
     onChange: (on) => { state.fault = on; saveHash(); },
     onError: notice,
   });
@@ -241,6 +251,9 @@ async function main() {
   board = new Board();
   live = new Live({
     Lab,
+    LiveView,
+    onData: onLiveData,
+    onFault: onFaultMoved,
     onSaved: () => runs.refresh(),
     onError: notice,
   });

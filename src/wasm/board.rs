@@ -49,6 +49,53 @@ fn step_of(v: f64, what: &str) -> Result<u64, JsError> {
     }
 }
 
+/// Steps and values of one metric from JavaScript, checked: as many steps
+/// as values, the steps whole numbers from 0 up and increasing.
+pub(crate) fn read_steps(what: &str, steps: &[f64], values: &[f64]) -> Result<Vec<u64>, JsError> {
+    if steps.len() != values.len() {
+        return Err(error(
+            what,
+            format!("{} steps but {} values", steps.len(), values.len()),
+        ));
+    }
+    let steps = steps
+        .iter()
+        .map(|&s| step_of(s, what))
+        .collect::<Result<Vec<u64>, JsError>>()?;
+    if let Some(i) = steps.windows(2).position(|w| w[0] >= w[1]) {
+        return Err(error(
+            what,
+            format!("steps must increase: {} follows {}", steps[i + 1], steps[i]),
+        ));
+    }
+    Ok(steps)
+}
+
+/// Finding markers from an array of objects with at least `step` and
+/// `severity`.
+pub(crate) fn read_markers(findings: JsValue) -> Result<Vec<Marker>, JsError> {
+    let list: Vec<MarkerIn> = from_js(findings, "findings")?;
+    let mut markers = Vec::with_capacity(list.len());
+    for f in list {
+        let severity = match f.severity.as_str() {
+            "info" => Severity::Info,
+            "warning" => Severity::Warning,
+            "critical" => Severity::Critical,
+            other => return Err(error("findings", format!("unknown severity '{other}'"))),
+        };
+        markers.push(Marker {
+            step: step_of(f.step, "findings")?,
+            severity,
+        });
+    }
+    Ok(markers)
+}
+
+/// The steps at which the automatic response acted, from JavaScript.
+pub(crate) fn read_actions(steps: &[f64]) -> Result<Vec<u64>, JsError> {
+    steps.iter().map(|&s| step_of(s, "actions")).collect()
+}
+
 /// Rust-only access for drawing.
 impl Board {
     /// The stored run `key`, if held.
@@ -101,22 +148,7 @@ impl Board {
         values: &[f64],
     ) -> Result<(), JsError> {
         let what = format!("run '{key}', metric '{name}'");
-        if steps.len() != values.len() {
-            return Err(error(
-                &what,
-                format!("{} steps but {} values", steps.len(), values.len()),
-            ));
-        }
-        let steps = steps
-            .iter()
-            .map(|&s| step_of(s, &what))
-            .collect::<Result<Vec<u64>, JsError>>()?;
-        if let Some(i) = steps.windows(2).position(|w| w[0] >= w[1]) {
-            return Err(error(
-                &what,
-                format!("steps must increase: {} follows {}", steps[i + 1], steps[i]),
-            ));
-        }
+        let steps = read_steps(&what, steps, values)?;
         let trace = self.get_mut(key)?;
         trace.series.retain(|s| s.name != name);
         trace.series.push(Series {
@@ -131,20 +163,7 @@ impl Board {
     /// least `step` and `severity`.
     #[wasm_bindgen(js_name = setFindings)]
     pub fn set_findings(&mut self, key: &str, findings: JsValue) -> Result<(), JsError> {
-        let list: Vec<MarkerIn> = from_js(findings, "findings")?;
-        let mut markers = Vec::with_capacity(list.len());
-        for f in list {
-            let severity = match f.severity.as_str() {
-                "info" => Severity::Info,
-                "warning" => Severity::Warning,
-                "critical" => Severity::Critical,
-                other => return Err(error("findings", format!("unknown severity '{other}'"))),
-            };
-            markers.push(Marker {
-                step: step_of(f.step, "findings")?,
-                severity,
-            });
-        }
+        let markers = read_markers(findings)?;
         self.get_mut(key)?.markers = markers;
         Ok(())
     }
@@ -152,11 +171,7 @@ impl Board {
     /// Sets the steps at which the automatic response acted in run `key`.
     #[wasm_bindgen(js_name = setActions)]
     pub fn set_actions(&mut self, key: &str, steps: &[f64]) -> Result<(), JsError> {
-        let steps = steps
-            .iter()
-            .map(|&s| step_of(s, "actions"))
-            .collect::<Result<Vec<u64>, JsError>>()?;
-        self.get_mut(key)?.actions = steps;
+        self.get_mut(key)?.actions = read_actions(steps)?;
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use web_sys::HtmlCanvasElement;
 use super::canvas::Canvas;
 use super::{error, from_js, to_js};
 use crate::plots::{self, RunsChart, Scale};
-pub(crate) use crate::plots::{markers, Trace};
+pub(crate) use crate::plots::Trace;
 
 /// How to draw a chart, from JavaScript.
 #[derive(Debug, Default, Deserialize)]

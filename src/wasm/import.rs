@@ -196,19 +196,19 @@ impl LogImport {
     /// Names of the metrics read.
     #[wasm_bindgen(js_name = metricNames)]
     pub fn metric_names(&self) -> Vec<String> {
-        super::metric_names(&self.monitor.history)
+        super::metric_names(self.monitor.history.series())
     }
 
     /// Values of metric `name` (a long log keeps every other point, then
     /// every fourth..., as a live run does).
     pub fn values(&self, name: &str) -> Vec<f64> {
-        super::values(&self.monitor.history, name)
+        super::values(self.monitor.history.series(), name)
     }
 
     /// Steps of metric `name`'s values.
     #[wasm_bindgen(js_name = stepsOf)]
     pub fn steps_of(&self, name: &str) -> Vec<f64> {
-        super::steps_of(&self.monitor.history, name)
+        super::steps_of(self.monitor.history.series(), name)
     }
 
     /// Every finding of the detectors over the log.

@@ -1,18 +1,16 @@
-//! The live run: [`Lab`] trains, applies faults, runs the detectors and
-//! draws, a few steps per animation frame.
-
-use std::borrow::Cow;
-use std::collections::BTreeMap;
+//! The live run: [`Lab`] trains, applies faults and runs the detectors, in
+//! the page's training Worker (`www/train-worker.js`); [`Lab::drain`] hands
+//! over what is new since the last call for the page's drawing copy
+//! ([`LiveView`](super::LiveView)).
 
 use plotters::prelude::RGBColor;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use web_sys::HtmlCanvasElement;
 
-use super::board::Board;
-use super::charts::{self, DrawOptions, Trace};
+use super::live;
 use super::{error, from_js, to_js};
 use crate::detectors::{self, Severity};
+use crate::monitor::Series;
 use crate::plots;
 use crate::run::{Run, RunConfig};
 use crate::scenarios::classifier::Fault;
@@ -28,6 +26,66 @@ pub struct Lab {
     config: RunConfig,
     run: Run,
     twin: Option<Run>,
+    sent: Sent,
+}
+
+/// How much of a metric [`Lab::drain`] has handed over: its point count
+/// and the step of the last point.
+#[derive(Clone, Copy, Debug, Default)]
+struct Cursor {
+    len: usize,
+    last: u64,
+}
+
+/// What [`Lab::drain`] has handed over so far.
+#[derive(Debug, Default)]
+struct Sent {
+    run: Vec<Cursor>,
+    twin: Vec<Cursor>,
+    findings: usize,
+    responses: usize,
+}
+
+/// The points of `series` not handed over yet, as JS objects `{name, twin,
+/// replace, steps, values}` (Float64Arrays) pushed onto `out`. When the
+/// history was thinned since (its point at the cursor moved), the whole
+/// metric is sent again with `replace` set.
+fn drain_series(
+    series: &[Series],
+    cursors: &mut Vec<Cursor>,
+    twin: bool,
+    out: &js_sys::Array,
+) -> Result<(), JsError> {
+    cursors.resize(series.len(), Cursor::default());
+    for (s, cursor) in series.iter().zip(cursors.iter_mut()) {
+        let kept =
+            cursor.len > 0 && cursor.len <= s.steps.len() && s.steps[cursor.len - 1] == cursor.last;
+        let from = if kept { cursor.len } else { 0 };
+        if from == s.steps.len() {
+            continue;
+        }
+        let steps: Vec<f64> = s.steps[from..].iter().map(|&x| x as f64).collect();
+        let item = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| {
+            js_sys::Reflect::set(&item, &JsValue::from_str(k), v)
+                .map(|_| ())
+                .map_err(|_| JsError::new("drain: could not build the batch"))
+        };
+        set("name", &JsValue::from_str(&s.name))?;
+        set("twin", &JsValue::from_bool(twin))?;
+        set("replace", &JsValue::from_bool(!kept))?;
+        set("steps", &js_sys::Float64Array::from(&steps[..]).into())?;
+        set(
+            "values",
+            &js_sys::Float64Array::from(&s.values[from..]).into(),
+        )?;
+        out.push(&item);
+        *cursor = Cursor {
+            len: s.steps.len(),
+            last: *s.steps.last().unwrap_or(&0),
+        };
+    }
+    Ok(())
 }
 
 /// The run of `config` and, when it responds, its twin that does not.
@@ -77,7 +135,12 @@ impl Lab {
     pub fn new(config: JsValue) -> Result<Lab, JsError> {
         let config: RunConfig = from_js(config, "settings")?;
         let (run, twin) = runs_of(&config)?;
-        Ok(Lab { config, run, twin })
+        Ok(Lab {
+            config,
+            run,
+            twin,
+            sent: Sent::default(),
+        })
     }
 
     /// The default settings, as a plain object.
@@ -151,9 +214,77 @@ impl Lab {
         taken
     }
 
+    /// Takes up to `n` steps as [`Lab::step`] does; with
+    /// `stop_on_critical`, stops right after a step whose findings include a
+    /// critical one. Returns the steps taken.
+    pub fn advance(&mut self, n: u32, stop_on_critical: bool) -> u32 {
+        let mut taken = 0;
+        while taken < n {
+            let Some(outcome) = self.run.step() else {
+                break;
+            };
+            if let Some(twin) = &mut self.twin {
+                twin.step();
+            }
+            taken += 1;
+            if stop_on_critical
+                && outcome
+                    .findings
+                    .iter()
+                    .any(|f| f.severity == Severity::Critical)
+            {
+                break;
+            }
+        }
+        taken
+    }
+
+    /// What is new since the last call (since step 0 after a reset): `{steps,
+    /// hard_failure, series, findings, responses, twin}`, `series` an array
+    /// of `{name, twin, replace, steps, values}` with Float64Arrays (the
+    /// points appended to each metric of the run and its twin; all of them
+    /// with `replace` when the history was thinned), `findings` and
+    /// `responses` the new ones, `twin` as [`Lab::twin`] says.
+    pub fn drain(&mut self) -> Result<JsValue, JsError> {
+        let series = js_sys::Array::new();
+        drain_series(
+            self.run.monitor().history.series(),
+            &mut self.sent.run,
+            false,
+            &series,
+        )?;
+        if let Some(twin) = &self.twin {
+            drain_series(
+                twin.monitor().history.series(),
+                &mut self.sent.twin,
+                true,
+                &series,
+            )?;
+        }
+        let findings = self.findings(self.sent.findings)?;
+        self.sent.findings = self.run.monitor().findings().len();
+        let responses = self.responses(self.sent.responses)?;
+        self.sent.responses = self.run.responses().len();
+        let out = js_sys::Object::new();
+        let hard = self.hard_failure().map_or(JsValue::NULL, JsValue::from_f64);
+        for (k, v) in [
+            ("steps", JsValue::from_f64(self.steps())),
+            ("hard_failure", hard),
+            ("series", series.into()),
+            ("findings", findings),
+            ("responses", responses),
+            ("twin", self.twin()?),
+        ] {
+            js_sys::Reflect::set(&out, &JsValue::from_str(k), &v)
+                .map_err(|_| JsError::new("drain: could not build the batch"))?;
+        }
+        Ok(out.into())
+    }
+
     /// Starts the same run again from step 0 (faults as first configured).
     pub fn reset(&mut self) -> Result<(), JsError> {
         (self.run, self.twin) = runs_of(&self.config)?;
+        self.sent = Sent::default();
         Ok(())
     }
 
@@ -242,90 +373,24 @@ impl Lab {
 
     /// The latest value of every metric, as a plain object (plus `step`).
     pub fn latest(&self) -> Result<JsValue, JsError> {
-        let mut out: BTreeMap<&str, f64> = BTreeMap::new();
-        for s in self.run.monitor().history.series() {
-            if let Some(&v) = s.values.last() {
-                out.insert(&s.name, v);
-            }
-        }
-        out.insert("step", self.run.steps() as f64);
-        to_js(&out)
+        live::latest(self.run.monitor().history.series(), self.run.steps())
     }
 
     /// Names of the metrics recorded so far.
     #[wasm_bindgen(js_name = metricNames)]
     pub fn metric_names(&self) -> Vec<String> {
-        super::metric_names(&self.run.monitor().history)
+        super::metric_names(self.run.monitor().history.series())
     }
 
     /// Values of metric `name` (empty when never reported).
     pub fn values(&self, name: &str) -> Vec<f64> {
-        super::values(&self.run.monitor().history, name)
+        super::values(self.run.monitor().history.series(), name)
     }
 
     /// Steps of metric `name`'s values.
     #[wasm_bindgen(js_name = stepsOf)]
     pub fn steps_of(&self, name: &str) -> Vec<f64> {
-        super::steps_of(&self.run.monitor().history, name)
-    }
-
-    /// Draws a chart on `canvas`: the live run (unless `options.live` is
-    /// false) and the stored runs of `board` that `options.traces` names,
-    /// with markers at the findings of `options.markers` ("live" or a stored
-    /// run). Returns where the plot landed: `{left, right, top, bottom}` in
-    /// canvas pixels and the steps `x0`, `x1` it spans.
-    pub fn draw(
-        &self,
-        canvas: HtmlCanvasElement,
-        options: JsValue,
-        board: &Board,
-    ) -> Result<JsValue, JsError> {
-        let opts = DrawOptions::read(options)?;
-        let mut traces: Vec<Trace> = Vec::new();
-        let mut marked = None;
-        let actions: Vec<u64> = self.run.responses().iter().map(|r| r.step).collect();
-        if opts.live() {
-            if opts.markers() == "live" {
-                marked = Some(traces.len());
-            }
-            let twin = self.twin.as_ref();
-            traces.push(Trace {
-                label: if twin.is_some() {
-                    "with response"
-                } else {
-                    "live run"
-                },
-                series: self.run.monitor().history.series(),
-                ghost: false,
-                markers: charts::markers(self.run.monitor().findings()),
-                actions: &actions,
-            });
-            if let Some(twin) = twin {
-                traces.push(Trace {
-                    label: "without response",
-                    series: twin.monitor().history.series(),
-                    ghost: true,
-                    markers: Cow::Borrowed(&[]),
-                    actions: &[],
-                });
-            }
-        }
-        for key in &opts.traces {
-            let stored = board
-                .get(key)
-                .ok_or_else(|| error("chart", format!("no stored run '{key}' on the board")))?;
-            if opts.markers() == key {
-                marked = Some(traces.len());
-            }
-            traces.push(Trace {
-                label: &stored.label,
-                series: &stored.series,
-                ghost: false,
-                markers: Cow::Borrowed(&stored.markers),
-                actions: &stored.actions,
-            });
-        }
-        charts::draw(canvas, &opts, &traces, marked)
+        super::steps_of(self.run.monitor().history.series(), name)
     }
 
     /// The colour of a severity ("info", "warning", "critical") as #rrggbb.

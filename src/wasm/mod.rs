@@ -2,8 +2,10 @@
 //!
 //! Each file is one handle or one job:
 //! - [`lab`]: [`Lab`], a live training run (and its twin without the
-//!   automatic response), stepped between animation frames;
+//!   automatic response), trained in a Web Worker (`www/train-worker.js`);
 //! - [`board`]: [`Board`], stored and imported runs held for drawing;
+//! - [`live`]: [`LiveView`], the page's drawing copy of the live run a
+//!   training Worker's [`Lab`] sends (and the drawing shared with `Lab`);
 //! - [`import`]: [`LogImport`], a training log read in chunks and watched by
 //!   the detectors;
 //! - [`charts`]: chart options and drawing over any of them;
@@ -23,15 +25,17 @@ pub mod eval;
 pub mod import;
 pub mod lab;
 pub mod settings;
+pub mod live;
 
 pub use board::Board;
 pub use eval::Evaluation;
 pub use import::LogImport;
 pub use lab::Lab;
+pub use live::LiveView;
 
 use serde::{Deserialize, Serialize};
 
-use crate::monitor::History;
+use crate::monitor::Series;
 use wasm_bindgen::prelude::*;
 
 /// Installs the panic hook once, so a bug shows a message in the console.
@@ -72,23 +76,25 @@ pub(crate) fn error(what: &str, error: impl std::fmt::Display) -> JsError {
     JsError::new(&format!("{what}: {error}"))
 }
 
-/// Names of the metrics in `history`.
-pub(crate) fn metric_names(history: &History) -> Vec<String> {
-    history.series().iter().map(|s| s.name.clone()).collect()
+/// Names of the metrics in `series`.
+pub(crate) fn metric_names(series: &[Series]) -> Vec<String> {
+    series.iter().map(|s| s.name.clone()).collect()
 }
 
-/// Values of metric `name` in `history` (empty when never reported).
-pub(crate) fn values(history: &History, name: &str) -> Vec<f64> {
-    history
-        .get(name)
+fn find<'a>(series: &'a [Series], name: &str) -> Option<&'a Series> {
+    series.iter().find(|s| s.name == name)
+}
+
+/// Values of metric `name` in `series` (empty when never reported).
+pub(crate) fn values(series: &[Series], name: &str) -> Vec<f64> {
+    find(series, name)
         .map(|s| s.values.clone())
         .unwrap_or_default()
 }
 
-/// Steps of metric `name`'s values in `history`, as JS numbers.
-pub(crate) fn steps_of(history: &History, name: &str) -> Vec<f64> {
-    history
-        .get(name)
+/// Steps of metric `name`'s values in `series`, as JS numbers.
+pub(crate) fn steps_of(series: &[Series], name: &str) -> Vec<f64> {
+    find(series, name)
         .map(|s| s.steps.iter().map(|&x| x as f64).collect())
         .unwrap_or_default()
 }

@@ -27,9 +27,14 @@ export async function trainTo(page, steps, timeout = 60_000) {
   }, steps, { timeout });
 }
 
-/** Pauses (when running) and waits until the live run is stored at its current step. */
+/**
+ * Pauses (when running) and waits until the live run is stored at its
+ * current step. The training worker may finish its slice after the click:
+ * the step is read once it has confirmed the pause.
+ */
 export async function pauseAndStore(page) {
   await page.evaluate(() => { const b = document.querySelector('#pause'); if (!b.disabled) b.click(); });
+  await page.waitForFunction(() => ['paused', 'failed', 'ready'].includes(document.querySelector('#status').dataset.state));
   const step = await page.$eval('#status', (s) => Number(s.dataset.step));
   await page.click('#tab-runs');
   await page.waitForFunction(async (n) => {

@@ -59,6 +59,9 @@ function watchProgress(page) {
   });
 }
 
+/** The page's evaluation workers (the live run trains in another, train-worker.js). */
+const evalWorkers = (page) => page.workers().filter((w) => w.url().endsWith('/eval-worker.js'));
+
 /** Animation frames the page draws in `ms`. */
 const framesIn = (page, ms) => page.evaluate((span) => new Promise((resolve) => {
   let n = 0;
@@ -195,7 +198,7 @@ test('the page stays live while the suite runs, and Cancel stops the worker', as
   await page.fill('#eval-seeds', '20');
   await page.click('#eval-run');
   await page.waitForFunction(() => Number(document.querySelector('#eval-status').dataset.done) >= 5, null, { timeout: 60_000 });
-  assert.equal(page.workers().length, 1, 'one worker runs the suite');
+  assert.equal(evalWorkers(page).length, 1, 'one worker runs the suite');
 
   // The page's own thread is free: frames keep coming, the live run keeps
   // training, and a click on another control is answered.
@@ -209,10 +212,10 @@ test('the page stays live while the suite runs, and Cancel stops the worker', as
   await page.waitForFunction((d) => Number(document.querySelector('#eval-status').dataset.done) > d, done0, { timeout: 10_000 });
   assert.equal(await page.$eval('#eval-status', (s) => s.dataset.state), 'running');
 
-  const closed = new Promise((resolve) => page.workers()[0].once('close', resolve));
+  const closed = new Promise((resolve) => evalWorkers(page)[0].once('close', resolve));
   await page.click('#eval-cancel');
   await closed;
-  assert.equal(page.workers().length, 0, 'the worker is gone');
+  assert.equal(evalWorkers(page).length, 0, 'the worker is gone');
   const status = await page.$eval('#eval-status', (s) => ({ state: s.dataset.state, done: s.dataset.done, total: s.dataset.total, text: s.textContent }));
   assert.equal(status.state, 'cancelled');
   assert.ok(Number(status.done) < Number(status.total), 'cancelled before the end');
@@ -240,7 +243,7 @@ test('bad seeds and options get a message, never a run or a panic; the fault fil
     const error = await page.$eval('#eval-error', (e) => (e.hidden ? '' : e.textContent));
     assert.match(error, /Seeds per case: .* must be a whole number from 1 to 100/, `'${bad}' is refused`);
     assert.equal(await page.$eval('#eval-status', (s) => s.dataset.state), 'idle', `'${bad}' starts nothing`);
-    assert.equal(page.workers().length, 0);
+    assert.equal(evalWorkers(page).length, 0);
   }
 
   // The wasm handle refuses what the form would not send, with a message.

@@ -61,8 +61,9 @@ export async function startServer() {
 /**
  * Serves the lab, opens `path` in headless Chromium and records what the page
  * does. Returns { page, origin, requests, errors, offOrigin(), close() }.
+ * `beforeGoto(page)` runs before the page is opened (to route a request).
  */
-export async function openLab(path = '/') {
+export async function openLab(path = '/', { beforeGoto = null } = {}) {
   const server = await startServer();
   let browser;
   try {
@@ -90,6 +91,7 @@ export async function openLab(path = '/') {
       server.stop();
     },
   };
+  if (beforeGoto) await beforeGoto(page);
   await page.goto(`${server.origin}${path}`);
   return lab;
 }

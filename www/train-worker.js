@@ -1,0 +1,147 @@
+// The live run's training, off the page's thread: a module worker with its
+// own copy of the lab's wasm owns the Lab and trains it in slices of a few
+// ms, yielding to its message loop between slices so that pause, faults
+// and reset act at once. At most 60 times a second (and at least every
+// HEARTBEAT_MS while running) it posts what is new: metric points, findings,
+// responses, the twin, the step count; the page only draws.
+//
+// Messages in:  {type: 'build', gen, config}   a new run (settings checked by the page)
+//               {type: 'reset', gen}           the same run from step 0
+//               {type: 'run', seq, running}    start or pause
+//               {type: 'options', speed, autopause}
+//               {type: 'fault', gen, id, settings}  switch a fault on (settings) or off (null)
+// Messages out: {type: 'ready'}
+//               {type: 'data', gen, seq, running, steps, hard_failure, series, findings, responses, twin}
+//               {type: 'fault', gen, id, settings}  the settings applied (a start step in the
+//                                                   past moved to the current step)
+//               {type: 'error', gen, message}
+
+import init, { Lab } from './pkg/failure_lab.js';
+
+/** Training time per slice before looking at messages again, in ms. */
+const SLICE_MS = 6;
+/** The least time between two posts, in ms (60 a second). */
+const POST_MS = 16;
+/** The most time between two posts while running, in ms: the page's heartbeat. */
+const HEARTBEAT_MS = 250;
+/** A frame at 60 Hz, in ms: `speed` is steps per frame. */
+const FRAME_MS = 1000 / 60;
+
+const ready = init();
+
+let lab = null;
+let gen = 0;
+let seq = 0;
+let running = false;
+let speed = 20;
+let autopause = true;
+let tokens = 0;
+let lastRefill = 0;
+let lastPost = 0;
+let dirty = false;
+let scheduled = false;
+
+const channel = new MessageChannel();
+channel.port1.onmessage = () => slice();
+
+function post() {
+  const data = lab.drain();
+  const buffers = [];
+  for (const s of data.series) buffers.push(s.steps.buffer, s.values.buffer);
+  postMessage({ type: 'data', gen, seq, running, ...data }, buffers);
+  lastPost = performance.now();
+  dirty = false;
+}
+
+function fail(e) {
+  running = false;
+  postMessage({ type: 'error', gen, message: e?.message || String(e) });
+}
+
+/** Runs the next slice soon: at once when steps are due, else when the next one is. */
+function schedule() {
+  if (scheduled || !running) return;
+  scheduled = true;
+  if (tokens >= 1) channel.port2.postMessage(null);
+  else setTimeout(slice, Math.max(1, Math.ceil(((1 - tokens) * FRAME_MS) / speed)));
+}
+
+function slice() {
+  scheduled = false;
+  if (!running || !lab) return;
+  try {
+    const t0 = performance.now();
+    tokens = Math.min(tokens + (speed * (t0 - lastRefill)) / FRAME_MS, speed * 2);
+    lastRefill = t0;
+    let chunk = 1;
+    while (tokens >= 1 && performance.now() - t0 < SLICE_MS) {
+      const want = Math.min(chunk, Math.floor(tokens));
+      const n = lab.advance(want, autopause);
+      tokens -= n;
+      if (n > 0) dirty = true;
+      if (n < want) {
+        // Failed for good, or a critical finding with pause on critical.
+        running = false;
+        break;
+      }
+      chunk = Math.min(chunk * 2, 256);
+    }
+    const now = performance.now();
+    if (!running || (dirty && now - lastPost >= POST_MS) || now - lastPost >= HEARTBEAT_MS) post();
+    schedule();
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function setRunning(on) {
+  if (on && !running) {
+    tokens = 0;
+    lastRefill = performance.now();
+  }
+  running = on && lab !== null && lab.hardFailure() === undefined;
+  post();
+  schedule();
+}
+
+const handlers = {
+  build({ config }) {
+    const next = new Lab(config);
+    if (lab) lab.free();
+    lab = next;
+    running = false;
+    post();
+  },
+  reset() {
+    lab.reset();
+    running = false;
+    post();
+  },
+  run(msg) {
+    seq = msg.seq;
+    setRunning(msg.running);
+  },
+  options(msg) {
+    speed = msg.speed;
+    autopause = msg.autopause;
+  },
+  fault({ id, settings }) {
+    let applied = settings;
+    const now = lab.steps();
+    if (settings && 'at_step' in settings && settings.at_step < now) applied = { ...settings, at_step: now };
+    lab.setFault(id, applied);
+    if (applied !== settings) postMessage({ type: 'fault', gen, id, settings: applied });
+  },
+};
+
+self.onmessage = async ({ data }) => {
+  await ready;
+  try {
+    if ('gen' in data) gen = data.gen;
+    handlers[data.type](data);
+  } catch (e) {
+    fail(e);
+  }
+};
+
+ready.then(() => postMessage({ type: 'ready' }), fail);
