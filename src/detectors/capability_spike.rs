@@ -1,8 +1,8 @@
 //! Capability spike: the reward a learner earns jumps abruptly above its
 //! recent level. Documented in [`INFO`].
 
-use super::stats::Ema;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{settings, FastSlow, Idea, Kit, Trigger};
+use super::{finite, DetectorInfo, Finding, Severity};
 use crate::metrics::{names, Frame};
 
 /// Registry entry and documentation.
@@ -23,74 +23,54 @@ pub const INFO: DetectorInfo = DetectorInfo {
                 over its level while they do). In the lab's clean agent runs the jump stays \
                 below 14% after step 200; under the reward_hacking fault, once the agent \
                 finds that words pay, it reaches up to 260%.",
-    build: || Box::new(CapabilitySpike::default()),
+    recommendation: "Unexpected capability emergence: increase evaluation. Look at what the \
+                     agent now does to earn its reward before trusting it.",
+    settings: CapabilitySpike::defaults,
+    build: CapabilitySpike::boxed,
 };
 
+settings! {
+    /// Relative jump above the level.
+    jump: f64 = 0.3, in [0.0, f64::INFINITY];
+    /// Rewards that never fire.
+    warmup: u64 = 200, in [0, u32::MAX];
+}
+
 /// Fires when `reward` jumps `jump` (relative) above its recent level.
+pub type CapabilitySpike = Kit<State>;
+
+/// What the detector remembers.
 #[derive(Clone, Debug)]
-pub struct CapabilitySpike {
-    /// Relative jump above the level. Default 0.3.
-    pub jump: f64,
-    /// Steps seen before the detector may fire. Default 200.
-    pub warmup: u64,
-    fast: Ema,
-    slow: Ema,
-    seen: u64,
-    latch: Latch,
+pub struct State {
+    reward: FastSlow,
+    trigger: Trigger,
 }
 
-impl Default for CapabilitySpike {
-    fn default() -> Self {
-        CapabilitySpike::new(0.3)
-    }
-}
+impl Idea for State {
+    type Settings = Settings;
+    const INFO: &'static DetectorInfo = &INFO;
 
-impl CapabilitySpike {
-    /// A detector firing on a relative jump of `jump`.
-    pub fn new(jump: f64) -> Self {
-        CapabilitySpike {
-            jump,
-            warmup: 200,
-            fast: Ema::with_span(5.0),
-            slow: Ema::with_span(100.0),
-            seen: 0,
-            latch: Latch::new(100),
+    fn start(s: &Settings) -> Self {
+        State {
+            reward: FastSlow::new(5.0, 100.0),
+            trigger: Trigger::new(100).warmup(s.warmup),
         }
     }
-}
 
-impl Detector for CapabilitySpike {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
-        let reward = finite(frame, names::REWARD)?;
-        let (now, level) = (self.fast.update(reward), self.slow.update(reward));
-        self.seen += 1;
-        let spike = self.seen > self.warmup && now > level + self.jump * level.abs();
-        if !self.latch.update(spike) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Capability spike: the reward jumped to {now:.3}, {:+.0}% over its recent \
-                 level {level:.3}",
-                100.0 * (now - level) / level.abs()
-            ),
-            "Unexpected capability emergence: increase evaluation. Look at what the agent \
-             now does to earn its reward before trusting it.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        *self = CapabilitySpike {
-            warmup: self.warmup,
-            ..CapabilitySpike::new(self.jump)
-        };
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
+        let (now, level) = self.reward.update(finite(frame, names::REWARD)?);
+        let spike = now > level + s.jump * level.abs();
+        self.trigger.update(spike).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Capability spike: the reward jumped to {now:.3}, {:+.0}% over its recent \
+                     level {level:.3}",
+                    100.0 * (now - level) / level.abs()
+                ),
+            )
+        })
     }
 }
 
@@ -98,6 +78,7 @@ impl Detector for CapabilitySpike {
 mod tests {
     use super::*;
     use crate::detectors::feed;
+    use crate::detectors::Detector;
 
     #[test]
     fn fires_on_a_late_jump_not_on_early_learning() {

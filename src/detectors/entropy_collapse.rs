@@ -1,8 +1,8 @@
 //! Entropy collapse: the policy's entropy falls fast while its reward does
 //! not rise. Documented in [`INFO`].
 
-use super::stats::Ema;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{settings, FastSlow, Idea, Kit, Trigger};
+use super::{finite, DetectorInfo, Finding, Severity};
 use crate::metrics::{names, Frame};
 
 /// Registry entry and documentation.
@@ -26,96 +26,70 @@ pub const INFO: DetectorInfo = DetectorInfo {
                 the reward is not rising the fast entropy stays above 0.85x its level; under \
                 the mode_collapse fault (entropy bonus off) it crosses 0.7x 14 to 72 steps \
                 (median 32) before the diversity ratio falls below 0.1.",
-    build: || Box::new(EntropyCollapse::default()),
+    recommendation: "Increase the sampling temperature and the entropy bonus (a diversity \
+                     penalty) before the policy stops sampling its alternatives; check the \
+                     learning rate.",
+    settings: EntropyCollapse::defaults,
+    build: EntropyCollapse::boxed,
 };
 
+settings! {
+    /// Share of its recent level the fast entropy must fall below.
+    ratio: f64 = 0.7, in [0.0, 1.0];
+    /// Relative rise of the reward that excuses the fall (learning).
+    reward_rise: f64 = 0.05, in [0.0, f64::INFINITY];
+    /// Steps that never fire.
+    warmup: u64 = 50, in [0, u32::MAX];
+}
+
 /// Fires when `policy_entropy` falls fast while `reward` does not rise.
+pub type EntropyCollapse = Kit<State>;
+
+/// What the detector remembers.
 #[derive(Clone, Debug)]
-pub struct EntropyCollapse {
-    /// Share of its recent level the fast entropy must fall below. Default 0.7.
-    pub ratio: f64,
-    /// Relative rise of the reward that excuses the fall (learning). Default 0.05.
-    pub reward_rise: f64,
-    /// Steps seen before the detector may fire. Default 50.
-    pub warmup: u64,
-    fast: Ema,
-    slow: Ema,
-    reward_fast: Ema,
-    reward_slow: Ema,
-    seen: u64,
-    latch: Latch,
+pub struct State {
+    entropy: FastSlow,
+    reward: FastSlow,
+    trigger: Trigger,
 }
 
-impl Default for EntropyCollapse {
-    fn default() -> Self {
-        EntropyCollapse::new(0.7)
-    }
-}
+impl Idea for State {
+    type Settings = Settings;
+    const INFO: &'static DetectorInfo = &INFO;
 
-impl EntropyCollapse {
-    /// A detector firing when the entropy falls below `ratio` of its level.
-    pub fn new(ratio: f64) -> Self {
-        EntropyCollapse {
-            ratio,
-            reward_rise: 0.05,
-            warmup: 50,
-            fast: Ema::with_span(10.0),
-            slow: Ema::with_span(100.0),
-            reward_fast: Ema::with_span(10.0),
-            reward_slow: Ema::with_span(100.0),
-            seen: 0,
-            latch: Latch::new(100),
+    fn start(s: &Settings) -> Self {
+        State {
+            entropy: FastSlow::new(10.0, 100.0),
+            reward: FastSlow::new(10.0, 100.0),
+            trigger: Trigger::new(100).warmup(s.warmup),
         }
     }
-}
 
-impl Detector for EntropyCollapse {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let entropy = finite(frame, names::POLICY_ENTROPY)?;
         let reward = finite(frame, names::REWARD)?;
-        let (fast, level) = (self.fast.update(entropy), self.slow.update(entropy));
-        let (r_fast, r_level) = (
-            self.reward_fast.update(reward),
-            self.reward_slow.update(reward),
-        );
-        self.seen += 1;
-        let collapsing = self.seen > self.warmup
-            && fast < self.ratio * level
-            && r_fast < r_level + self.reward_rise * r_level.abs();
-        if !self.latch.update(collapsing) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Entropy collapse: the policy's entropy fell to {fast:.3} nats, {:.0}% of its \
-                 recent {level:.3}, while the reward stayed at {r_fast:.3} (recently \
-                 {r_level:.3})",
-                100.0 * fast / level
-            ),
-            "Increase the sampling temperature and the entropy bonus (a diversity penalty) \
-             before the policy stops sampling its alternatives; check the learning rate.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        *self = EntropyCollapse {
-            reward_rise: self.reward_rise,
-            warmup: self.warmup,
-            ..EntropyCollapse::new(self.ratio)
-        };
+        let (fast, level) = self.entropy.update(entropy);
+        let (r_fast, r_level) = self.reward.update(reward);
+        let collapsing = fast < s.ratio * level && r_fast < r_level + s.reward_rise * r_level.abs();
+        self.trigger.update(collapsing).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Entropy collapse: the policy's entropy fell to {fast:.3} nats, {:.0}% of \
+                     its recent {level:.3}, while the reward stayed at {r_fast:.3} (recently \
+                     {r_level:.3})",
+                    100.0 * fast / level
+                ),
+            )
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
 
     fn frame(step: u64, entropy: f64, reward: f64) -> Frame {
         Frame::new(step)

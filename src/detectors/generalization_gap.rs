@@ -1,8 +1,9 @@
 //! Generalization gap: the validation loss climbs while the training loss
 //! keeps falling (memorisation). Documented in [`INFO`].
 
+use super::kit::{settings, Idea, Kit, Trigger};
 use super::stats::{Ema, RollingWindow};
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, times, DetectorInfo, Finding, Severity};
 use crate::metrics::{names, Frame};
 
 /// Registry entry and documentation.
@@ -29,24 +30,36 @@ pub const INFO: DetectorInfo = DetectorInfo {
                 wanders: clean lab runs reach a GL of 0.6 at most while the trends hold \
                 (120 seeds of the small-data setup), memorised wrong labels 3 or more. All \
                 relative to the run's own losses, so any positive loss scale works.",
-    build: || Box::new(GeneralizationGap::default()),
+    recommendation: "The network is memorising its training points. Stop here and keep the \
+                     checkpoint of the best validation loss (early stopping); check the labels \
+                     for noise; get more data, or regularise (weight decay, a smaller network).",
+    settings: GeneralizationGap::defaults,
+    build: GeneralizationGap::boxed,
 };
+
+settings! {
+    /// Smallest relative rise of the smoothed validation loss over the window.
+    rise: f64 = 0.05, in [0.0, f64::INFINITY];
+    /// Smallest relative fall of the smoothed training loss over the window.
+    fall: f64 = 0.05, in [0.0, 1.0];
+    /// Smallest generalization loss (validation loss over its best, minus 1).
+    min_gl: f64 = 1.0, in [0.0, f64::INFINITY];
+    /// Validations each one is compared with (and quiet ones before re-arming).
+    window: usize = 20, in [1, u32::MAX];
+    /// Consecutive validations the condition must hold.
+    patience: u32 = 3, in [1, u32::MAX];
+}
+
+/// EMA weight of each validation in the smoothed losses.
+const SMOOTHING: f64 = 0.4;
 
 /// Fires when the validation loss rises and the training loss falls over the
 /// last `window` validations, with the validation loss far above its best.
+pub type GeneralizationGap = Kit<State>;
+
+/// What the detector remembers.
 #[derive(Clone, Debug)]
-pub struct GeneralizationGap {
-    /// Smallest relative rise of the smoothed validation loss over the
-    /// window. Default 0.05.
-    pub rise: f64,
-    /// Smallest relative fall of the smoothed training loss over the window.
-    /// Default 0.05.
-    pub fall: f64,
-    /// Smallest generalization loss (validation loss over its best, minus 1).
-    /// Default 1.
-    pub min_gl: f64,
-    /// Consecutive validations the condition must hold. Default 3.
-    pub patience: u32,
+pub struct State {
     train_sum: f64,
     train_count: u32,
     val: Ema,
@@ -55,47 +68,28 @@ pub struct GeneralizationGap {
     train_hist: RollingWindow,
     best: f64,
     best_step: u64,
-    run: u32,
-    latch: Latch,
+    trigger: Trigger,
 }
 
-/// EMA weight of each validation in the smoothed losses.
-const SMOOTHING: f64 = 0.4;
+impl Idea for State {
+    type Settings = Settings;
+    const INFO: &'static DetectorInfo = &INFO;
 
-impl Default for GeneralizationGap {
-    fn default() -> Self {
-        GeneralizationGap::new(20, 0.05, 0.05, 1.0)
-    }
-}
-
-impl GeneralizationGap {
-    /// A detector comparing each validation with the one `window` before.
-    pub fn new(window: usize, rise: f64, fall: f64, min_gl: f64) -> Self {
-        GeneralizationGap {
-            rise,
-            fall,
-            min_gl,
-            patience: 3,
+    fn start(s: &Settings) -> Self {
+        State {
             train_sum: 0.0,
             train_count: 0,
             val: Ema::new(SMOOTHING),
             train: Ema::new(SMOOTHING),
-            val_hist: RollingWindow::new(window + 1),
-            train_hist: RollingWindow::new(window + 1),
+            val_hist: RollingWindow::new(s.window + 1),
+            train_hist: RollingWindow::new(s.window + 1),
             best: f64::INFINITY,
             best_step: 0,
-            run: 0,
-            latch: Latch::new(window.min(u32::MAX as usize) as u32),
+            trigger: Trigger::new(s.window.min(u32::MAX as usize) as u32).patience(s.patience),
         }
     }
-}
 
-impl Detector for GeneralizationGap {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         if let Some(loss) = finite(frame, names::LOSS) {
             self.train_sum += loss;
             self.train_count += 1;
@@ -117,50 +111,33 @@ impl Detector for GeneralizationGap {
         let gap = self.val_hist.is_full()
             && self.best > 0.0
             && t0 > 0.0
-            && v >= v0 * (1.0 + self.rise)
-            && t <= t0 * (1.0 - self.fall)
-            && v >= self.best * (1.0 + self.min_gl);
-        self.run = if gap { self.run + 1 } else { 0 };
-        if !self.latch.update(self.run >= self.patience) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Generalization gap: over the last {} validations the validation loss rose \
-                 {:.0}% (to {v:.4}) while the training loss fell {:.0}% (to {t:.4}); the \
-                 validation loss is {}x its best, {:.4} at step {}",
-                self.val_hist.capacity() - 1,
-                100.0 * (v / v0 - 1.0),
-                100.0 * (1.0 - t / t0),
-                super::times(v / self.best),
-                self.best,
-                self.best_step
-            ),
-            "The network is memorising its training points. Stop here and keep the \
-             checkpoint of the best validation loss (early stopping); check the labels \
-             for noise; get more data, or regularise (weight decay, a smaller network).",
-        ))
-    }
-
-    fn reset(&mut self) {
-        *self = GeneralizationGap {
-            patience: self.patience,
-            ..GeneralizationGap::new(
-                self.val_hist.capacity() - 1,
-                self.rise,
-                self.fall,
-                self.min_gl,
+            && v >= v0 * (1.0 + s.rise)
+            && t <= t0 * (1.0 - s.fall)
+            && v >= self.best * (1.0 + s.min_gl);
+        self.trigger.update(gap).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Generalization gap: over the last {} validations the validation loss \
+                     rose {:.0}% (to {v:.4}) while the training loss fell {:.0}% (to {t:.4}); \
+                     the validation loss is {}x its best, {:.4} at step {}",
+                    s.window,
+                    100.0 * (v / v0 - 1.0),
+                    100.0 * (1.0 - t / t0),
+                    times(v / self.best),
+                    self.best,
+                    self.best_step
+                ),
             )
-        };
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
     use crate::rng::Rng;
 
     /// Ten steps of training loss `train`, the last with validation loss `val`.
@@ -234,7 +211,14 @@ mod tests {
         assert!(run(&mut GeneralizationGap::default(), &mild).is_empty());
         // The same trend with a lower bar fires.
         assert_eq!(
-            run(&mut GeneralizationGap::new(20, 0.05, 0.05, 0.5), &mild).len(),
+            run(
+                &mut GeneralizationGap::with(Settings {
+                    min_gl: 0.5,
+                    ..Settings::default()
+                }),
+                &mild
+            )
+            .len(),
             1
         );
     }

@@ -1,8 +1,9 @@
 //! Gradient variance: the gradient norm has become far more erratic than
 //! usual for this run. Documented in [`INFO`].
 
-use super::stats::{Ema, RollingWindow};
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{settings, Baseline, Idea, Kit, Trigger};
+use super::stats::RollingWindow;
+use super::{finite, DetectorInfo, Finding, Severity};
 use crate::metrics::{names, Frame};
 
 /// Registry entry and documentation.
@@ -24,92 +25,69 @@ pub const INFO: DetectorInfo = DetectorInfo {
                 model's scale. In the lab's clean runs (4 datasets x 20 seeds x 1500 \
                 steps) the ratio peaks at 2.3 (the CV itself at 1.9, on near-zero-loss \
                 runs); a 50x learning-rate spike takes it past 3x within 2 steps.",
-    build: || Box::new(GradientVariance::default()),
+    // The course page's recommendation for this warning sign.
+    recommendation: "Consider reducing learning rate or increasing batch size",
+    settings: GradientVariance::defaults,
+    build: GradientVariance::boxed,
 };
 
-/// The course page's recommendation for this warning sign.
-pub const RECOMMENDATION: &str = "Consider reducing learning rate or increasing batch size";
+settings! {
+    /// How many times its long-run level the CV must reach.
+    ratio: f64 = 3.0, in [1.0, f64::INFINITY];
+    /// The CV must also be above this.
+    min_cv: f64 = 0.5, in [0.0, f64::INFINITY];
+    /// Steps the CV is taken over.
+    window: usize = 50, in [2, u32::MAX];
+    /// Full windows that never fire.
+    warmup: u64 = 200, in [0, u32::MAX];
+}
 
 /// Fires when the rolling CV of `grad_norm` is `ratio` times its long-run level.
+pub type GradientVariance = Kit<State>;
+
+/// What the detector remembers.
 #[derive(Clone, Debug)]
-pub struct GradientVariance {
-    /// How many times its long-run level the CV must reach. Default 3.
-    pub ratio: f64,
-    /// The CV must also be above this. Default 0.5.
-    pub min_cv: f64,
-    /// Full windows seen before the detector may fire. Default 200.
-    pub warmup: u64,
+pub struct State {
     window: RollingWindow,
-    baseline: Ema,
-    seen: u64,
-    latch: Latch,
+    baseline: Baseline,
+    trigger: Trigger,
 }
 
-impl Default for GradientVariance {
-    fn default() -> Self {
-        GradientVariance::new(50, 3.0, 0.5)
-    }
-}
+impl Idea for State {
+    type Settings = Settings;
+    const INFO: &'static DetectorInfo = &INFO;
 
-impl GradientVariance {
-    /// A detector over a `window`-step CV firing at `ratio` times its level
-    /// and above `min_cv`.
-    pub fn new(window: usize, ratio: f64, min_cv: f64) -> Self {
-        GradientVariance {
-            ratio,
-            min_cv,
-            warmup: 200,
-            window: RollingWindow::new(window),
-            baseline: Ema::new(0.002),
-            seen: 0,
-            latch: Latch::new(50),
+    fn start(s: &Settings) -> Self {
+        State {
+            window: RollingWindow::new(s.window),
+            baseline: Baseline::new(0.002),
+            trigger: Trigger::new(50).warmup(s.warmup),
         }
     }
-}
 
-impl Detector for GradientVariance {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
-        let norm = finite(frame, names::GRAD_NORM)?;
-        self.window.push(norm);
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
+        self.window.push(finite(frame, names::GRAD_NORM)?);
         let mean = self.window.mean();
         if !self.window.is_full() || mean <= 0.0 {
             return None;
         }
         let cv = self.window.std() / mean;
-        let level = self.baseline.get().unwrap_or(cv);
-        let high = self.seen >= self.warmup && cv > self.min_cv && cv > self.ratio * level;
-        // The baseline learns only from ordinary windows, so a lasting bad
-        // stretch does not become the new normal.
-        if !high {
-            self.baseline.update(cv);
-        }
-        self.seen += 1;
-        if !self.latch.update(high) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Gradient variance: the gradient norm's coefficient of variation over the last \
-                 {} steps is {cv:.2}, {:.1}x its usual {level:.2} in this run",
-                self.window.capacity(),
-                cv / level
-            ),
-            RECOMMENDATION,
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.window.clear();
-        self.baseline.reset();
-        self.seen = 0;
-        self.latch.reset();
+        let warm = self.trigger.warm();
+        let (level, high) = self
+            .baseline
+            .judge(cv, |level| warm && cv > s.min_cv && cv > s.ratio * level);
+        self.trigger.update(high).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Gradient variance: the gradient norm's coefficient of variation over the \
+                     last {} steps is {cv:.2}, {:.1}x its usual {level:.2} in this run",
+                    s.window,
+                    cv / level
+                ),
+            )
+        })
     }
 }
 
@@ -117,6 +95,7 @@ impl Detector for GradientVariance {
 mod tests {
     use super::*;
     use crate::detectors::feed;
+    use crate::detectors::Detector;
     use crate::rng::Rng;
 
     fn run(d: &mut GradientVariance, norms: &[f64]) -> Vec<Finding> {
@@ -144,7 +123,7 @@ mod tests {
             "{:?}",
             found[0]
         );
-        assert_eq!(found[0].recommendation, RECOMMENDATION);
+        assert_eq!(found[0].recommendation, INFO.recommendation);
         assert_eq!(found[0].severity, Severity::Warning);
     }
 

@@ -1,8 +1,9 @@
 //! Loss oscillation: the loss swings up and down far harder than usual for
 //! this run. Documented in [`INFO`].
 
-use super::stats::{Ema, RollingWindow};
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{settings, Baseline, Idea, Kit, Trigger};
+use super::stats::RollingWindow;
+use super::{finite, DetectorInfo, Finding, Severity};
 use crate::metrics::{names, Frame};
 
 /// Registry entry and documentation.
@@ -25,66 +26,57 @@ pub const INFO: DetectorInfo = DetectorInfo {
                 about 2/3 of the time, so the amplitude carries the signal. In the lab's \
                 clean runs (4 datasets x 20 seeds x 1500 steps) the amplitude ratio peaks at \
                 2.6.",
-    build: || Box::new(LossOscillation::default()),
+    // The course page's recommendation for this warning sign.
+    recommendation: "Training may be unstable, check for data issues",
+    settings: LossOscillation::defaults,
+    build: LossOscillation::boxed,
 };
 
-/// The course page's recommendation for this warning sign.
-pub const RECOMMENDATION: &str = "Training may be unstable, check for data issues";
+settings! {
+    /// How many times its long-run level the amplitude must reach.
+    ratio: f64 = 4.0, in [1.0, f64::INFINITY];
+    /// The amplitude must also be above this.
+    min_amplitude: f64 = 0.5, in [0.0, f64::INFINITY];
+    /// Fraction of sign flips of the changes needed.
+    min_flips: f64 = 0.6, in [0.0, 1.0];
+    /// Steps the amplitude and flips are taken over.
+    window: usize = 50, in [2, u32::MAX];
+    /// Full windows that never fire.
+    warmup: u64 = 200, in [0, u32::MAX];
+}
 
 /// Fires when the loss swings with `ratio` times its usual relative amplitude.
+pub type LossOscillation = Kit<State>;
+
+/// What the detector remembers.
 #[derive(Clone, Debug)]
-pub struct LossOscillation {
-    /// How many times its long-run level the amplitude must reach. Default 4.
-    pub ratio: f64,
-    /// The amplitude must also be above this. Default 0.5.
-    pub min_amplitude: f64,
-    /// Fraction of sign flips of the changes needed. Default 0.6.
-    pub min_flips: f64,
-    /// Full windows seen before the detector may fire. Default 200.
-    pub warmup: u64,
+pub struct State {
     losses: RollingWindow,
     changes: RollingWindow,
     flips: RollingWindow,
     prev_loss: Option<f64>,
     prev_change: Option<f64>,
-    baseline: Ema,
-    seen: u64,
-    latch: Latch,
+    baseline: Baseline,
+    trigger: Trigger,
 }
 
-impl Default for LossOscillation {
-    fn default() -> Self {
-        LossOscillation::new(50, 4.0, 0.5)
-    }
-}
+impl Idea for State {
+    type Settings = Settings;
+    const INFO: &'static DetectorInfo = &INFO;
 
-impl LossOscillation {
-    /// A detector over `window` steps firing at `ratio` times the usual
-    /// amplitude and above `min_amplitude`.
-    pub fn new(window: usize, ratio: f64, min_amplitude: f64) -> Self {
-        LossOscillation {
-            ratio,
-            min_amplitude,
-            min_flips: 0.6,
-            warmup: 200,
-            losses: RollingWindow::new(window),
-            changes: RollingWindow::new(window),
-            flips: RollingWindow::new(window),
+    fn start(s: &Settings) -> Self {
+        State {
+            losses: RollingWindow::new(s.window),
+            changes: RollingWindow::new(s.window),
+            flips: RollingWindow::new(s.window),
             prev_loss: None,
             prev_change: None,
-            baseline: Ema::new(0.002),
-            seen: 0,
-            latch: Latch::new(50),
+            baseline: Baseline::new(0.002),
+            trigger: Trigger::new(50).warmup(s.warmup),
         }
     }
-}
 
-impl Detector for LossOscillation {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let loss = finite(frame, names::LOSS)?;
         self.losses.push(loss);
         if let Some(prev) = self.prev_loss.replace(loss) {
@@ -100,44 +92,28 @@ impl Detector for LossOscillation {
         }
         let amplitude = self.changes.mean() / level;
         let flips = self.flips.mean();
-        let usual = self.baseline.get().unwrap_or(amplitude);
-        let high = self.seen >= self.warmup
-            && flips >= self.min_flips
-            && amplitude > self.min_amplitude
-            && amplitude > self.ratio * usual;
-        if !high {
-            self.baseline.update(amplitude);
-        }
-        self.seen += 1;
-        if !self.latch.update(high) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Loss oscillation: over the last {} steps the loss moves by {:.0}% of its level \
-                 per step ({:.1}x its usual {:.0}%), reversing direction {:.0}% of the time",
-                self.flips.capacity(),
-                100.0 * amplitude,
-                amplitude / usual,
-                100.0 * usual,
-                100.0 * flips
-            ),
-            RECOMMENDATION,
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.losses.clear();
-        self.changes.clear();
-        self.flips.clear();
-        self.prev_loss = None;
-        self.prev_change = None;
-        self.baseline.reset();
-        self.seen = 0;
-        self.latch.reset();
+        let warm = self.trigger.warm();
+        let (usual, high) = self.baseline.judge(amplitude, |usual| {
+            warm && flips >= s.min_flips
+                && amplitude > s.min_amplitude
+                && amplitude > s.ratio * usual
+        });
+        self.trigger.update(high).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Loss oscillation: over the last {} steps the loss moves by {:.0}% of its \
+                     level per step ({:.1}x its usual {:.0}%), reversing direction {:.0}% of \
+                     the time",
+                    s.window,
+                    100.0 * amplitude,
+                    amplitude / usual,
+                    100.0 * usual,
+                    100.0 * flips
+                ),
+            )
+        })
     }
 }
 
@@ -145,6 +121,7 @@ impl Detector for LossOscillation {
 mod tests {
     use super::*;
     use crate::detectors::feed;
+    use crate::detectors::Detector;
     use crate::rng::Rng;
 
     fn run(d: &mut LossOscillation, losses: &[f64]) -> Vec<Finding> {
@@ -180,7 +157,7 @@ mod tests {
             "{:?}",
             found[0]
         );
-        assert_eq!(found[0].recommendation, RECOMMENDATION);
+        assert_eq!(found[0].recommendation, INFO.recommendation);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Non-finite metrics: a NaN or an infinity in the metric stream.
 //! Documented in [`INFO`].
 
-use super::{Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{settings, Idea, Kit, Trigger};
+use super::{DetectorInfo, Finding, Severity};
 use crate::metrics::Frame;
 
 /// Registry entry and documentation.
@@ -18,31 +19,37 @@ pub const INFO: DetectorInfo = DetectorInfo {
           `TerminateOnNaN` stop on.",
     threshold: "No threshold: any non-finite value fires, at once, as critical. Every \
                 training tool treats the first NaN as fatal.",
-    build: || Box::new(NonFinite::default()),
+    recommendation: "Restart from the last good checkpoint with a lower learning rate and \
+                     gradient clipping; look for a log of 0, a division by zero or a corrupt \
+                     batch (NaN/Inf in the inputs or labels).",
+    settings: NonFinite::defaults,
+    build: NonFinite::boxed,
 };
 
+settings! {}
+
 /// Fires on the first NaN or infinite value of any metric.
+pub type NonFinite = Kit<State>;
+
+/// What the detector remembers.
 #[derive(Clone, Debug)]
-pub struct NonFinite {
-    latch: Latch,
+pub struct State {
+    trigger: Trigger,
 }
 
-impl Default for NonFinite {
-    fn default() -> Self {
-        NonFinite {
-            latch: Latch::new(50),
+impl Idea for State {
+    type Settings = Settings;
+    const INFO: &'static DetectorInfo = &INFO;
+
+    fn start(_: &Settings) -> Self {
+        State {
+            trigger: Trigger::new(50),
         }
     }
-}
 
-impl Detector for NonFinite {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+    fn observe(&mut self, _: &Settings, frame: &Frame) -> Option<Finding> {
         let first_bad = frame.iter().find(|(_, v)| !v.is_finite());
-        if !self.latch.update(first_bad.is_some()) {
+        if !self.trigger.update(first_bad.is_some()) {
             return None;
         }
         let (name, value) = first_bad?;
@@ -51,8 +58,7 @@ impl Detector for NonFinite {
             .filter(|(_, v)| !v.is_finite())
             .map(|(n, _)| n)
             .collect();
-        Some(Finding::new(
-            INFO.id,
+        Some(INFO.finding(
             frame.step,
             Severity::Critical,
             format!(
@@ -60,20 +66,14 @@ impl Detector for NonFinite {
                 frame.step,
                 bad.join(", ")
             ),
-            "Restart from the last good checkpoint with a lower learning rate and gradient \
-             clipping; look for a log of 0, a division by zero or a corrupt batch (NaN/Inf \
-             in the inputs or labels).",
         ))
-    }
-
-    fn reset(&mut self) {
-        self.latch.reset();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
     use crate::metrics::names;
 
     #[test]

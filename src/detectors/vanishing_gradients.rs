@@ -1,7 +1,8 @@
 //! Vanishing gradients: the global gradient norm is all but zero.
 //! Documented in [`INFO`].
 
-use super::{Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{settings, Idea, Kit, Trigger};
+use super::{DetectorInfo, Finding, Severity};
 use crate::metrics::{names, Frame};
 
 /// Registry entry and documentation.
@@ -19,68 +20,57 @@ pub const INFO: DetectorInfo = DetectorInfo {
                 Absolute: healthy runs of the lab's networks stay above 1e-3, but a model \
                 that fits its data exactly also has near-zero gradients, so check the loss \
                 before acting.",
-    build: || Box::new(VanishingGradients::default()),
+    recommendation: "If the loss is still high: use He/Xavier initialisation, ReLU-like \
+                     activations instead of saturating sigmoid/tanh, batch normalisation or \
+                     residual connections, and a larger learning rate. If the loss is near \
+                     zero the model has simply fitted its data.",
+    settings: VanishingGradients::defaults,
+    build: VanishingGradients::boxed,
 };
 
-/// Fires when `grad_norm` is below `threshold`.
+settings! {
+    /// Norm below which the detector fires.
+    threshold: f64 = 1e-8, in [0.0, f64::INFINITY];
+}
+
+/// Fires when `grad_norm` is below the threshold.
+pub type VanishingGradients = Kit<State>;
+
+/// What the detector remembers.
 #[derive(Clone, Debug)]
-pub struct VanishingGradients {
-    /// Norm below which the detector fires. Default 1e-8.
-    pub threshold: f64,
-    latch: Latch,
+pub struct State {
+    trigger: Trigger,
 }
 
-impl Default for VanishingGradients {
-    fn default() -> Self {
-        VanishingGradients::new(1e-8)
-    }
-}
+impl Idea for State {
+    type Settings = Settings;
+    const INFO: &'static DetectorInfo = &INFO;
 
-impl VanishingGradients {
-    /// A detector that fires below `threshold`.
-    pub fn new(threshold: f64) -> Self {
-        VanishingGradients {
-            threshold,
-            latch: Latch::new(50),
+    fn start(_: &Settings) -> Self {
+        State {
+            trigger: Trigger::new(50),
         }
     }
-}
 
-impl Detector for VanishingGradients {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
-        let norm = frame.get(names::GRAD_NORM)?;
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         // NaN compares false: it is the non-finite check's business.
-        if !self.latch.update(norm < self.threshold) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
+        let norm = frame.get(names::GRAD_NORM)?;
+        let message = || {
             format!(
                 "Vanishing gradients: global gradient norm {norm:.3e} is below {:.0e}; \
                  the weights have all but stopped moving",
-                self.threshold
-            ),
-            "If the loss is still high: use He/Xavier initialisation, ReLU-like activations \
-             instead of saturating sigmoid/tanh, batch normalisation or residual connections, \
-             and a larger learning rate. If the loss is near zero the model has simply fitted \
-             its data.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.latch.reset();
+                s.threshold
+            )
+        };
+        let fire = self.trigger.update(norm < s.threshold);
+        fire.then(|| INFO.finding(frame.step, Severity::Warning, message()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
 
     fn frame(step: u64, norm: f64) -> Frame {
         Frame::new(step).with(names::GRAD_NORM, norm)
@@ -102,7 +92,7 @@ mod tests {
 
     #[test]
     fn threshold_is_a_setting() {
-        let mut d = VanishingGradients::new(1e-2);
+        let mut d = VanishingGradients::with(Settings { threshold: 1e-2 });
         assert!(d.observe(&frame(0, 5e-3)).is_some());
     }
 }
