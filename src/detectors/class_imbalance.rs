@@ -1,69 +1,54 @@
 //! Class imbalance: one class far outnumbers another in the training data.
 //! Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit};
-use super::{times, DetectorInfo, Finding, Severity};
+use super::kit::{declare_detector, Observe};
+use super::{times, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "class_imbalance",
-    title: "Class imbalance",
-    family: "data",
-    // Its critical level is the course's check, but it also warns at 10:1,
-    // where the course's check is silent: not the baseline.
-    course_baseline: false,
-    what: "The training data's class ratio (points of the most common class over points of \
-           the rarest, the `class_ratio` metric) is above 10 (warning) or above 100 \
-           (critical).",
-    why: "With one class a hundred times rarer, almost every gradient comes from the common \
-          class: answering it everywhere already scores 99% on the training data, and the \
-          rare class's recall collapses. On balanced held-out data, or in deployment where \
-          the rare class matters, the model is no better than a constant guess.",
-    threshold: "Critical above 100:1, the course page's DatasetFailures.check_data_imbalance \
-                (`imbalance_ratio > 100`, strictly: exactly 100:1 is a warning). The warning \
-                above 10:1 is the lab's earlier line: there a constant guess of the common \
-                class already scores 91% on the training data, so the loss barely asks for the \
-                rare one (in the lab, 100:1 on circles takes the rare class's recall from \
-                0.93-0.99 to 0.11-0.45 within 1200 steps). Both are ratios of counts, the same \
-                for any dataset size.",
-    recommendation: "Rebalance the training data (oversample the rare class or undersample \
-                     the common one), or weight the loss by inverse class frequency; judge the \
-                     model by per-class recall, not accuracy. If the imbalance is a \
-                     data-pipeline bug (a filter or a sampler that drops a class), fix the \
-                     pipeline.",
-    settings: ClassImbalance::defaults,
-    build: ClassImbalance::boxed,
-};
-
-settings! {
-    /// Ratio above which the detector warns.
-    warn: f64 = 10.0, in [1.0, f64::INFINITY];
-    /// Ratio above which it is critical.
-    severe: f64 = 100.0, in [1.0, f64::INFINITY];
-}
-
-/// Fires when `class_ratio` rises above `warn` (warning) or `severe`
-/// (critical); quiet again once it is back at or below `warn`.
-pub type ClassImbalance = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    // Not a `Trigger`: once per level and episode, so a warning may still
-    // become critical; the episode ends as soon as the ratio is back down.
-    /// The loudest level reported since the ratio was last at or below `warn`.
-    reported: Option<Severity>,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(_: &Settings) -> Self {
-        State { reported: None }
+declare_detector! {
+    /// Fires when `class_ratio` rises above `warn` (warning) or `severe`
+    /// (critical); quiet again once it is back at or below `warn`.
+    pub ClassImbalance = "class_imbalance" {
+        title: "Class imbalance",
+        family: "data",
+        // Its critical level is the course's check, but it also warns at 10:1,
+        // where the course's check is silent: not the baseline.
+        course_baseline: false,
+        what: "The training data's class ratio (points of the most common class over points of \
+               the rarest, the `class_ratio` metric) is above 10 (warning) or above 100 \
+               (critical).",
+        why: "With one class a hundred times rarer, almost every gradient comes from the common \
+              class: answering it everywhere already scores 99% on the training data, and the \
+              rare class's recall collapses. On balanced held-out data, or in deployment where \
+              the rare class matters, the model is no better than a constant guess.",
+        threshold: "Critical above 100:1, the course page's DatasetFailures.check_data_imbalance \
+                    (`imbalance_ratio > 100`, strictly: exactly 100:1 is a warning). The warning \
+                    above 10:1 is the lab's earlier line: there a constant guess of the common \
+                    class already scores 91% on the training data, so the loss barely asks for the \
+                    rare one (in the lab, 100:1 on circles takes the rare class's recall from \
+                    0.93-0.99 to 0.11-0.45 within 1200 steps). Both are ratios of counts, the same \
+                    for any dataset size.",
+        recommendation: "Rebalance the training data (oversample the rare class or undersample \
+                         the common one), or weight the loss by inverse class frequency; judge the \
+                         model by per-class recall, not accuracy. If the imbalance is a \
+                         data-pipeline bug (a filter or a sampler that drops a class), fix the \
+                         pipeline.",
     }
+    settings {
+        /// Ratio above which the detector warns.
+        warn: f64 = 10.0, in [1.0, f64::INFINITY];
+        /// Ratio above which it is critical.
+        severe: f64 = 100.0, in [1.0, f64::INFINITY];
+    }
+    state(s) {
+        // Not a `Trigger`: once per level and episode, so a warning may still
+        // become critical; the episode ends as soon as the ratio is back down.
+        /// The loudest level reported since the ratio was last at or below `warn`.
+        reported: Option<Severity> = None,
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let ratio = frame.get(names::CLASS_RATIO).filter(|r| !r.is_nan())?;
         let level = if ratio > s.severe {

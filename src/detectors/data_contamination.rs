@@ -1,94 +1,72 @@
 //! Data contamination: the validation metrics have become optimistic
 //! compared with a test split that training never saw. Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "data_contamination",
-    title: "Data contamination",
-    family: "data",
-    course_baseline: false,
-    what: "On the steps that measure both held-out splits, the validation split has pulled \
-           ahead of the test split: compared with the gaps of the run's first measurements \
-           (the 2nd to 6th), the smoothed gap test loss - validation loss has grown by 40% \
-           of the early test loss and the gap validation accuracy - test accuracy by 3 \
-           points, at two measurements in a row.",
-    why: "Two splits drawn from the same data differ only by chance, and a network that \
-          trains on neither scores about the same on both. When one of them starts to look \
-          better and better, the network is being trained on it: held-out data has leaked \
-          into the training set (the course's DatasetFailures.detect_data_contamination: \
-          model outputs or test data in the training corpus). Its numbers then measure \
-          memory, not generalisation, and every choice made on them is biased.",
-    threshold: "The comparison of a possibly leaked split with a clean one is how the GPT-3 \
-                paper (Brown et al., 2020) measured benchmark contamination: scores on the \
-                full benchmark against its decontaminated subset. Both margins are relative \
-                to the run's own early gap (a negative early gap, validation harder than \
-                test, counts as 0, so a gap that merely closes as both splits converge is not \
-                optimism) and are chosen from the lab's runs: in 20 to 120 seeds of every \
-                clean case neither margin is reached together, while validation data leaked \
-                40 times over reaches both on 98 of 100 seeds. Needs `test_loss`, \
-                `test_acc`, `val_loss` and `val_acc` on the same steps.",
-    recommendation: "Held-out data is probably reaching training: look for training points \
-                     that are also validation points (exact and near duplicates, e.g. by \
-                     hashing each record), rebuild the splits so that nothing held out is \
-                     trained on, and trust the test split's numbers until then.",
-    settings: DataContamination::defaults,
-    build: DataContamination::boxed,
-};
+declare_detector! {
+    /// Fires when the validation split's lead over the test split, in loss and
+    /// in accuracy, grows past its early level by the margins.
+    pub DataContamination = "data_contamination" {
+        title: "Data contamination",
+        family: "data",
+        course_baseline: false,
+        what: "On the steps that measure both held-out splits, the validation split has pulled \
+               ahead of the test split: compared with the gaps of the run's first measurements \
+               (the 2nd to 6th), the smoothed gap test loss - validation loss has grown by 40% \
+               of the early test loss and the gap validation accuracy - test accuracy by 3 \
+               points, at two measurements in a row.",
+        why: "Two splits drawn from the same data differ only by chance, and a network that \
+              trains on neither scores about the same on both. When one of them starts to look \
+              better and better, the network is being trained on it: held-out data has leaked \
+              into the training set (the course's DatasetFailures.detect_data_contamination: \
+              model outputs or test data in the training corpus). Its numbers then measure \
+              memory, not generalisation, and every choice made on them is biased.",
+        threshold: "The comparison of a possibly leaked split with a clean one is how the GPT-3 \
+                    paper (Brown et al., 2020) measured benchmark contamination: scores on the \
+                    full benchmark against its decontaminated subset. Both margins are relative \
+                    to the run's own early gap (a negative early gap, validation harder than \
+                    test, counts as 0, so a gap that merely closes as both splits converge is not \
+                    optimism) and are chosen from the lab's runs: in 20 to 120 seeds of every \
+                    clean case neither margin is reached together, while validation data leaked \
+                    40 times over reaches both on 98 of 100 seeds. Needs `test_loss`, \
+                    `test_acc`, `val_loss` and `val_acc` on the same steps.",
+        recommendation: "Held-out data is probably reaching training: look for training points \
+                         that are also validation points (exact and near duplicates, e.g. by \
+                         hashing each record), rebuild the splits so that nothing held out is \
+                         trained on, and trust the test split's numbers until then.",
+    }
+    settings {
+        /// Growth of the loss gap that counts, as a share of the early test loss.
+        loss_margin: f64 = 0.4, in [0.0, f64::INFINITY];
+        /// Growth of the accuracy gap that counts.
+        acc_margin: f64 = 0.03, in [0.0, 1.0];
+        /// Measurements averaged for the early gaps (after the skipped first one);
+        /// the warm-up is those and the skipped one.
+        early: u32 = 5, in [1, u32::MAX];
+        /// Consecutive measurements the condition must hold.
+        patience: u32 = 2, in [1, u32::MAX];
+    }
+    state(s) {
+        early: u64 = u64::from(s.early.max(1)),
+        early_loss_gap: f64 = 0.0,
+        early_acc_gap: f64 = 0.0,
+        early_test_loss: f64 = 0.0,
+        loss_gap: f64 = 0.0,
+        acc_gap: f64 = 0.0,
+        trigger: Trigger = Trigger::new(20)
+            .warmup(SKIP + u64::from(s.early.max(1)))
+            .patience(s.patience),
+    }
+}
 
 /// Measurements skipped at the start (the untrained network's).
 const SKIP: u64 = 1;
 /// EMA weight of each measurement in the smoothed gaps.
 const SMOOTHING: f64 = 0.3;
 
-settings! {
-    /// Growth of the loss gap that counts, as a share of the early test loss.
-    loss_margin: f64 = 0.4, in [0.0, f64::INFINITY];
-    /// Growth of the accuracy gap that counts.
-    acc_margin: f64 = 0.03, in [0.0, 1.0];
-    /// Measurements averaged for the early gaps (after the skipped first one);
-    /// the warm-up is those and the skipped one.
-    early: u32 = 5, in [1, u32::MAX];
-    /// Consecutive measurements the condition must hold.
-    patience: u32 = 2, in [1, u32::MAX];
-}
-
-/// Fires when the validation split's lead over the test split, in loss and
-/// in accuracy, grows past its early level by the margins.
-pub type DataContamination = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    early: u64,
-    early_loss_gap: f64,
-    early_acc_gap: f64,
-    early_test_loss: f64,
-    loss_gap: f64,
-    acc_gap: f64,
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        let early = u64::from(s.early.max(1));
-        State {
-            early,
-            early_loss_gap: 0.0,
-            early_acc_gap: 0.0,
-            early_test_loss: 0.0,
-            loss_gap: 0.0,
-            acc_gap: 0.0,
-            trigger: Trigger::new(20).warmup(SKIP + early).patience(s.patience),
-        }
-    }
-
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let test_loss = finite(frame, names::TEST_LOSS)?;
         let test_acc = finite(frame, names::TEST_ACC)?;

@@ -1,68 +1,48 @@
 //! Dead units: a large share of the hidden ReLU units output zero for every
 //! input. Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::Ema;
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "dead_units",
-    title: "Dead ReLU units",
-    family: "optimization",
-    course_baseline: false,
-    what: "The fraction of hidden ReLU units that output zero on the whole batch \
-           (`dead_frac`), smoothed over about 20 steps, is above one half; critical when \
-           virtually all of them are dead.",
-    why: "A ReLU whose input is negative for every example passes no gradient, so it can \
-          never recover: the network loses capacity for good. Mass death usually follows \
-          one too-large update (a learning-rate spike, a bad batch) that pushed the biases \
-          far negative. When all units of a layer are dead the output is constant and \
-          training is over.",
-    threshold: "Warning above 0.5, critical at 0.95 or more. Karpathy's CS231n notes warn \
-                that with a too-high learning rate \"as much as 40% of your network can be \
-                dead\"; more than half is past that.",
-    recommendation: "Lower the learning rate, use He initialisation and small positive \
-                     biases, or switch to Leaky ReLU / ELU, whose units never die completely. \
-                     Dead units do not come back: restart from an earlier checkpoint.",
-    settings: DeadUnits::defaults,
-    build: DeadUnits::boxed,
-};
-
-settings! {
-    /// Smoothed fraction above which it warns.
-    warning: f64 = 0.5, in [0.0, 1.0];
-    /// Smoothed fraction at which it is critical.
-    critical: f64 = 0.95, in [0.0, 1.0];
-    /// Observations that never fire, while the smoothing settles.
-    warmup: u64 = 19, in [0, u32::MAX];
-}
-
-/// Fires when the smoothed `dead_frac` exceeds the warning or critical level.
-pub type DeadUnits = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    frac: Ema,
-    warning: Trigger,
-    critical: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        let trigger = Trigger::new(100).warmup(s.warmup);
-        State {
-            frac: Ema::with_span(20.0),
-            warning: trigger.clone(),
-            critical: trigger,
-        }
+declare_detector! {
+    /// Fires when the smoothed `dead_frac` exceeds the warning or critical level.
+    pub DeadUnits = "dead_units" {
+        title: "Dead ReLU units",
+        family: "optimization",
+        course_baseline: false,
+        what: "The fraction of hidden ReLU units that output zero on the whole batch \
+               (`dead_frac`), smoothed over about 20 steps, is above one half; critical when \
+               virtually all of them are dead.",
+        why: "A ReLU whose input is negative for every example passes no gradient, so it can \
+              never recover: the network loses capacity for good. Mass death usually follows \
+              one too-large update (a learning-rate spike, a bad batch) that pushed the biases \
+              far negative. When all units of a layer are dead the output is constant and \
+              training is over.",
+        threshold: "Warning above 0.5, critical at 0.95 or more. Karpathy's CS231n notes warn \
+                    that with a too-high learning rate \"as much as 40% of your network can be \
+                    dead\"; more than half is past that.",
+        recommendation: "Lower the learning rate, use He initialisation and small positive \
+                         biases, or switch to Leaky ReLU / ELU, whose units never die completely. \
+                         Dead units do not come back: restart from an earlier checkpoint.",
     }
+    settings {
+        /// Smoothed fraction above which it warns.
+        warning: f64 = 0.5, in [0.0, 1.0];
+        /// Smoothed fraction at which it is critical.
+        critical: f64 = 0.95, in [0.0, 1.0];
+        /// Observations that never fire, while the smoothing settles.
+        warmup: u64 = 19, in [0, u32::MAX];
+    }
+    state(s) {
+        frac: Ema = Ema::with_span(20.0),
+        warning: Trigger = Trigger::new(100).warmup(s.warmup),
+        critical: Trigger = Trigger::new(100).warmup(s.warmup),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let frac = self.frac.update(finite(frame, names::DEAD_FRAC)?);
         let critical = self.critical.update(frac >= s.critical);

@@ -1,70 +1,51 @@
 //! Entropy collapse: the policy's entropy falls fast while its reward does
 //! not rise. Documented in [`INFO`].
 
-use super::kit::{settings, FastSlow, Idea, Kit, Trigger};
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::kit::{declare_detector, FastSlow, Observe, Trigger};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "entropy_collapse",
-    title: "Entropy collapse",
-    family: "alignment",
-    course_baseline: false,
-    what: "The policy's entropy (an EMA over about 10 steps) falls below 70% of its recent \
-           level (an EMA over about 100 steps) while the reward (smoothed the same way) has \
-           not risen by more than 5% over its own recent level: the policy is growing \
-           certain without getting better.",
-    why: "The early warning of mode collapse. A policy that learns also loses entropy, but \
-          its reward rises with it; one whose entropy drains away at the same reward is \
-          collapsing onto a few responses by chance (nothing, such as an entropy bonus, \
-          holds its equally good choices apart) or by too large a step. Caught here, a \
-          higher temperature and entropy bonus still work: the policy still samples its \
-          alternatives. Once the course's diversity ratio is below 0.1 it no longer does.",
-    threshold: "Below 0.7x its level with the reward below 1.05x its level, after 50 steps \
-                of warm-up. In the lab's clean agent runs (20 seeds x 1000 steps), whenever \
-                the reward is not rising the fast entropy stays above 0.85x its level; under \
-                the mode_collapse fault (entropy bonus off) it crosses 0.7x 14 to 72 steps \
-                (median 32) before the diversity ratio falls below 0.1.",
-    recommendation: "Increase the sampling temperature and the entropy bonus (a diversity \
-                     penalty) before the policy stops sampling its alternatives; check the \
-                     learning rate.",
-    settings: EntropyCollapse::defaults,
-    build: EntropyCollapse::boxed,
-};
-
-settings! {
-    /// Share of its recent level the fast entropy must fall below.
-    ratio: f64 = 0.7, in [0.0, 1.0];
-    /// Relative rise of the reward that excuses the fall (learning).
-    reward_rise: f64 = 0.05, in [0.0, f64::INFINITY];
-    /// Steps that never fire.
-    warmup: u64 = 50, in [0, u32::MAX];
-}
-
-/// Fires when `policy_entropy` falls fast while `reward` does not rise.
-pub type EntropyCollapse = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    entropy: FastSlow,
-    reward: FastSlow,
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            entropy: FastSlow::new(10.0, 100.0),
-            reward: FastSlow::new(10.0, 100.0),
-            trigger: Trigger::new(100).warmup(s.warmup),
-        }
+declare_detector! {
+    /// Fires when `policy_entropy` falls fast while `reward` does not rise.
+    pub EntropyCollapse = "entropy_collapse" {
+        title: "Entropy collapse",
+        family: "alignment",
+        course_baseline: false,
+        what: "The policy's entropy (an EMA over about 10 steps) falls below 70% of its recent \
+               level (an EMA over about 100 steps) while the reward (smoothed the same way) has \
+               not risen by more than 5% over its own recent level: the policy is growing \
+               certain without getting better.",
+        why: "The early warning of mode collapse. A policy that learns also loses entropy, but \
+              its reward rises with it; one whose entropy drains away at the same reward is \
+              collapsing onto a few responses by chance (nothing, such as an entropy bonus, \
+              holds its equally good choices apart) or by too large a step. Caught here, a \
+              higher temperature and entropy bonus still work: the policy still samples its \
+              alternatives. Once the course's diversity ratio is below 0.1 it no longer does.",
+        threshold: "Below 0.7x its level with the reward below 1.05x its level, after 50 steps \
+                    of warm-up. In the lab's clean agent runs (20 seeds x 1000 steps), whenever \
+                    the reward is not rising the fast entropy stays above 0.85x its level; under \
+                    the mode_collapse fault (entropy bonus off) it crosses 0.7x 14 to 72 steps \
+                    (median 32) before the diversity ratio falls below 0.1.",
+        recommendation: "Increase the sampling temperature and the entropy bonus (a diversity \
+                         penalty) before the policy stops sampling its alternatives; check the \
+                         learning rate.",
     }
+    settings {
+        /// Share of its recent level the fast entropy must fall below.
+        ratio: f64 = 0.7, in [0.0, 1.0];
+        /// Relative rise of the reward that excuses the fall (learning).
+        reward_rise: f64 = 0.05, in [0.0, f64::INFINITY];
+        /// Steps that never fire.
+        warmup: u64 = 50, in [0, u32::MAX];
+    }
+    state(s) {
+        entropy: FastSlow = FastSlow::new(10.0, 100.0),
+        reward: FastSlow = FastSlow::new(10.0, 100.0),
+        trigger: Trigger = Trigger::new(100).warmup(s.warmup),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let entropy = finite(frame, names::POLICY_ENTROPY)?;
         let reward = finite(frame, names::REWARD)?;

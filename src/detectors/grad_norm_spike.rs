@@ -1,75 +1,56 @@
 //! Gradient-norm spike: the gradient norm jumps far above its own recent
 //! level. Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Latch, Streak};
+use super::kit::{declare_detector, Latch, Observe, Streak};
 use super::stats::LogLevel;
-use super::{finite, times, DetectorInfo, Finding, Severity};
+use super::{finite, times, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "grad_norm_spike",
-    title: "Gradient-norm spike",
-    family: "optimization",
-    course_baseline: false,
-    what: "The global gradient norm is more than 20x its own recent level for 2 steps in a \
-           row, or more than 100x for one step. The level is a robust running geometric \
-           mean (an EMA of log norm over about 20 steps, each step moving it by at most a \
-           factor 2), so an outlier does not drag it along.",
-    why: "The relative version of the course's explosion check. A fixed threshold such as \
-          1000 is too late for a small network (healthy norm ~0.1) and too early for a \
-          large one; a jump of an order of magnitude above the run's own level is the \
-          first sign of an explosion in any model, and it comes steps before the norm \
-          crosses any fixed line and the loss overflows.",
-    threshold: "20x for 2 consecutive steps, or 100x once, after 100 steps of warm-up: more \
-                than an order of magnitude, because small batches on a nearly fitted model \
-                are heavy-tailed. In the lab's clean runs (4 datasets x 20 seeds x 1500 \
-                steps) single batches reach at most 12.5x the level and two steps in a row at \
-                most 10x (a self-healing wobble); a 50x learning-rate spike crosses 20x \
-                within 2 steps.",
-    recommendation: "Lower the learning rate and clip gradients to a few times their usual \
-                     norm; if the spike came from one batch, check that batch for outliers or \
-                     corrupt values.",
-    settings: GradNormSpike::defaults,
-    build: GradNormSpike::boxed,
-};
-
-settings! {
-    /// Jump factor that must hold for `consecutive` steps.
-    factor: f64 = 20.0, in [1.0, f64::INFINITY];
-    /// Steps in a row above `factor` needed.
-    consecutive: u32 = 2, in [1, u32::MAX];
-    /// Jump factor that fires on a single step.
-    single_step_factor: f64 = 100.0, in [1.0, f64::INFINITY];
-    /// Positive norms that never fire; the level is not clipped until then.
-    warmup: u64 = 100, in [0, u32::MAX];
-}
-
-/// Fires when `grad_norm` jumps `factor` times above its running level.
-pub type GradNormSpike = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    level: LogLevel,
-    // Not a `Trigger`: a single step far enough above also fires, and the
-    // warm-up counts the norms the level has learned from (positive ones).
-    streak: Streak,
-    latch: Latch,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            level: LogLevel::new(0.1, 2.0, s.warmup),
-            streak: Streak::default(),
-            latch: Latch::new(50),
-        }
+declare_detector! {
+    /// Fires when `grad_norm` jumps `factor` times above its running level.
+    pub GradNormSpike = "grad_norm_spike" {
+        title: "Gradient-norm spike",
+        family: "optimization",
+        course_baseline: false,
+        what: "The global gradient norm is more than 20x its own recent level for 2 steps in a \
+               row, or more than 100x for one step. The level is a robust running geometric \
+               mean (an EMA of log norm over about 20 steps, each step moving it by at most a \
+               factor 2), so an outlier does not drag it along.",
+        why: "The relative version of the course's explosion check. A fixed threshold such as \
+              1000 is too late for a small network (healthy norm ~0.1) and too early for a \
+              large one; a jump of an order of magnitude above the run's own level is the \
+              first sign of an explosion in any model, and it comes steps before the norm \
+              crosses any fixed line and the loss overflows.",
+        threshold: "20x for 2 consecutive steps, or 100x once, after 100 steps of warm-up: more \
+                    than an order of magnitude, because small batches on a nearly fitted model \
+                    are heavy-tailed. In the lab's clean runs (4 datasets x 20 seeds x 1500 \
+                    steps) single batches reach at most 12.5x the level and two steps in a row at \
+                    most 10x (a self-healing wobble); a 50x learning-rate spike crosses 20x \
+                    within 2 steps.",
+        recommendation: "Lower the learning rate and clip gradients to a few times their usual \
+                         norm; if the spike came from one batch, check that batch for outliers or \
+                         corrupt values.",
     }
+    settings {
+        /// Jump factor that must hold for `consecutive` steps.
+        factor: f64 = 20.0, in [1.0, f64::INFINITY];
+        /// Steps in a row above `factor` needed.
+        consecutive: u32 = 2, in [1, u32::MAX];
+        /// Jump factor that fires on a single step.
+        single_step_factor: f64 = 100.0, in [1.0, f64::INFINITY];
+        /// Positive norms that never fire; the level is not clipped until then.
+        warmup: u64 = 100, in [0, u32::MAX];
+    }
+    state(s) {
+        level: LogLevel = LogLevel::new(0.1, 2.0, s.warmup),
+        // Not a `Trigger`: a single step far enough above also fires, and the
+        // warm-up counts the norms the level has learned from (positive ones).
+        streak: Streak = Streak::default(),
+        latch: Latch = Latch::new(50),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         // An infinite norm is the non-finite and explosion checks' business.
         let norm = finite(frame, names::GRAD_NORM)?;

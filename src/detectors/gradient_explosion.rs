@@ -1,52 +1,35 @@
 //! Gradient explosion: the global gradient norm is far too large.
 //! Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
-use super::{DetectorInfo, Finding, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "gradient_explosion",
-    title: "Gradient explosion",
-    family: "optimization",
-    course_baseline: true,
-    what: "The global L2 norm of the gradients exceeds a fixed threshold.",
-    why: "Huge gradients make huge updates: the weights jump far from where the loss \
-          was informative and the loss soon overflows to Inf or NaN. Caught here, the run \
-          can still be saved by a smaller learning rate and gradient clipping.",
-    threshold: "Norm > 1000, the course page's OptimizationFailures.gradient_explosion. \
-                It is an absolute number: it fits small networks whose healthy norms are \
-                below 10, and must be raised for large models.",
-    recommendation: "Reduce the learning rate and clip gradients.",
-    settings: GradientExplosion::defaults,
-    build: GradientExplosion::boxed,
-};
-
-settings! {
-    /// Norm above which the detector fires.
-    threshold: f64 = 1000.0, in [0.0, f64::INFINITY];
-}
-
-/// Fires when `grad_norm` exceeds the threshold.
-pub type GradientExplosion = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(_: &Settings) -> Self {
-        State {
-            trigger: Trigger::new(50),
-        }
+declare_detector! {
+    /// Fires when `grad_norm` exceeds the threshold.
+    pub GradientExplosion = "gradient_explosion" {
+        title: "Gradient explosion",
+        family: "optimization",
+        course_baseline: true,
+        what: "The global L2 norm of the gradients exceeds a fixed threshold.",
+        why: "Huge gradients make huge updates: the weights jump far from where the loss \
+              was informative and the loss soon overflows to Inf or NaN. Caught here, the run \
+              can still be saved by a smaller learning rate and gradient clipping.",
+        threshold: "Norm > 1000, the course page's OptimizationFailures.gradient_explosion. \
+                    It is an absolute number: it fits small networks whose healthy norms are \
+                    below 10, and must be raised for large models.",
+        recommendation: "Reduce the learning rate and clip gradients.",
     }
+    settings {
+        /// Norm above which the detector fires.
+        threshold: f64 = 1000.0, in [0.0, f64::INFINITY];
+    }
+    state(s) {
+        trigger: Trigger = Trigger::new(50),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let norm = frame.get(names::GRAD_NORM)?;
         // An infinite norm is also an explosion; NaN is left to the non-finite check.

@@ -1,70 +1,51 @@
 //! Gradient variance: the gradient norm has become far more erratic than
 //! usual for this run. Documented in [`INFO`].
 
-use super::kit::{settings, Baseline, Idea, Kit, Trigger};
+use super::kit::{declare_detector, Baseline, Observe, Trigger};
 use super::stats::RollingWindow;
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "gradient_variance",
-    title: "Gradient variance",
-    family: "optimization",
-    course_baseline: false,
-    what: "The coefficient of variation (std / mean) of the gradient norm over the last \
-           50 steps rises far above its own long-run level in this run. One of the course \
-           page's TrainingEarlyWarning signs, made concrete.",
-    why: "Erratic gradients mean erratic updates. A jump in their relative spread comes \
-          before the loss itself turns unstable: the learning rate has become too large \
-          for the curvature, or the batches are too small or too different from one \
-          another (bad or shifted data).",
-    threshold: "Fires when the 50-step CV is above 3x its own slow average (an EMA over \
-                about 1000 steps) and above 0.5 in absolute terms, after 200 steps of \
-                warm-up. Measured against the run itself, so it needs no knowledge of the \
-                model's scale. In the lab's clean runs (4 datasets x 20 seeds x 1500 \
-                steps) the ratio peaks at 2.3 (the CV itself at 1.9, on near-zero-loss \
-                runs); a 50x learning-rate spike takes it past 3x within 2 steps.",
-    // The course page's recommendation for this warning sign.
-    recommendation: "Consider reducing learning rate or increasing batch size",
-    settings: GradientVariance::defaults,
-    build: GradientVariance::boxed,
-};
-
-settings! {
-    /// How many times its long-run level the CV must reach.
-    ratio: f64 = 3.0, in [1.0, f64::INFINITY];
-    /// The CV must also be above this.
-    min_cv: f64 = 0.5, in [0.0, f64::INFINITY];
-    /// Steps the CV is taken over.
-    window: usize = 50, in [2, u32::MAX];
-    /// Full windows that never fire.
-    warmup: u64 = 200, in [0, u32::MAX];
-}
-
-/// Fires when the rolling CV of `grad_norm` is `ratio` times its long-run level.
-pub type GradientVariance = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    window: RollingWindow,
-    baseline: Baseline,
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            window: RollingWindow::new(s.window),
-            baseline: Baseline::new(0.002),
-            trigger: Trigger::new(50).warmup(s.warmup),
-        }
+declare_detector! {
+    /// Fires when the rolling CV of `grad_norm` is `ratio` times its long-run level.
+    pub GradientVariance = "gradient_variance" {
+        title: "Gradient variance",
+        family: "optimization",
+        course_baseline: false,
+        what: "The coefficient of variation (std / mean) of the gradient norm over the last \
+               50 steps rises far above its own long-run level in this run. One of the course \
+               page's TrainingEarlyWarning signs, made concrete.",
+        why: "Erratic gradients mean erratic updates. A jump in their relative spread comes \
+              before the loss itself turns unstable: the learning rate has become too large \
+              for the curvature, or the batches are too small or too different from one \
+              another (bad or shifted data).",
+        threshold: "Fires when the 50-step CV is above 3x its own slow average (an EMA over \
+                    about 1000 steps) and above 0.5 in absolute terms, after 200 steps of \
+                    warm-up. Measured against the run itself, so it needs no knowledge of the \
+                    model's scale. In the lab's clean runs (4 datasets x 20 seeds x 1500 \
+                    steps) the ratio peaks at 2.3 (the CV itself at 1.9, on near-zero-loss \
+                    runs); a 50x learning-rate spike takes it past 3x within 2 steps.",
+        // The course page's recommendation for this warning sign.
+        recommendation: "Consider reducing learning rate or increasing batch size",
     }
+    settings {
+        /// How many times its long-run level the CV must reach.
+        ratio: f64 = 3.0, in [1.0, f64::INFINITY];
+        /// The CV must also be above this.
+        min_cv: f64 = 0.5, in [0.0, f64::INFINITY];
+        /// Steps the CV is taken over.
+        window: usize = 50, in [2, u32::MAX];
+        /// Full windows that never fire.
+        warmup: u64 = 200, in [0, u32::MAX];
+    }
+    state(s) {
+        window: RollingWindow = RollingWindow::new(s.window),
+        baseline: Baseline = Baseline::new(0.002),
+        trigger: Trigger = Trigger::new(50).warmup(s.warmup),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         self.window.push(finite(frame, names::GRAD_NORM)?);
         let mean = self.window.mean();

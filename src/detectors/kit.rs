@@ -1,16 +1,19 @@
 //! The detector kit: what every detector shares, written once.
 //!
-//! A detector file keeps only its idea. It declares
-//! - its [`DetectorInfo`] (`INFO`), which documents it and makes its findings
-//!   ([`DetectorInfo::finding`] carries its recommendation);
-//! - its `Settings` with the [`settings!`](crate::detector_settings) macro:
-//!   each number with its doc, default and allowed range, written once;
-//! - its `State` and an [`Idea`] impl: how a fresh state is built from the
-//!   settings, and what one step's metrics do to it.
+//! A detector file keeps only its idea, as a Clippy lint does with
+//! `declare_clippy_lint!`. One [`declare_detector!`](crate::declare_detector)
+//! declares
+//! - its documentation, which becomes its registry entry `INFO` (a
+//!   [`DetectorInfo`], which also makes its findings: [`DetectorInfo::finding`]
+//!   carries its recommendation);
+//! - its `Settings`: each number with its doc, default and allowed range,
+//!   written once (see [`settings!`](crate::detector_settings));
+//! - its `State`: each field with how a fresh one is built from the settings;
 //!
-//! [`Kit<State>`](Kit) turns that into a [`Detector`]: it keeps the settings
-//! apart from the state, and `reset` builds the state afresh from the
-//! settings, so a reset detector behaves exactly as a new one.
+//! and the file then says what one step's metrics do to the state, in an
+//! [`Observe`] impl. [`Kit<State>`](Kit) is the [`Detector`]: it keeps the
+//! settings apart from the state, and `reset` builds the state afresh from
+//! the settings, so a reset detector behaves exactly as a new one.
 //!
 //! The firing tail is shared too: a [`Trigger`] is a warm-up, a patience (a
 //! streak of consecutive steps) and a [`Latch`] (fire once per episode).
@@ -99,7 +102,74 @@ macro_rules! detector_settings {
 }
 pub use crate::detector_settings as settings;
 
-/// A detector's idea: its state and what one step does to it.
+/// Declares a detector: its documentation (the registry entry `INFO`), its
+/// `Settings` and its `State`, and the type `Name = Kit<State>`. What a step
+/// does to the state is the file's own [`Observe`] impl.
+///
+/// ```text
+/// declare_detector! {
+///     /// Doc of the detector type.
+///     pub Name = "file_name" {
+///         title: "...", family: "...", course_baseline: false,
+///         what: "...", why: "...", threshold: "...", recommendation: "...",
+///     }
+///     settings {
+///         /// Doc.
+///         field: f64 = 1.0, in [0.0, f64::INFINITY];
+///     }
+///     state(s) {
+///         /// Doc; `s` is the settings.
+///         trigger: Trigger = Trigger::new(50).warmup(s.warmup),
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_detector {
+    (
+        $(#[doc = $doc:literal])*
+        pub $name:ident = $id:literal {
+            $($info:ident: $value:expr,)*
+        }
+        settings {
+            $($settings:tt)*
+        }
+        state($s:ident) {
+            $($(#[doc = $fdoc:literal])* $field:ident: $ty:ty = $init:expr,)*
+        }
+    ) => {
+        /// Registry entry and documentation.
+        pub const INFO: $crate::detectors::DetectorInfo = $crate::detectors::DetectorInfo {
+            id: $id,
+            $($info: $value,)*
+            settings: $name::defaults,
+            build: $name::boxed,
+        };
+
+        $crate::detector_settings! { $($settings)* }
+
+        $(#[doc = $doc])*
+        pub type $name = $crate::detectors::Kit<State>;
+
+        /// What the detector remembers between steps.
+        #[derive(Clone, Debug)]
+        pub struct State {
+            $($(#[doc = $fdoc])* $field: $ty,)*
+        }
+
+        impl $crate::detectors::kit::Idea for State {
+            type Settings = Settings;
+            const INFO: &'static $crate::detectors::DetectorInfo = &INFO;
+            #[allow(unused_variables)]
+            fn start($s: &Settings) -> Self {
+                State { $($field: $init,)* }
+            }
+        }
+    };
+}
+pub use crate::declare_detector;
+
+/// A detector's idea: its settings, registry entry and fresh state
+/// (written by [`declare_detector!`](crate::declare_detector)).
 pub trait Idea: Clone + Debug + 'static {
     /// The detector's settings.
     type Settings: Settings;
@@ -107,18 +177,22 @@ pub trait Idea: Clone + Debug + 'static {
     const INFO: &'static DetectorInfo;
     /// A fresh state for `settings`.
     fn start(settings: &Self::Settings) -> Self;
+}
+
+/// What one step's metrics do to a detector's state: the detector's own code.
+pub trait Observe: Idea {
     /// Reads one step's metrics; a finding when the detector fires.
     fn observe(&mut self, settings: &Self::Settings, frame: &Frame) -> Option<Finding>;
 }
 
 /// A detector made of an idea: its settings, apart from its state.
 #[derive(Clone, Debug)]
-pub struct Kit<I: Idea> {
+pub struct Kit<I: Observe> {
     settings: I::Settings,
     state: I,
 }
 
-impl<I: Idea> Kit<I> {
+impl<I: Observe> Kit<I> {
     /// A detector with `settings` (see [`Settings::validate`]).
     pub fn with(settings: I::Settings) -> Self {
         let state = I::start(&settings);
@@ -146,13 +220,13 @@ impl<I: Idea> Kit<I> {
     }
 }
 
-impl<I: Idea> Default for Kit<I> {
+impl<I: Observe> Default for Kit<I> {
     fn default() -> Self {
         Kit::with(I::Settings::default())
     }
 }
 
-impl<I: Idea> Detector for Kit<I> {
+impl<I: Observe> Detector for Kit<I> {
     fn id(&self) -> &'static str {
         I::INFO.id
     }

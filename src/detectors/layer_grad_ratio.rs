@@ -1,68 +1,50 @@
 //! Layer gradient ratio: the first layer's gradient is orders of magnitude
 //! smaller or larger than the last layer's. Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::Ema;
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "layer_grad_ratio",
-    title: "Gradient ratio through depth",
-    family: "optimization",
-    course_baseline: false,
-    what: "The ratio of the first layer's weight-gradient norm to the last layer's, \
-           smoothed over about 20 steps (geometric mean), is below 1/100 or above 100.",
-    why: "Backpropagation multiplies the gradient by every layer's Jacobian on its way \
-          down. When the product shrinks, the first layers stop learning while the loss \
-          still looks fine (vanishing through depth); when it grows, the first layers \
-          take wild steps (exploding through depth). The global norm hides both; the \
-          per-layer view that TensorBoard's gradient histograms give shows them.",
-    threshold: "A factor of 100 either way (two orders of magnitude). Glorot & Bengio \
-                (2010) and He et al. (2015) chose their initialisations to keep per-layer \
-                gradient norms within a small factor of each other; in the lab's clean runs \
-                the smoothed ratio stays between 0.1 and 2.",
-    recommendation: "Use He initialisation with ReLU (Xavier with tanh), avoid sigmoid in \
-                     hidden layers, add batch normalisation or residual connections, or use \
-                     fewer layers.",
-    settings: LayerGradRatio::defaults,
-    build: LayerGradRatio::boxed,
-};
+declare_detector! {
+    /// Fires when the smoothed `grad_norm_first / grad_norm_last` leaves
+    /// `[1 / factor, factor]`.
+    pub LayerGradRatio = "layer_grad_ratio" {
+        title: "Gradient ratio through depth",
+        family: "optimization",
+        course_baseline: false,
+        what: "The ratio of the first layer's weight-gradient norm to the last layer's, \
+               smoothed over about 20 steps (geometric mean), is below 1/100 or above 100.",
+        why: "Backpropagation multiplies the gradient by every layer's Jacobian on its way \
+              down. When the product shrinks, the first layers stop learning while the loss \
+              still looks fine (vanishing through depth); when it grows, the first layers \
+              take wild steps (exploding through depth). The global norm hides both; the \
+              per-layer view that TensorBoard's gradient histograms give shows them.",
+        threshold: "A factor of 100 either way (two orders of magnitude). Glorot & Bengio \
+                    (2010) and He et al. (2015) chose their initialisations to keep per-layer \
+                    gradient norms within a small factor of each other; in the lab's clean runs \
+                    the smoothed ratio stays between 0.1 and 2.",
+        recommendation: "Use He initialisation with ReLU (Xavier with tanh), avoid sigmoid in \
+                         hidden layers, add batch normalisation or residual connections, or use \
+                         fewer layers.",
+    }
+    settings {
+        /// How far from 1 the ratio may go, either way.
+        factor: f64 = 100.0, in [1.0, f64::INFINITY];
+        /// Observations that never fire, while the smoothing settles.
+        warmup: u64 = 19, in [0, u32::MAX];
+    }
+    state(s) {
+        log_ratio: Ema = Ema::with_span(20.0),
+        trigger: Trigger = Trigger::new(100).warmup(s.warmup),
+    }
+}
 
 /// The advice when the first layer's gradient is the larger one.
 const EXPLODING: &str = "Lower the initial weight scale (He/Xavier), clip gradients, add \
                          normalisation layers, or lower the learning rate.";
 
-settings! {
-    /// How far from 1 the ratio may go, either way.
-    factor: f64 = 100.0, in [1.0, f64::INFINITY];
-    /// Observations that never fire, while the smoothing settles.
-    warmup: u64 = 19, in [0, u32::MAX];
-}
-
-/// Fires when the smoothed `grad_norm_first / grad_norm_last` leaves
-/// `[1 / factor, factor]`.
-pub type LayerGradRatio = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    log_ratio: Ema,
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            log_ratio: Ema::with_span(20.0),
-            trigger: Trigger::new(100).warmup(s.warmup),
-        }
-    }
-
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let first = finite(frame, names::GRAD_NORM_FIRST)?;
         let last = finite(frame, names::GRAD_NORM_LAST)?;

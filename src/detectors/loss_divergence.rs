@@ -1,75 +1,55 @@
 //! Loss divergence: the loss climbs persistently back up, far above the best
 //! level this run reached. Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::Ema;
-use super::{finite, times, DetectorInfo, Finding, Severity};
+use super::{finite, times, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "loss_divergence",
-    title: "Loss divergence",
-    family: "optimization",
-    course_baseline: false,
-    what: "The smoothed loss (an EMA over about 20 steps) stays, for 5 steps in a row, \
-           above twice its running minimum and has given back more than half of the \
-           progress made since its peak (smoothed loss - minimum > 0.5 x (peak - minimum)).",
-    why: "A loss that climbs back up is training undoing itself: the learning rate is too \
-          high for the current region, the data changed, or an explosion is under way. \
-          Caught while the loss is still finite, the run can be rolled back to the best \
-          checkpoint and continued with a smaller learning rate.",
-    threshold: "2x the running minimum and half the progress given back, for 5 steps, after \
-                49 steps of warm-up. Both are relative to the run's own history, so they hold \
-                for any loss scale. The progress condition keeps runs whose loss is near zero \
-                quiet: there, minibatch noise alone moves the smoothed loss by 7x its minimum \
-                (the lab's clean Gaussians runs) while the loss stays far below where it began.",
-    recommendation: "Roll back to the best checkpoint and lower the learning rate (or add a \
-                     decay schedule and gradient clipping); if the data changed, check the \
-                     new batches.",
-    settings: LossDivergence::defaults,
-    build: LossDivergence::boxed,
-};
+declare_detector! {
+    /// Fires when the smoothed loss rises persistently above its running minimum.
+    pub LossDivergence = "loss_divergence" {
+        title: "Loss divergence",
+        family: "optimization",
+        course_baseline: false,
+        what: "The smoothed loss (an EMA over about 20 steps) stays, for 5 steps in a row, \
+               above twice its running minimum and has given back more than half of the \
+               progress made since its peak (smoothed loss - minimum > 0.5 x (peak - minimum)).",
+        why: "A loss that climbs back up is training undoing itself: the learning rate is too \
+              high for the current region, the data changed, or an explosion is under way. \
+              Caught while the loss is still finite, the run can be rolled back to the best \
+              checkpoint and continued with a smaller learning rate.",
+        threshold: "2x the running minimum and half the progress given back, for 5 steps, after \
+                    49 steps of warm-up. Both are relative to the run's own history, so they hold \
+                    for any loss scale. The progress condition keeps runs whose loss is near zero \
+                    quiet: there, minibatch noise alone moves the smoothed loss by 7x its minimum \
+                    (the lab's clean Gaussians runs) while the loss stays far below where it began.",
+        recommendation: "Roll back to the best checkpoint and lower the learning rate (or add a \
+                         decay schedule and gradient clipping); if the data changed, check the \
+                         new batches.",
+    }
+    settings {
+        /// How many times its minimum the smoothed loss must reach.
+        factor: f64 = 2.0, in [1.0, f64::INFINITY];
+        /// Share of the progress (peak - minimum) that must be given back.
+        give_back: f64 = 0.5, in [0.0, 1.0];
+        /// Consecutive steps the condition must hold.
+        patience: u32 = 5, in [1, u32::MAX];
+        /// Losses that never fire; the minimum is tracked after them.
+        warmup: u64 = 49, in [0, u32::MAX];
+    }
+    state(s) {
+        smooth: Ema = Ema::with_span(SETTLE as f64),
+        min: f64 = f64::INFINITY,
+        peak: f64 = f64::NEG_INFINITY,
+        trigger: Trigger = Trigger::new(100).warmup(s.warmup).patience(s.patience),
+    }
+}
 
 /// Span of the loss EMA; its peak counts from the `SETTLE`th loss on.
 const SETTLE: u64 = 20;
 
-settings! {
-    /// How many times its minimum the smoothed loss must reach.
-    factor: f64 = 2.0, in [1.0, f64::INFINITY];
-    /// Share of the progress (peak - minimum) that must be given back.
-    give_back: f64 = 0.5, in [0.0, 1.0];
-    /// Consecutive steps the condition must hold.
-    patience: u32 = 5, in [1, u32::MAX];
-    /// Losses that never fire; the minimum is tracked after them.
-    warmup: u64 = 49, in [0, u32::MAX];
-}
-
-/// Fires when the smoothed loss rises persistently above its running minimum.
-pub type LossDivergence = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    smooth: Ema,
-    min: f64,
-    peak: f64,
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            smooth: Ema::with_span(SETTLE as f64),
-            min: f64::INFINITY,
-            peak: f64::NEG_INFINITY,
-            trigger: Trigger::new(100).warmup(s.warmup).patience(s.patience),
-        }
-    }
-
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let loss = self.smooth.update(finite(frame, names::LOSS)?);
         // The first few smoothed values are mostly the first noisy loss.

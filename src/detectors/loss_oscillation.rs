@@ -1,81 +1,58 @@
 //! Loss oscillation: the loss swings up and down far harder than usual for
 //! this run. Documented in [`INFO`].
 
-use super::kit::{settings, Baseline, Idea, Kit, Trigger};
+use super::kit::{declare_detector, Baseline, Observe, Trigger};
 use super::stats::RollingWindow;
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "loss_oscillation",
-    title: "Loss oscillation",
-    family: "optimization",
-    course_baseline: false,
-    what: "Over the last 50 steps the loss goes back and forth (its step-to-step changes \
-           flip sign at least 60% of the time) with a relative amplitude (mean |change| / \
-           mean loss) far above its own long-run level in this run. One of the course \
-           page's TrainingEarlyWarning signs, made concrete.",
-    why: "A loss that bounces instead of settling means the steps overshoot the valley: \
-          the learning rate is too high for the curvature, or some batches pull the model \
-          one way and others the other way (mislabelled or inconsistent data). It often \
-          comes before divergence.",
-    threshold: "Fires when the amplitude is above 4x its slow average (an EMA over about \
-                1000 steps), above 0.5 in absolute terms, with at least 60% sign changes, \
-                after 200 steps of warm-up. Minibatch noise alone already flips the sign \
-                about 2/3 of the time, so the amplitude carries the signal. In the lab's \
-                clean runs (4 datasets x 20 seeds x 1500 steps) the amplitude ratio peaks at \
-                2.6.",
-    // The course page's recommendation for this warning sign.
-    recommendation: "Training may be unstable, check for data issues",
-    settings: LossOscillation::defaults,
-    build: LossOscillation::boxed,
-};
-
-settings! {
-    /// How many times its long-run level the amplitude must reach.
-    ratio: f64 = 4.0, in [1.0, f64::INFINITY];
-    /// The amplitude must also be above this.
-    min_amplitude: f64 = 0.5, in [0.0, f64::INFINITY];
-    /// Fraction of sign flips of the changes needed.
-    min_flips: f64 = 0.6, in [0.0, 1.0];
-    /// Steps the amplitude and flips are taken over.
-    window: usize = 50, in [2, u32::MAX];
-    /// Full windows that never fire.
-    warmup: u64 = 200, in [0, u32::MAX];
-}
-
-/// Fires when the loss swings with `ratio` times its usual relative amplitude.
-pub type LossOscillation = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    losses: RollingWindow,
-    changes: RollingWindow,
-    flips: RollingWindow,
-    prev_loss: Option<f64>,
-    prev_change: Option<f64>,
-    baseline: Baseline,
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            losses: RollingWindow::new(s.window),
-            changes: RollingWindow::new(s.window),
-            flips: RollingWindow::new(s.window),
-            prev_loss: None,
-            prev_change: None,
-            baseline: Baseline::new(0.002),
-            trigger: Trigger::new(50).warmup(s.warmup),
-        }
+declare_detector! {
+    /// Fires when the loss swings with `ratio` times its usual relative amplitude.
+    pub LossOscillation = "loss_oscillation" {
+        title: "Loss oscillation",
+        family: "optimization",
+        course_baseline: false,
+        what: "Over the last 50 steps the loss goes back and forth (its step-to-step changes \
+               flip sign at least 60% of the time) with a relative amplitude (mean |change| / \
+               mean loss) far above its own long-run level in this run. One of the course \
+               page's TrainingEarlyWarning signs, made concrete.",
+        why: "A loss that bounces instead of settling means the steps overshoot the valley: \
+              the learning rate is too high for the curvature, or some batches pull the model \
+              one way and others the other way (mislabelled or inconsistent data). It often \
+              comes before divergence.",
+        threshold: "Fires when the amplitude is above 4x its slow average (an EMA over about \
+                    1000 steps), above 0.5 in absolute terms, with at least 60% sign changes, \
+                    after 200 steps of warm-up. Minibatch noise alone already flips the sign \
+                    about 2/3 of the time, so the amplitude carries the signal. In the lab's \
+                    clean runs (4 datasets x 20 seeds x 1500 steps) the amplitude ratio peaks at \
+                    2.6.",
+        // The course page's recommendation for this warning sign.
+        recommendation: "Training may be unstable, check for data issues",
     }
+    settings {
+        /// How many times its long-run level the amplitude must reach.
+        ratio: f64 = 4.0, in [1.0, f64::INFINITY];
+        /// The amplitude must also be above this.
+        min_amplitude: f64 = 0.5, in [0.0, f64::INFINITY];
+        /// Fraction of sign flips of the changes needed.
+        min_flips: f64 = 0.6, in [0.0, 1.0];
+        /// Steps the amplitude and flips are taken over.
+        window: usize = 50, in [2, u32::MAX];
+        /// Full windows that never fire.
+        warmup: u64 = 200, in [0, u32::MAX];
+    }
+    state(s) {
+        losses: RollingWindow = RollingWindow::new(s.window),
+        changes: RollingWindow = RollingWindow::new(s.window),
+        flips: RollingWindow = RollingWindow::new(s.window),
+        prev_loss: Option<f64> = None,
+        prev_change: Option<f64> = None,
+        baseline: Baseline = Baseline::new(0.002),
+        trigger: Trigger = Trigger::new(50).warmup(s.warmup),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let loss = finite(frame, names::LOSS)?;
         self.losses.push(loss);

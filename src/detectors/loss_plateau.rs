@@ -1,62 +1,44 @@
 //! Loss plateau: the loss has stopped changing over a long window.
 //! Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::RollingWindow;
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "loss_plateau",
-    title: "Loss plateau",
-    family: "optimization",
-    course_baseline: true,
-    what: "The variance of the training loss over the last 1000 steps is below a fixed \
-           threshold.",
-    why: "A flat loss means training makes no progress: the learning rate is too small, \
-          the gradients have vanished, or the optimiser sits on a saddle or in a poor \
-          minimum. Steps spent there are wasted.",
-    threshold: "Variance < 1e-6 over a window of 1000 steps, the course page's \
-                OptimizationFailures.loss_plateau. Absolute and strict: the minibatch noise of \
-                the lab's runs (a variance of 2e-5 to 1e-3 over 1000 steps, even once \
-                converged) already exceeds it, so it catches only losses that are truly \
-                frozen: a network killed by a learning-rate spike, or a full-batch loss.",
-    recommendation: "Raise the learning rate or use a schedule with warm restarts, switch to \
-                     an adaptive optimiser (Adam), and check for vanishing gradients. If the \
-                     loss is already as low as you need, stop training.",
-    settings: LossPlateau::defaults,
-    build: LossPlateau::boxed,
-};
-
-settings! {
-    /// Variance below which the detector fires.
-    threshold: f64 = 1e-6, in [0.0, f64::INFINITY];
-    /// Losses the variance is taken over (and quiet steps before it re-arms).
-    window: usize = 1000, in [2, u32::MAX];
-}
-
-/// Fires when the loss variance over the window is below the threshold.
-pub type LossPlateau = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    values: RollingWindow,
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            values: RollingWindow::new(s.window),
-            trigger: Trigger::new(s.window.min(u32::MAX as usize) as u32),
-        }
+declare_detector! {
+    /// Fires when the loss variance over the window is below the threshold.
+    pub LossPlateau = "loss_plateau" {
+        title: "Loss plateau",
+        family: "optimization",
+        course_baseline: true,
+        what: "The variance of the training loss over the last 1000 steps is below a fixed \
+               threshold.",
+        why: "A flat loss means training makes no progress: the learning rate is too small, \
+              the gradients have vanished, or the optimiser sits on a saddle or in a poor \
+              minimum. Steps spent there are wasted.",
+        threshold: "Variance < 1e-6 over a window of 1000 steps, the course page's \
+                    OptimizationFailures.loss_plateau. Absolute and strict: the minibatch noise of \
+                    the lab's runs (a variance of 2e-5 to 1e-3 over 1000 steps, even once \
+                    converged) already exceeds it, so it catches only losses that are truly \
+                    frozen: a network killed by a learning-rate spike, or a full-batch loss.",
+        recommendation: "Raise the learning rate or use a schedule with warm restarts, switch to \
+                         an adaptive optimiser (Adam), and check for vanishing gradients. If the \
+                         loss is already as low as you need, stop training.",
     }
+    settings {
+        /// Variance below which the detector fires.
+        threshold: f64 = 1e-6, in [0.0, f64::INFINITY];
+        /// Losses the variance is taken over (and quiet steps before it re-arms).
+        window: usize = 1000, in [2, u32::MAX];
+    }
+    state(s) {
+        values: RollingWindow = RollingWindow::new(s.window),
+        trigger: Trigger = Trigger::new(s.window.min(u32::MAX as usize) as u32),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         self.values.push(finite(frame, names::LOSS)?);
         let var = self.values.variance();

@@ -1,57 +1,40 @@
 //! Mode collapse: the learner gives the same few responses to diverse
 //! prompts. Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "mode_collapse",
-    title: "Mode collapse",
-    family: "alignment",
-    course_baseline: true,
-    what: "The diversity ratio of a step's responses (distinct responses / responses \
-           sampled, over the batch of diverse prompts) is below a fixed threshold.",
-    why: "A model that says the same few things whatever it is asked has collapsed onto a \
-          few modes of its output distribution: nothing pushes it back, because a policy \
-          that no longer samples an alternative gets no gradient towards it. The course's \
-          RLHF case study.",
-    threshold: "Diversity ratio < 0.1, the course page's ModeCollapseDetector (\"SEVERE MODE \
-                COLLAPSE\"). In the lab's agent, 64 prompts of 5 kinds: at most 6 distinct \
-                responses. Clean agent runs stay at or above 0.156 (10 of 64) once past their \
-                first 100 steps (one right response type per kind, several phrasings \
-                each); a collapsed one shows 5/64 = 0.078, one phrasing per kind.",
-    recommendation: "Increase the sampling temperature and add a diversity penalty (an \
-                     entropy bonus); roll back to a checkpoint from before the collapse.",
-    settings: ModeCollapse::defaults,
-    build: ModeCollapse::boxed,
-};
-
-settings! {
-    /// Ratio below which the detector fires.
-    threshold: f64 = 0.1, in [0.0, 1.0];
-}
-
-/// Fires when `diversity_ratio` is below the threshold.
-pub type ModeCollapse = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(_: &Settings) -> Self {
-        State {
-            trigger: Trigger::new(50),
-        }
+declare_detector! {
+    /// Fires when `diversity_ratio` is below the threshold.
+    pub ModeCollapse = "mode_collapse" {
+        title: "Mode collapse",
+        family: "alignment",
+        course_baseline: true,
+        what: "The diversity ratio of a step's responses (distinct responses / responses \
+               sampled, over the batch of diverse prompts) is below a fixed threshold.",
+        why: "A model that says the same few things whatever it is asked has collapsed onto a \
+              few modes of its output distribution: nothing pushes it back, because a policy \
+              that no longer samples an alternative gets no gradient towards it. The course's \
+              RLHF case study.",
+        threshold: "Diversity ratio < 0.1, the course page's ModeCollapseDetector (\"SEVERE MODE \
+                    COLLAPSE\"). In the lab's agent, 64 prompts of 5 kinds: at most 6 distinct \
+                    responses. Clean agent runs stay at or above 0.156 (10 of 64) once past their \
+                    first 100 steps (one right response type per kind, several phrasings \
+                    each); a collapsed one shows 5/64 = 0.078, one phrasing per kind.",
+        recommendation: "Increase the sampling temperature and add a diversity penalty (an \
+                         entropy bonus); roll back to a checkpoint from before the collapse.",
     }
+    settings {
+        /// Ratio below which the detector fires.
+        threshold: f64 = 0.1, in [0.0, 1.0];
+    }
+    state(s) {
+        trigger: Trigger = Trigger::new(50),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let ratio = finite(frame, names::DIVERSITY_RATIO)?;
         self.trigger.update(ratio < s.threshold).then(|| {

@@ -1,52 +1,37 @@
 //! Non-finite metrics: a NaN or an infinity in the metric stream.
 //! Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
-use super::{DetectorInfo, Finding, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{Finding, Severity};
 use crate::metrics::Frame;
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "non_finite",
-    title: "Non-finite values",
-    family: "optimization",
-    course_baseline: false,
-    what: "Any reported metric (loss, gradient norms, validation loss...) is NaN or \
-           infinite.",
-    why: "Once a NaN reaches the weights it spreads to every output and the run is lost; \
-          an infinite loss or gradient norm means an overflow has already happened. This is \
-          what PyTorch's `detect_anomaly`, TensorFlow's `check_numerics` and Keras' \
-          `TerminateOnNaN` stop on.",
-    threshold: "No threshold: any non-finite value fires, at once, as critical. Every \
-                training tool treats the first NaN as fatal.",
-    recommendation: "Restart from the last good checkpoint with a lower learning rate and \
-                     gradient clipping; look for a log of 0, a division by zero or a corrupt \
-                     batch (NaN/Inf in the inputs or labels).",
-    settings: NonFinite::defaults,
-    build: NonFinite::boxed,
-};
+declare_detector! {
+    /// Fires on the first NaN or infinite value of any metric.
+    pub NonFinite = "non_finite" {
+        title: "Non-finite values",
+        family: "optimization",
+        course_baseline: false,
+        what: "Any reported metric (loss, gradient norms, validation loss...) is NaN or \
+               infinite.",
+        why: "Once a NaN reaches the weights it spreads to every output and the run is lost; \
+              an infinite loss or gradient norm means an overflow has already happened. This is \
+              what PyTorch's `detect_anomaly`, TensorFlow's `check_numerics` and Keras' \
+              `TerminateOnNaN` stop on.",
+        threshold: "No threshold: any non-finite value fires, at once, as critical. Every \
+                    training tool treats the first NaN as fatal.",
+        recommendation: "Restart from the last good checkpoint with a lower learning rate and \
+                         gradient clipping; look for a log of 0, a division by zero or a corrupt \
+                         batch (NaN/Inf in the inputs or labels).",
+    }
+    settings {
 
-settings! {}
-
-/// Fires on the first NaN or infinite value of any metric.
-pub type NonFinite = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    trigger: Trigger,
+    }
+    state(s) {
+        trigger: Trigger = Trigger::new(50),
+    }
 }
 
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(_: &Settings) -> Self {
-        State {
-            trigger: Trigger::new(50),
-        }
-    }
-
+impl Observe for State {
     fn observe(&mut self, _: &Settings, frame: &Frame) -> Option<Finding> {
         let first_bad = frame.iter().find(|(_, v)| !v.is_finite());
         if !self.trigger.update(first_bad.is_some()) {

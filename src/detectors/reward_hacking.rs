@@ -1,77 +1,57 @@
 //! Reward hacking: the proxy reward rises while the true quality falls.
 //! Documented in [`INFO`].
 
-use super::kit::{settings, FastSlow, Idea, Kit, Trigger};
+use super::kit::{declare_detector, FastSlow, Observe, Trigger};
 use super::stats::Ema;
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "reward_hacking",
-    title: "Reward hacking",
-    family: "alignment",
-    course_baseline: false,
-    what: "The proxy reward the learner is trained on and the true quality of the same \
-           episodes move apart: the reward (an EMA over about 5 steps) is more than 10% \
-           above its recent level (an EMA over about 50 steps) while the quality (an EMA \
-           over about 5 steps) is more than 10% below the best it has reached, on 2 steps \
-           in a row.",
-    why: "The course's RLHF case study: a learner that optimises a proxy finds what the \
-          proxy pays for that the intended objective does not (length, flattery, a \
-          loophole), and the better it gets at the proxy the worse it gets at the task. \
-          Only a signal of the intended objective measured beside the proxy (a rater, \
-          held-out judgements) shows it; the proxy alone looks like progress.",
-    threshold: "Both 10%, for 2 steps, after 50 steps of warm-up: relative to the run's own \
-                history, so they hold for any reward scale. In the lab's clean agent runs the \
-                reward is the rater's score and never rises while the quality falls by 5%; \
-                under the course's naive length reward the agent's held-out quality falls \
-                below 0.5 within 48 to 60 steps of the switch, and the detector fires 11 to \
-                26 steps (median 15) before it does.",
-    recommendation: "Adjust the reward function: mix a signal of the intended objective back \
-                     in (a rater, a held-out judgement) and stop paying for what the agent \
-                     exploits (here, likely length); roll back to a checkpoint from before \
-                     the drift.",
-    settings: RewardHacking::defaults,
-    build: RewardHacking::boxed,
-};
-
-settings! {
-    /// Relative rise of the smoothed reward over its recent level.
-    rise: f64 = 0.1, in [0.0, f64::INFINITY];
-    /// Relative fall of the smoothed quality below its best.
-    fall: f64 = 0.1, in [0.0, f64::INFINITY];
-    /// Consecutive steps both must hold.
-    patience: u32 = 2, in [1, u32::MAX];
-    /// Steps that never fire; the best quality is tracked after them.
-    warmup: u64 = 50, in [0, u32::MAX];
-}
-
-/// Fires when `reward` rises while `true_quality` falls.
-pub type RewardHacking = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    reward: FastSlow,
-    quality: Ema,
-    best: f64,
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            reward: FastSlow::new(5.0, 50.0),
-            quality: Ema::with_span(5.0),
-            best: f64::NEG_INFINITY,
-            trigger: Trigger::new(100).warmup(s.warmup).patience(s.patience),
-        }
+declare_detector! {
+    /// Fires when `reward` rises while `true_quality` falls.
+    pub RewardHacking = "reward_hacking" {
+        title: "Reward hacking",
+        family: "alignment",
+        course_baseline: false,
+        what: "The proxy reward the learner is trained on and the true quality of the same \
+               episodes move apart: the reward (an EMA over about 5 steps) is more than 10% \
+               above its recent level (an EMA over about 50 steps) while the quality (an EMA \
+               over about 5 steps) is more than 10% below the best it has reached, on 2 steps \
+               in a row.",
+        why: "The course's RLHF case study: a learner that optimises a proxy finds what the \
+              proxy pays for that the intended objective does not (length, flattery, a \
+              loophole), and the better it gets at the proxy the worse it gets at the task. \
+              Only a signal of the intended objective measured beside the proxy (a rater, \
+              held-out judgements) shows it; the proxy alone looks like progress.",
+        threshold: "Both 10%, for 2 steps, after 50 steps of warm-up: relative to the run's own \
+                    history, so they hold for any reward scale. In the lab's clean agent runs the \
+                    reward is the rater's score and never rises while the quality falls by 5%; \
+                    under the course's naive length reward the agent's held-out quality falls \
+                    below 0.5 within 48 to 60 steps of the switch, and the detector fires 11 to \
+                    26 steps (median 15) before it does.",
+        recommendation: "Adjust the reward function: mix a signal of the intended objective back \
+                         in (a rater, a held-out judgement) and stop paying for what the agent \
+                         exploits (here, likely length); roll back to a checkpoint from before \
+                         the drift.",
     }
+    settings {
+        /// Relative rise of the smoothed reward over its recent level.
+        rise: f64 = 0.1, in [0.0, f64::INFINITY];
+        /// Relative fall of the smoothed quality below its best.
+        fall: f64 = 0.1, in [0.0, f64::INFINITY];
+        /// Consecutive steps both must hold.
+        patience: u32 = 2, in [1, u32::MAX];
+        /// Steps that never fire; the best quality is tracked after them.
+        warmup: u64 = 50, in [0, u32::MAX];
+    }
+    state(s) {
+        reward: FastSlow = FastSlow::new(5.0, 50.0),
+        quality: Ema = Ema::with_span(5.0),
+        best: f64 = f64::NEG_INFINITY,
+        trigger: Trigger = Trigger::new(100).warmup(s.warmup).patience(s.patience),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let reward = finite(frame, names::REWARD)?;
         let quality = finite(frame, names::TRUE_QUALITY)?;

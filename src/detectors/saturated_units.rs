@@ -1,61 +1,43 @@
 //! Saturated units: most hidden sigmoid/tanh units sit in their flat tails.
 //! Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::Ema;
-use super::{finite, DetectorInfo, Finding, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "saturated_units",
-    title: "Saturated units",
-    family: "optimization",
-    course_baseline: false,
-    what: "The fraction of hidden sigmoid/tanh units in their flat tails \
-           (`saturated_frac`), smoothed over about 20 steps, is above one half.",
-    why: "In the tails the derivative of sigmoid or tanh is nearly zero, so a saturated \
-          unit passes almost no gradient: learning slows to a crawl and the gradient \
-          vanishes on its way to the first layers. The usual causes are too-large initial \
-          weights, unnormalised inputs or a too-high learning rate.",
-    threshold: "Warning above 0.5. Glorot & Bengio (2010) showed sigmoid networks whose top \
-                hidden layer saturates early and learns only slowly; more than half the \
-                units saturated means most of the network has lost its gradient.",
-    recommendation: "Scale the initial weights down (Xavier/Glorot), normalise the inputs, \
-                     lower the learning rate, or use ReLU-like activations or batch \
-                     normalisation.",
-    settings: SaturatedUnits::defaults,
-    build: SaturatedUnits::boxed,
-};
-
-settings! {
-    /// Smoothed fraction above which it warns.
-    threshold: f64 = 0.5, in [0.0, 1.0];
-    /// Observations that never fire, while the smoothing settles.
-    warmup: u64 = 19, in [0, u32::MAX];
-}
-
-/// Fires when the smoothed `saturated_frac` exceeds the threshold.
-pub type SaturatedUnits = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    frac: Ema,
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            frac: Ema::with_span(20.0),
-            trigger: Trigger::new(100).warmup(s.warmup),
-        }
+declare_detector! {
+    /// Fires when the smoothed `saturated_frac` exceeds the threshold.
+    pub SaturatedUnits = "saturated_units" {
+        title: "Saturated units",
+        family: "optimization",
+        course_baseline: false,
+        what: "The fraction of hidden sigmoid/tanh units in their flat tails \
+               (`saturated_frac`), smoothed over about 20 steps, is above one half.",
+        why: "In the tails the derivative of sigmoid or tanh is nearly zero, so a saturated \
+              unit passes almost no gradient: learning slows to a crawl and the gradient \
+              vanishes on its way to the first layers. The usual causes are too-large initial \
+              weights, unnormalised inputs or a too-high learning rate.",
+        threshold: "Warning above 0.5. Glorot & Bengio (2010) showed sigmoid networks whose top \
+                    hidden layer saturates early and learns only slowly; more than half the \
+                    units saturated means most of the network has lost its gradient.",
+        recommendation: "Scale the initial weights down (Xavier/Glorot), normalise the inputs, \
+                         lower the learning rate, or use ReLU-like activations or batch \
+                         normalisation.",
     }
+    settings {
+        /// Smoothed fraction above which it warns.
+        threshold: f64 = 0.5, in [0.0, 1.0];
+        /// Observations that never fire, while the smoothing settles.
+        warmup: u64 = 19, in [0, u32::MAX];
+    }
+    state(s) {
+        frac: Ema = Ema::with_span(20.0),
+        trigger: Trigger = Trigger::new(100).warmup(s.warmup),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let frac = self.frac.update(finite(frame, names::SATURATED_FRAC)?);
         self.trigger.update(frac > s.threshold).then(|| {

@@ -1,84 +1,64 @@
 //! Update ratio: each step changes the weights by far too much, or by
 //! almost nothing. Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Latch, Trigger};
+use super::kit::{declare_detector, Latch, Observe, Trigger};
 use super::stats::{Ema, LogLevel};
-use super::{finite, times, DetectorInfo, Finding, Severity};
+use super::{finite, times, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "update_ratio",
-    title: "Update-to-weight ratio",
-    family: "optimization",
-    course_baseline: false,
-    what: "The norm of each step's weight update divided by the norm of the weights, \
-           smoothed over about 20 steps (geometric mean), is far above or far below \
-           Karpathy's rule of thumb of 1e-3, or has suddenly fallen 100x below its own \
-           usual level in this run.",
-    why: "The ratio says how fast the network is being rewritten, independently of the \
-          model's scale. Far above 1e-3 the learning rate is too high: each step throws \
-          away a visible part of what was learned, and divergence or dead units follow. \
-          Far below, the weights barely move and the model is not learning; a sudden \
-          fall (a learning rate cut by mistake, a frozen layer) stops progress in any \
-          model, whatever its usual ratio.",
-    threshold: "Warning above 0.05 or below 1e-6, after 19 steps of warm-up; warning when \
-                100x below its own level (a slow running geometric mean over about 200 \
-                steps), after 99 steps. The reference is Karpathy's CS231n notes \
-                (\"somewhere around 1e-3\"); small networks like the lab's run between 2e-4 \
-                and 1e-2 when healthy (estimated as lr x grad_norm / weight norm), so the \
-                fixed bounds sit a factor 5 above and two orders below that range. Within \
-                one clean run the smoothed ratio varies by at most about 15x.",
-    recommendation: "If the loss is still high, raise the learning rate or check for \
-                     vanishing gradients; if it has converged, training can stop.",
-    settings: UpdateRatio::defaults,
-    build: UpdateRatio::boxed,
-};
+declare_detector! {
+    /// Fires when the smoothed `update_ratio` leaves `[low, high]` or falls
+    /// `drop` times below its own level.
+    pub UpdateRatio = "update_ratio" {
+        title: "Update-to-weight ratio",
+        family: "optimization",
+        course_baseline: false,
+        what: "The norm of each step's weight update divided by the norm of the weights, \
+               smoothed over about 20 steps (geometric mean), is far above or far below \
+               Karpathy's rule of thumb of 1e-3, or has suddenly fallen 100x below its own \
+               usual level in this run.",
+        why: "The ratio says how fast the network is being rewritten, independently of the \
+              model's scale. Far above 1e-3 the learning rate is too high: each step throws \
+              away a visible part of what was learned, and divergence or dead units follow. \
+              Far below, the weights barely move and the model is not learning; a sudden \
+              fall (a learning rate cut by mistake, a frozen layer) stops progress in any \
+              model, whatever its usual ratio.",
+        threshold: "Warning above 0.05 or below 1e-6, after 19 steps of warm-up; warning when \
+                    100x below its own level (a slow running geometric mean over about 200 \
+                    steps), after 99 steps. The reference is Karpathy's CS231n notes \
+                    (\"somewhere around 1e-3\"); small networks like the lab's run between 2e-4 \
+                    and 1e-2 when healthy (estimated as lr x grad_norm / weight norm), so the \
+                    fixed bounds sit a factor 5 above and two orders below that range. Within \
+                    one clean run the smoothed ratio varies by at most about 15x.",
+        recommendation: "If the loss is still high, raise the learning rate or check for \
+                         vanishing gradients; if it has converged, training can stop.",
+    }
+    settings {
+        /// Ratio above which the learning rate is too high.
+        high: f64 = 0.05, in [0.0, f64::INFINITY];
+        /// Ratio below which the model is not learning.
+        low: f64 = 1e-6, in [0.0, f64::INFINITY];
+        /// Fall below the run's own level that counts as stopping.
+        drop: f64 = 100.0, in [1.0, f64::INFINITY];
+        /// Observations that never fire on the fixed bounds.
+        warmup: u64 = 19, in [0, u32::MAX];
+        /// Observations that never fire on the relative fall.
+        level_warmup: u64 = 99, in [0, u32::MAX];
+    }
+    state(s) {
+        log_ratio: Ema = Ema::with_span(20.0),
+        level: LogLevel = LogLevel::new(0.01, 2.0, 100),
+        /// Counts every observation: the fixed bounds' and the fall's warm-ups.
+        too_fast: Trigger = Trigger::new(100).warmup(s.warmup),
+        /// Fed only when `too_fast` did not fire.
+        too_slow: Latch = Latch::new(100),
+    }
+}
 
 /// The advice when the ratio is too high.
 const TOO_FAST: &str = "Lower the learning rate (try 10x lower) or use warm-up; clip gradients.";
 
-settings! {
-    /// Ratio above which the learning rate is too high.
-    high: f64 = 0.05, in [0.0, f64::INFINITY];
-    /// Ratio below which the model is not learning.
-    low: f64 = 1e-6, in [0.0, f64::INFINITY];
-    /// Fall below the run's own level that counts as stopping.
-    drop: f64 = 100.0, in [1.0, f64::INFINITY];
-    /// Observations that never fire on the fixed bounds.
-    warmup: u64 = 19, in [0, u32::MAX];
-    /// Observations that never fire on the relative fall.
-    level_warmup: u64 = 99, in [0, u32::MAX];
-}
-
-/// Fires when the smoothed `update_ratio` leaves `[low, high]` or falls
-/// `drop` times below its own level.
-pub type UpdateRatio = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    log_ratio: Ema,
-    level: LogLevel,
-    /// Counts every observation: the fixed bounds' and the fall's warm-ups.
-    too_fast: Trigger,
-    /// Fed only when `too_fast` did not fire.
-    too_slow: Latch,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(s: &Settings) -> Self {
-        State {
-            log_ratio: Ema::with_span(20.0),
-            level: LogLevel::new(0.01, 2.0, 100),
-            too_fast: Trigger::new(100).warmup(s.warmup),
-            too_slow: Latch::new(100),
-        }
-    }
-
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let raw = finite(frame, names::UPDATE_RATIO)?;
         if raw < 0.0 {

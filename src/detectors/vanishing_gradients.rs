@@ -1,57 +1,40 @@
 //! Vanishing gradients: the global gradient norm is all but zero.
 //! Documented in [`INFO`].
 
-use super::kit::{settings, Idea, Kit, Trigger};
-use super::{DetectorInfo, Finding, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "vanishing_gradients",
-    title: "Vanishing gradients",
-    family: "optimization",
-    course_baseline: true,
-    what: "The global L2 norm of the gradients falls below a fixed threshold.",
-    why: "With no gradient there is no update: the weights stop moving and the loss \
-          stops falling, whatever the learning rate. Saturated sigmoid/tanh units, dead \
-          ReLUs, a tiny initialisation or a very deep plain network all starve the \
-          gradient.",
-    threshold: "Norm < 1e-8, the course page's OptimizationFailures.gradient_vanishing. \
-                Absolute: healthy runs of the lab's networks stay above 1e-3, but a model \
-                that fits its data exactly also has near-zero gradients, so check the loss \
-                before acting.",
-    recommendation: "If the loss is still high: use He/Xavier initialisation, ReLU-like \
-                     activations instead of saturating sigmoid/tanh, batch normalisation or \
-                     residual connections, and a larger learning rate. If the loss is near \
-                     zero the model has simply fitted its data.",
-    settings: VanishingGradients::defaults,
-    build: VanishingGradients::boxed,
-};
-
-settings! {
-    /// Norm below which the detector fires.
-    threshold: f64 = 1e-8, in [0.0, f64::INFINITY];
-}
-
-/// Fires when `grad_norm` is below the threshold.
-pub type VanishingGradients = Kit<State>;
-
-/// What the detector remembers.
-#[derive(Clone, Debug)]
-pub struct State {
-    trigger: Trigger,
-}
-
-impl Idea for State {
-    type Settings = Settings;
-    const INFO: &'static DetectorInfo = &INFO;
-
-    fn start(_: &Settings) -> Self {
-        State {
-            trigger: Trigger::new(50),
-        }
+declare_detector! {
+    /// Fires when `grad_norm` is below the threshold.
+    pub VanishingGradients = "vanishing_gradients" {
+        title: "Vanishing gradients",
+        family: "optimization",
+        course_baseline: true,
+        what: "The global L2 norm of the gradients falls below a fixed threshold.",
+        why: "With no gradient there is no update: the weights stop moving and the loss \
+              stops falling, whatever the learning rate. Saturated sigmoid/tanh units, dead \
+              ReLUs, a tiny initialisation or a very deep plain network all starve the \
+              gradient.",
+        threshold: "Norm < 1e-8, the course page's OptimizationFailures.gradient_vanishing. \
+                    Absolute: healthy runs of the lab's networks stay above 1e-3, but a model \
+                    that fits its data exactly also has near-zero gradients, so check the loss \
+                    before acting.",
+        recommendation: "If the loss is still high: use He/Xavier initialisation, ReLU-like \
+                         activations instead of saturating sigmoid/tanh, batch normalisation or \
+                         residual connections, and a larger learning rate. If the loss is near \
+                         zero the model has simply fitted its data.",
     }
+    settings {
+        /// Norm below which the detector fires.
+        threshold: f64 = 1e-8, in [0.0, f64::INFINITY];
+    }
+    state(s) {
+        trigger: Trigger = Trigger::new(50),
+    }
+}
 
+impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         // NaN compares false: it is the non-finite check's business.
         let norm = frame.get(names::GRAD_NORM)?;
