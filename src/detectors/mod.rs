@@ -215,6 +215,25 @@ pub(crate) fn feed(
         .collect()
 }
 
+/// Checks that `found` is exactly one finding of `info`'s detector, with its
+/// recommendation, at a step in `steps`; returns it. A helper for the
+/// detectors' tests.
+#[cfg(test)]
+pub(crate) fn only_finding<'a>(
+    found: &'a [Finding],
+    info: &DetectorInfo,
+    steps: std::ops::Range<u64>,
+) -> &'a Finding {
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert!(steps.contains(&f.step), "{f:?} not in {steps:?}");
+    assert_eq!(
+        (f.detector.as_str(), f.recommendation.as_str()),
+        (info.id, info.recommendation)
+    );
+    f
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
