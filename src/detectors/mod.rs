@@ -5,15 +5,18 @@
 //! matters, its default threshold and where that number comes from. The
 //! [`REGISTRY`] lists them all; `tests/registry.rs` polices it.
 //!
-//! Every detector is built from the [`kit`]: its settings (declared with
-//! [`kit::settings!`], defaults written once and validated), its state and
-//! its idea (an [`kit::Idea`] impl), and the shared firing tail
-//! ([`kit::Trigger`]: warm-up, patience, latch), with one meaning of warm-up:
-//! `warmup: N` means the first `N` observations never fire.
+//! Every detector is built from the [`kit`]: one
+//! [`declare_detector!`](crate::declare_detector) block (its documentation,
+//! its settings with their defaults and ranges, its state), then an
+//! [`kit::Observe`] impl (what one step does), then its tests. The firing
+//! tail is shared ([`kit::Trigger`]: warm-up, patience, latch), with one
+//! meaning of warm-up: `warmup: N` means the first `N` observations never
+//! fire.
 //!
-//! Adding a detector: write `src/detectors/<id>.rs` (copy a small one such as
-//! `mode_collapse.rs`: `INFO`, `settings!`, `State`, `impl Idea`, tests), then
-//! add `pub mod <id>;` and `<id>::INFO` to [`REGISTRY`] below.
+//! Adding a detector: write `src/detectors/<id>.rs` (start from a small one
+//! such as `mode_collapse.rs`), then add `pub mod <id>;` and `<id>::INFO` to
+//! [`REGISTRY`] below. `tests/registry.rs` checks the rest; regenerate
+//! `docs/detectors.md` with `failure-lab detectors --markdown`.
 
 use serde::Serialize;
 
