@@ -1,96 +1,58 @@
 //! Capability spike: the reward a learner earns jumps abruptly above its
 //! recent level. Documented in [`INFO`].
 
-use super::stats::Ema;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{declare_detector, FastSlow, Observe, Trigger};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "capability_spike",
-    title: "Capability spike",
-    family: "emergence",
-    course_baseline: false,
-    what: "The reward an agent earns (an EMA over about 5 steps) jumps more than 30% above \
-           its recent level (an EMA over about 100 steps), after the first 200 steps. One of \
-           the course page's TrainingEarlyWarning signs, made concrete.",
-    why: "Learning curves rise gradually; an abrupt jump late in training means the learner \
-          has found something new it can do. Sometimes that is a genuine capability, often \
-          it is a way to earn the reward that nobody intended (a loophole, a hack). Either \
-          way, what it does now has not been evaluated.",
-    threshold: "30% above the level, after 200 steps of warm-up (the lab's clean agents \
-                learn their task in about 150 steps, and their reward rises by up to 70% \
-                over its level while they do). In the lab's clean agent runs the jump stays \
-                below 14% after step 200; under the reward_hacking fault, once the agent \
-                finds that words pay, it reaches up to 260%.",
-    build: || Box::new(CapabilitySpike::default()),
-};
-
-/// Fires when `reward` jumps `jump` (relative) above its recent level.
-#[derive(Clone, Debug)]
-pub struct CapabilitySpike {
-    /// Relative jump above the level. Default 0.3.
-    pub jump: f64,
-    /// Steps seen before the detector may fire. Default 200.
-    pub warmup: u64,
-    fast: Ema,
-    slow: Ema,
-    seen: u64,
-    latch: Latch,
-}
-
-impl Default for CapabilitySpike {
-    fn default() -> Self {
-        CapabilitySpike::new(0.3)
+declare_detector! {
+    /// Fires when `reward` jumps `jump` (relative) above its recent level.
+    pub CapabilitySpike = "capability_spike" {
+        title: "Capability spike",
+        family: "emergence",
+        course_baseline: false,
+        what: "The reward an agent earns (an EMA over about 5 steps) jumps more than 30% above \
+               its recent level (an EMA over about 100 steps), after the first 200 steps. One of \
+               the course page's TrainingEarlyWarning signs, made concrete.",
+        why: "Learning curves rise gradually; an abrupt jump late in training means the learner \
+              has found something new it can do. Sometimes that is a genuine capability, often \
+              it is a way to earn the reward that nobody intended (a loophole, a hack). Either \
+              way, what it does now has not been evaluated.",
+        threshold: "30% above the level, after 200 steps of warm-up (the lab's clean agents \
+                    learn their task in about 150 steps, and their reward rises by up to 70% \
+                    over its level while they do). In the lab's clean agent runs the jump stays \
+                    below 14% after step 200; under the reward_hacking fault, once the agent \
+                    finds that words pay, it reaches up to 260%.",
+        recommendation: "Unexpected capability emergence: increase evaluation. Look at what the \
+                         agent now does to earn its reward before trusting it.",
+    }
+    settings {
+        /// Relative jump above the level.
+        jump: f64 = 0.3, in [0.0, f64::INFINITY];
+        /// Rewards that never fire.
+        warmup: u64 = 200, in [0, u32::MAX];
+    }
+    state(s) {
+        reward: FastSlow = FastSlow::new(5.0, 100.0),
+        trigger: Trigger = Trigger::new(100).warmup(s.warmup),
     }
 }
 
-impl CapabilitySpike {
-    /// A detector firing on a relative jump of `jump`.
-    pub fn new(jump: f64) -> Self {
-        CapabilitySpike {
-            jump,
-            warmup: 200,
-            fast: Ema::with_span(5.0),
-            slow: Ema::with_span(100.0),
-            seen: 0,
-            latch: Latch::new(100),
-        }
-    }
-}
-
-impl Detector for CapabilitySpike {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
-        let reward = finite(frame, names::REWARD)?;
-        let (now, level) = (self.fast.update(reward), self.slow.update(reward));
-        self.seen += 1;
-        let spike = self.seen > self.warmup && now > level + self.jump * level.abs();
-        if !self.latch.update(spike) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Capability spike: the reward jumped to {now:.3}, {:+.0}% over its recent \
-                 level {level:.3}",
-                100.0 * (now - level) / level.abs()
-            ),
-            "Unexpected capability emergence: increase evaluation. Look at what the agent \
-             now does to earn its reward before trusting it.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        *self = CapabilitySpike {
-            warmup: self.warmup,
-            ..CapabilitySpike::new(self.jump)
-        };
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
+        let (now, level) = self.reward.update(finite(frame, names::REWARD)?);
+        let spike = now > level + s.jump * level.abs();
+        self.trigger.update(spike).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Capability spike: the reward jumped to {now:.3}, {:+.0}% over its recent \
+                     level {level:.3}",
+                    100.0 * (now - level) / level.abs()
+                ),
+            )
+        })
     }
 }
 
@@ -98,6 +60,7 @@ impl Detector for CapabilitySpike {
 mod tests {
     use super::*;
     use crate::detectors::feed;
+    use crate::detectors::Detector;
 
     #[test]
     fn fires_on_a_late_jump_not_on_early_learning() {

@@ -1,109 +1,85 @@
 //! Class imbalance: one class far outnumbers another in the training data.
 //! Documented in [`INFO`].
 
-use super::{Detector, DetectorInfo, Finding, Severity};
+use super::kit::{declare_detector, Observe};
+use super::{times, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "class_imbalance",
-    title: "Class imbalance",
-    family: "data",
-    // Its critical level is the course's check, but it also warns at 10:1,
-    // where the course's check is silent: not the baseline.
-    course_baseline: false,
-    what: "The training data's class ratio (points of the most common class over points of \
-           the rarest, the `class_ratio` metric) is above 10 (warning) or above 100 \
-           (critical).",
-    why: "With one class a hundred times rarer, almost every gradient comes from the common \
-          class: answering it everywhere already scores 99% on the training data, and the \
-          rare class's recall collapses. On balanced held-out data, or in deployment where \
-          the rare class matters, the model is no better than a constant guess.",
-    threshold: "Critical above 100:1, the course page's DatasetFailures.check_data_imbalance \
-                (`imbalance_ratio > 100`, strictly: exactly 100:1 is a warning). The warning \
-                above 10:1 is the lab's earlier line: there a constant guess of the common \
-                class already scores 91% on the training data, so the loss barely asks for the \
-                rare one (in the lab, 100:1 on circles takes the rare class's recall from \
-                0.93-0.99 to 0.11-0.45 within 1200 steps). Both are ratios of counts, the same \
-                for any dataset size.",
-    build: || Box::new(ClassImbalance::default()),
-};
-
-/// Fires when `class_ratio` rises above `warn` (warning) or `severe`
-/// (critical); quiet again once it is back at or below `warn`.
-#[derive(Clone, Debug)]
-pub struct ClassImbalance {
-    /// Ratio above which the detector warns. Default 10.
-    pub warn: f64,
-    /// Ratio above which it is critical. Default 100.
-    pub severe: f64,
-    /// The loudest level reported since the ratio was last at or below `warn`.
-    reported: Option<Severity>,
-}
-
-impl Default for ClassImbalance {
-    fn default() -> Self {
-        ClassImbalance::new(10.0, 100.0)
+declare_detector! {
+    /// Fires when `class_ratio` rises above `warn` (warning) or `severe`
+    /// (critical); quiet again once it is back at or below `warn`.
+    pub ClassImbalance = "class_imbalance" {
+        title: "Class imbalance",
+        family: "data",
+        // Its critical level is the course's check, but it also warns at 10:1,
+        // where the course's check is silent: not the baseline.
+        course_baseline: false,
+        what: "The training data's class ratio (points of the most common class over points of \
+               the rarest, the `class_ratio` metric) is above 10 (warning) or above 100 \
+               (critical).",
+        why: "With one class a hundred times rarer, almost every gradient comes from the common \
+              class: answering it everywhere already scores 99% on the training data, and the \
+              rare class's recall collapses. On balanced held-out data, or in deployment where \
+              the rare class matters, the model is no better than a constant guess.",
+        threshold: "Critical above 100:1, the course page's DatasetFailures.check_data_imbalance \
+                    (`imbalance_ratio > 100`, strictly: exactly 100:1 is a warning). The warning \
+                    above 10:1 is the lab's earlier line: there a constant guess of the common \
+                    class already scores 91% on the training data, so the loss barely asks for the \
+                    rare one (in the lab, 100:1 on circles takes the rare class's recall from \
+                    0.93-0.99 to 0.11-0.45 within 1200 steps). Both are ratios of counts, the same \
+                    for any dataset size.",
+        recommendation: "Rebalance the training data (oversample the rare class or undersample \
+                         the common one), or weight the loss by inverse class frequency; judge the \
+                         model by per-class recall, not accuracy. If the imbalance is a \
+                         data-pipeline bug (a filter or a sampler that drops a class), fix the \
+                         pipeline.",
+    }
+    settings {
+        /// Ratio above which the detector warns.
+        warn: f64 = 10.0, in [1.0, f64::INFINITY];
+        /// Ratio above which it is critical.
+        severe: f64 = 100.0, in [1.0, f64::INFINITY];
+    }
+    state(s) {
+        // Not a `Trigger`: once per level and episode, so a warning may still
+        // become critical; the episode ends as soon as the ratio is back down.
+        /// The loudest level reported since the ratio was last at or below `warn`.
+        reported: Option<Severity> = None,
     }
 }
 
-impl ClassImbalance {
-    /// A detector warning above `warn` and critical above `severe`.
-    pub fn new(warn: f64, severe: f64) -> Self {
-        ClassImbalance {
-            warn,
-            severe,
-            reported: None,
-        }
-    }
-}
-
-impl Detector for ClassImbalance {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let ratio = frame.get(names::CLASS_RATIO).filter(|r| !r.is_nan())?;
-        let level = if ratio > self.severe {
+        let level = if ratio > s.severe {
             Severity::Critical
-        } else if ratio > self.warn {
+        } else if ratio > s.warn {
             Severity::Warning
         } else {
             self.reported = None;
             return None;
         };
-        // Once per level and episode: a warning may still become critical.
         if self.reported.is_some_and(|r| r >= level) {
             return None;
         }
         self.reported = Some(level);
         let line = if level == Severity::Critical {
-            format!("above the course's severe line of {}:1", self.severe)
+            format!("above the course's severe line of {}:1", s.severe)
         } else {
             format!(
                 "above {}:1 (the course's severe line is {}:1)",
-                self.warn, self.severe
+                s.warn, s.severe
             )
         };
-        Some(Finding::new(
-            INFO.id,
+        Some(INFO.finding(
             frame.step,
             level,
             format!(
                 "Class imbalance: the training data has {}:1 points of its most common class \
                  per point of its rarest, {line}",
-                super::times(ratio)
+                times(ratio)
             ),
-            "Rebalance the training data (oversample the rare class or undersample the \
-             common one), or weight the loss by inverse class frequency; judge the model by \
-             per-class recall, not accuracy. If the imbalance is a data-pipeline bug (a \
-             filter or a sampler that drops a class), fix the pipeline.",
         ))
-    }
-
-    fn reset(&mut self) {
-        self.reported = None;
     }
 }
 
@@ -111,6 +87,7 @@ impl Detector for ClassImbalance {
 mod tests {
     use super::*;
     use crate::detectors::feed;
+    use crate::detectors::Detector;
 
     fn severities(values: &[f64]) -> Vec<(u64, Severity)> {
         feed(

@@ -1,169 +1,126 @@
 //! Data contamination: the validation metrics have become optimistic
 //! compared with a test split that training never saw. Documented in [`INFO`].
 
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "data_contamination",
-    title: "Data contamination",
-    family: "data",
-    course_baseline: false,
-    what: "On the steps that measure both held-out splits, the validation split has pulled \
-           ahead of the test split: compared with the gaps of the run's first measurements \
-           (the 2nd to 6th), the smoothed gap test loss - validation loss has grown by 40% \
-           of the early test loss and the gap validation accuracy - test accuracy by 3 \
-           points, at two measurements in a row.",
-    why: "Two splits drawn from the same data differ only by chance, and a network that \
-          trains on neither scores about the same on both. When one of them starts to look \
-          better and better, the network is being trained on it: held-out data has leaked \
-          into the training set (the course's DatasetFailures.detect_data_contamination: \
-          model outputs or test data in the training corpus). Its numbers then measure \
-          memory, not generalisation, and every choice made on them is biased.",
-    threshold: "The comparison of a possibly leaked split with a clean one is how the GPT-3 \
-                paper (Brown et al., 2020) measured benchmark contamination: scores on the \
-                full benchmark against its decontaminated subset. Both margins are relative \
-                to the run's own early gap (a negative early gap, validation harder than \
-                test, counts as 0, so a gap that merely closes as both splits converge is not \
-                optimism) and are chosen from the lab's runs: in 20 to 120 seeds of every \
-                clean case neither margin is reached together, while validation data leaked \
-                40 times over reaches both on 98 of 100 seeds. Needs `test_loss`, \
-                `test_acc`, `val_loss` and `val_acc` on the same steps.",
-    build: || Box::new(DataContamination::default()),
-};
+declare_detector! {
+    /// Fires when the validation split's lead over the test split, in loss and
+    /// in accuracy, grows past its early level by the margins.
+    pub DataContamination = "data_contamination" {
+        title: "Data contamination",
+        family: "data",
+        course_baseline: false,
+        what: "On the steps that measure both held-out splits, the validation split has pulled \
+               ahead of the test split: compared with the gaps of the run's first measurements \
+               (the 2nd to 6th), the smoothed gap test loss - validation loss has grown by 40% \
+               of the early test loss and the gap validation accuracy - test accuracy by 3 \
+               points, at two measurements in a row.",
+        why: "Two splits drawn from the same data differ only by chance, and a network that \
+              trains on neither scores about the same on both. When one of them starts to look \
+              better and better, the network is being trained on it: held-out data has leaked \
+              into the training set (the course's DatasetFailures.detect_data_contamination: \
+              model outputs or test data in the training corpus). Its numbers then measure \
+              memory, not generalisation, and every choice made on them is biased.",
+        threshold: "The comparison of a possibly leaked split with a clean one is how the GPT-3 \
+                    paper (Brown et al., 2020) measured benchmark contamination: scores on the \
+                    full benchmark against its decontaminated subset. Both margins are relative \
+                    to the run's own early gap (a negative early gap, validation harder than \
+                    test, counts as 0, so a gap that merely closes as both splits converge is not \
+                    optimism) and are chosen from the lab's runs: in 20 to 120 seeds of every \
+                    clean case neither margin is reached together, while validation data leaked \
+                    40 times over reaches both on 98 of 100 seeds. Needs `test_loss`, \
+                    `test_acc`, `val_loss` and `val_acc` on the same steps.",
+        recommendation: "Held-out data is probably reaching training: look for training points \
+                         that are also validation points (exact and near duplicates, e.g. by \
+                         hashing each record), rebuild the splits so that nothing held out is \
+                         trained on, and trust the test split's numbers until then.",
+    }
+    settings {
+        /// Growth of the loss gap that counts, as a share of the early test loss.
+        loss_margin: f64 = 0.4, in [0.0, f64::INFINITY];
+        /// Growth of the accuracy gap that counts.
+        acc_margin: f64 = 0.03, in [0.0, 1.0];
+        /// Measurements averaged for the early gaps (after the skipped first one);
+        /// the warm-up is those and the skipped one.
+        early: u32 = 5, in [1, u32::MAX];
+        /// Consecutive measurements the condition must hold.
+        patience: u32 = 2, in [1, u32::MAX];
+    }
+    state(s) {
+        early: u64 = u64::from(s.early.max(1)),
+        early_loss_gap: f64 = 0.0,
+        early_acc_gap: f64 = 0.0,
+        early_test_loss: f64 = 0.0,
+        loss_gap: f64 = 0.0,
+        acc_gap: f64 = 0.0,
+        trigger: Trigger = Trigger::new(20)
+            .warmup(SKIP + u64::from(s.early.max(1)))
+            .patience(s.patience),
+    }
+}
 
 /// Measurements skipped at the start (the untrained network's).
-const SKIP: u32 = 1;
+const SKIP: u64 = 1;
 /// EMA weight of each measurement in the smoothed gaps.
 const SMOOTHING: f64 = 0.3;
 
-/// Fires when the validation split's lead over the test split, in loss and
-/// in accuracy, grows past its early level by the margins.
-#[derive(Clone, Debug)]
-pub struct DataContamination {
-    /// Growth of the loss gap that counts, as a share of the early test
-    /// loss. Default 0.4.
-    pub loss_margin: f64,
-    /// Growth of the accuracy gap that counts. Default 0.03.
-    pub acc_margin: f64,
-    /// Measurements averaged for the early gaps. Default 5.
-    pub warmup: u32,
-    /// Consecutive measurements the condition must hold. Default 2.
-    pub patience: u32,
-    seen: u32,
-    early_loss_gap: f64,
-    early_acc_gap: f64,
-    early_test_loss: f64,
-    loss_gap: f64,
-    acc_gap: f64,
-    run: u32,
-    latch: Latch,
-}
-
-impl Default for DataContamination {
-    fn default() -> Self {
-        DataContamination::new(0.4, 0.03)
-    }
-}
-
-impl DataContamination {
-    /// A detector with margins `loss_margin` (share of the early test loss)
-    /// and `acc_margin` (accuracy).
-    pub fn new(loss_margin: f64, acc_margin: f64) -> Self {
-        DataContamination {
-            loss_margin,
-            acc_margin,
-            warmup: 5,
-            patience: 2,
-            seen: 0,
-            early_loss_gap: 0.0,
-            early_acc_gap: 0.0,
-            early_test_loss: 0.0,
-            loss_gap: 0.0,
-            acc_gap: 0.0,
-            run: 0,
-            latch: Latch::new(20),
-        }
-    }
-}
-
-impl Detector for DataContamination {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let test_loss = finite(frame, names::TEST_LOSS)?;
         let test_acc = finite(frame, names::TEST_ACC)?;
         let val_loss = finite(frame, names::VAL_LOSS)?;
         let val_acc = finite(frame, names::VAL_ACC)?;
         let (loss_gap, acc_gap) = (test_loss - val_loss, val_acc - test_acc);
-        self.seen = self.seen.saturating_add(1);
-        if self.seen <= SKIP {
-            return None;
-        }
-        let warmup = self.warmup.max(1);
-        if self.seen <= SKIP + warmup {
+        let warm = self.trigger.warm();
+        if !warm && self.trigger.seen() >= SKIP {
             // Sums while warming up, means once done.
             self.early_loss_gap += loss_gap;
             self.early_acc_gap += acc_gap;
             self.early_test_loss += test_loss;
-            if self.seen == SKIP + warmup {
-                let n = warmup as f64;
+            if self.trigger.seen() + 1 == SKIP + self.early {
+                let n = self.early as f64;
                 self.early_loss_gap /= n;
                 self.early_acc_gap /= n;
                 self.early_test_loss /= n;
                 (self.loss_gap, self.acc_gap) = (self.early_loss_gap, self.early_acc_gap);
             }
-            return None;
         }
-        self.loss_gap += SMOOTHING * (loss_gap - self.loss_gap);
-        self.acc_gap += SMOOTHING * (acc_gap - self.acc_gap);
-        let loss_growth = self.loss_gap - self.early_loss_gap.max(0.0);
-        let acc_growth = self.acc_gap - self.early_acc_gap.max(0.0);
-        let leaked = self.early_test_loss > 0.0
-            && loss_growth >= self.loss_margin * self.early_test_loss
-            && acc_growth >= self.acc_margin;
-        self.run = if leaked { self.run + 1 } else { 0 };
-        if !self.latch.update(self.run >= self.patience) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Data contamination: the validation split now looks better than the test \
-                 split it used to match: accuracy {:.1}% vs {:.1}% (smoothed gap {:+.1} \
-                 points, {:+.1} early), loss {val_loss:.4} vs {test_loss:.4} (smoothed gap \
-                 {:.4}, {:.4} early)",
-                100.0 * val_acc,
-                100.0 * test_acc,
-                100.0 * self.acc_gap,
-                100.0 * self.early_acc_gap,
-                self.loss_gap,
-                self.early_loss_gap
-            ),
-            "Held-out data is probably reaching training: look for training points that \
-             are also validation points (exact and near duplicates, e.g. by hashing each \
-             record), rebuild the splits so that nothing held out is trained on, and trust \
-             the test split's numbers until then.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        *self = DataContamination {
-            warmup: self.warmup,
-            patience: self.patience,
-            ..DataContamination::new(self.loss_margin, self.acc_margin)
+        let leaked = warm && {
+            self.loss_gap += SMOOTHING * (loss_gap - self.loss_gap);
+            self.acc_gap += SMOOTHING * (acc_gap - self.acc_gap);
+            let loss_growth = self.loss_gap - self.early_loss_gap.max(0.0);
+            let acc_growth = self.acc_gap - self.early_acc_gap.max(0.0);
+            self.early_test_loss > 0.0
+                && loss_growth >= s.loss_margin * self.early_test_loss
+                && acc_growth >= s.acc_margin
         };
+        self.trigger.update(leaked).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Data contamination: the validation split now looks better than the test \
+                     split it used to match: accuracy {:.1}% vs {:.1}% (smoothed gap {:+.1} \
+                     points, {:+.1} early), loss {val_loss:.4} vs {test_loss:.4} (smoothed gap \
+                     {:.4}, {:.4} early)",
+                    100.0 * val_acc,
+                    100.0 * test_acc,
+                    100.0 * self.acc_gap,
+                    100.0 * self.early_acc_gap,
+                    self.loss_gap,
+                    self.early_loss_gap
+                ),
+            )
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
 
     fn frame(
         step: u64,

@@ -1,110 +1,67 @@
 //! Dead units: a large share of the hidden ReLU units output zero for every
 //! input. Documented in [`INFO`].
 
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::Ema;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "dead_units",
-    title: "Dead ReLU units",
-    family: "optimization",
-    course_baseline: false,
-    what: "The fraction of hidden ReLU units that output zero on the whole batch \
-           (`dead_frac`), smoothed over about 20 steps, is above one half; critical when \
-           virtually all of them are dead.",
-    why: "A ReLU whose input is negative for every example passes no gradient, so it can \
-          never recover: the network loses capacity for good. Mass death usually follows \
-          one too-large update (a learning-rate spike, a bad batch) that pushed the biases \
-          far negative. When all units of a layer are dead the output is constant and \
-          training is over.",
-    threshold: "Warning above 0.5, critical at 0.95 or more. Karpathy's CS231n notes warn \
-                that with a too-high learning rate \"as much as 40% of your network can be \
-                dead\"; more than half is past that.",
-    build: || Box::new(DeadUnits::default()),
-};
-
-/// Fires when the smoothed `dead_frac` exceeds `warning` or `critical`.
-#[derive(Clone, Debug)]
-pub struct DeadUnits {
-    /// Smoothed fraction above which it warns. Default 0.5.
-    pub warning: f64,
-    /// Smoothed fraction at which it is critical. Default 0.95.
-    pub critical: f64,
-    /// Steps seen before the detector may fire. Default 20.
-    pub warmup: u64,
-    frac: Ema,
-    seen: u64,
-    warning_latch: Latch,
-    critical_latch: Latch,
-}
-
-impl Default for DeadUnits {
-    fn default() -> Self {
-        DeadUnits::new(0.5, 0.95)
+declare_detector! {
+    /// Fires when the smoothed `dead_frac` exceeds the warning or critical level.
+    pub DeadUnits = "dead_units" {
+        title: "Dead ReLU units",
+        family: "optimization",
+        course_baseline: false,
+        what: "The fraction of hidden ReLU units that output zero on the whole batch \
+               (`dead_frac`), smoothed over about 20 steps, is above one half; critical when \
+               virtually all of them are dead.",
+        why: "A ReLU whose input is negative for every example passes no gradient, so it can \
+              never recover: the network loses capacity for good. Mass death usually follows \
+              one too-large update (a learning-rate spike, a bad batch) that pushed the biases \
+              far negative. When all units of a layer are dead the output is constant and \
+              training is over.",
+        threshold: "Warning above 0.5, critical at 0.95 or more. Karpathy's CS231n notes warn \
+                    that with a too-high learning rate \"as much as 40% of your network can be \
+                    dead\"; more than half is past that.",
+        recommendation: "Lower the learning rate, use He initialisation and small positive \
+                         biases, or switch to Leaky ReLU / ELU, whose units never die completely. \
+                         Dead units do not come back: restart from an earlier checkpoint.",
+    }
+    settings {
+        /// Smoothed fraction above which it warns.
+        warning: f64 = 0.5, in [0.0, 1.0];
+        /// Smoothed fraction at which it is critical.
+        critical: f64 = 0.95, in [0.0, 1.0];
+        /// Observations that never fire, while the smoothing settles.
+        warmup: u64 = 19, in [0, u32::MAX];
+    }
+    state(s) {
+        frac: Ema = Ema::with_span(20.0),
+        warning: Trigger = Trigger::new(100).warmup(s.warmup),
+        critical: Trigger = Trigger::new(100).warmup(s.warmup),
     }
 }
 
-impl DeadUnits {
-    /// A detector warning above `warning`, critical at `critical`.
-    pub fn new(warning: f64, critical: f64) -> Self {
-        DeadUnits {
-            warning,
-            critical,
-            warmup: 20,
-            frac: Ema::with_span(20.0),
-            seen: 0,
-            warning_latch: Latch::new(100),
-            critical_latch: Latch::new(100),
-        }
-    }
-}
-
-impl Detector for DeadUnits {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let frac = self.frac.update(finite(frame, names::DEAD_FRAC)?);
-        self.seen += 1;
-        let warm = self.seen >= self.warmup;
-        let critical = self.critical_latch.update(warm && frac >= self.critical);
-        let warning = self.warning_latch.update(warm && frac > self.warning);
-        let severity = if critical {
-            Severity::Critical
-        } else if warning {
-            Severity::Warning
-        } else {
-            return None;
+        let critical = self.critical.update(frac >= s.critical);
+        let warning = self.warning.update(frac > s.warning);
+        let (severity, limit) = match (critical, warning) {
+            (true, _) => (Severity::Critical, s.critical),
+            (false, true) => (Severity::Warning, s.warning),
+            _ => return None,
         };
-        Some(Finding::new(
-            INFO.id,
+        Some(INFO.finding(
             frame.step,
             severity,
             format!(
                 "Dead units: {:.0}% of the hidden ReLU units output zero on every input (limit \
                  {:.0}%); they pass no gradient and cannot recover",
                 100.0 * frac,
-                100.0
-                    * if critical {
-                        self.critical
-                    } else {
-                        self.warning
-                    }
+                100.0 * limit
             ),
-            "Lower the learning rate, use He initialisation and small positive biases, or \
-             switch to Leaky ReLU / ELU, whose units never die completely. Dead units do not \
-             come back: restart from an earlier checkpoint.",
         ))
-    }
-
-    fn reset(&mut self) {
-        self.frac.reset();
-        self.seen = 0;
-        self.warning_latch.reset();
-        self.critical_latch.reset();
     }
 }
 
@@ -112,6 +69,7 @@ impl Detector for DeadUnits {
 mod tests {
     use super::*;
     use crate::detectors::feed;
+    use crate::detectors::Detector;
 
     fn run(d: &mut DeadUnits, fracs: impl Iterator<Item = f64>) -> Vec<Finding> {
         feed(d, names::DEAD_FRAC, fracs)

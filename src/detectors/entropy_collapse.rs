@@ -1,121 +1,76 @@
 //! Entropy collapse: the policy's entropy falls fast while its reward does
 //! not rise. Documented in [`INFO`].
 
-use super::stats::Ema;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{declare_detector, FastSlow, Observe, Trigger};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "entropy_collapse",
-    title: "Entropy collapse",
-    family: "alignment",
-    course_baseline: false,
-    what: "The policy's entropy (an EMA over about 10 steps) falls below 70% of its recent \
-           level (an EMA over about 100 steps) while the reward (smoothed the same way) has \
-           not risen by more than 5% over its own recent level: the policy is growing \
-           certain without getting better.",
-    why: "The early warning of mode collapse. A policy that learns also loses entropy, but \
-          its reward rises with it; one whose entropy drains away at the same reward is \
-          collapsing onto a few responses by chance (nothing, such as an entropy bonus, \
-          holds its equally good choices apart) or by too large a step. Caught here, a \
-          higher temperature and entropy bonus still work: the policy still samples its \
-          alternatives. Once the course's diversity ratio is below 0.1 it no longer does.",
-    threshold: "Below 0.7x its level with the reward below 1.05x its level, after 50 steps \
-                of warm-up. In the lab's clean agent runs (20 seeds x 1000 steps), whenever \
-                the reward is not rising the fast entropy stays above 0.85x its level; under \
-                the mode_collapse fault (entropy bonus off) it crosses 0.7x 14 to 72 steps \
-                (median 32) before the diversity ratio falls below 0.1.",
-    build: || Box::new(EntropyCollapse::default()),
-};
-
-/// Fires when `policy_entropy` falls fast while `reward` does not rise.
-#[derive(Clone, Debug)]
-pub struct EntropyCollapse {
-    /// Share of its recent level the fast entropy must fall below. Default 0.7.
-    pub ratio: f64,
-    /// Relative rise of the reward that excuses the fall (learning). Default 0.05.
-    pub reward_rise: f64,
-    /// Steps seen before the detector may fire. Default 50.
-    pub warmup: u64,
-    fast: Ema,
-    slow: Ema,
-    reward_fast: Ema,
-    reward_slow: Ema,
-    seen: u64,
-    latch: Latch,
-}
-
-impl Default for EntropyCollapse {
-    fn default() -> Self {
-        EntropyCollapse::new(0.7)
+declare_detector! {
+    /// Fires when `policy_entropy` falls fast while `reward` does not rise.
+    pub EntropyCollapse = "entropy_collapse" {
+        title: "Entropy collapse",
+        family: "alignment",
+        course_baseline: false,
+        what: "The policy's entropy (an EMA over about 10 steps) falls below 70% of its recent \
+               level (an EMA over about 100 steps) while the reward (smoothed the same way) has \
+               not risen by more than 5% over its own recent level: the policy is growing \
+               certain without getting better.",
+        why: "The early warning of mode collapse. A policy that learns also loses entropy, but \
+              its reward rises with it; one whose entropy drains away at the same reward is \
+              collapsing onto a few responses by chance (nothing, such as an entropy bonus, \
+              holds its equally good choices apart) or by too large a step. Caught here, a \
+              higher temperature and entropy bonus still work: the policy still samples its \
+              alternatives. Once the course's diversity ratio is below 0.1 it no longer does.",
+        threshold: "Below 0.7x its level with the reward below 1.05x its level, after 50 steps \
+                    of warm-up. In the lab's clean agent runs (20 seeds x 1000 steps), whenever \
+                    the reward is not rising the fast entropy stays above 0.85x its level; under \
+                    the mode_collapse fault (entropy bonus off) it crosses 0.7x 14 to 72 steps \
+                    (median 32) before the diversity ratio falls below 0.1.",
+        recommendation: "Increase the sampling temperature and the entropy bonus (a diversity \
+                         penalty) before the policy stops sampling its alternatives; check the \
+                         learning rate.",
+    }
+    settings {
+        /// Share of its recent level the fast entropy must fall below.
+        ratio: f64 = 0.7, in [0.0, 1.0];
+        /// Relative rise of the reward that excuses the fall (learning).
+        reward_rise: f64 = 0.05, in [0.0, f64::INFINITY];
+        /// Steps that never fire.
+        warmup: u64 = 50, in [0, u32::MAX];
+    }
+    state(s) {
+        entropy: FastSlow = FastSlow::new(10.0, 100.0),
+        reward: FastSlow = FastSlow::new(10.0, 100.0),
+        trigger: Trigger = Trigger::new(100).warmup(s.warmup),
     }
 }
 
-impl EntropyCollapse {
-    /// A detector firing when the entropy falls below `ratio` of its level.
-    pub fn new(ratio: f64) -> Self {
-        EntropyCollapse {
-            ratio,
-            reward_rise: 0.05,
-            warmup: 50,
-            fast: Ema::with_span(10.0),
-            slow: Ema::with_span(100.0),
-            reward_fast: Ema::with_span(10.0),
-            reward_slow: Ema::with_span(100.0),
-            seen: 0,
-            latch: Latch::new(100),
-        }
-    }
-}
-
-impl Detector for EntropyCollapse {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let entropy = finite(frame, names::POLICY_ENTROPY)?;
         let reward = finite(frame, names::REWARD)?;
-        let (fast, level) = (self.fast.update(entropy), self.slow.update(entropy));
-        let (r_fast, r_level) = (
-            self.reward_fast.update(reward),
-            self.reward_slow.update(reward),
-        );
-        self.seen += 1;
-        let collapsing = self.seen > self.warmup
-            && fast < self.ratio * level
-            && r_fast < r_level + self.reward_rise * r_level.abs();
-        if !self.latch.update(collapsing) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Entropy collapse: the policy's entropy fell to {fast:.3} nats, {:.0}% of its \
-                 recent {level:.3}, while the reward stayed at {r_fast:.3} (recently \
-                 {r_level:.3})",
-                100.0 * fast / level
-            ),
-            "Increase the sampling temperature and the entropy bonus (a diversity penalty) \
-             before the policy stops sampling its alternatives; check the learning rate.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        *self = EntropyCollapse {
-            reward_rise: self.reward_rise,
-            warmup: self.warmup,
-            ..EntropyCollapse::new(self.ratio)
-        };
+        let (fast, level) = self.entropy.update(entropy);
+        let (r_fast, r_level) = self.reward.update(reward);
+        let collapsing = fast < s.ratio * level && r_fast < r_level + s.reward_rise * r_level.abs();
+        self.trigger.update(collapsing).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Entropy collapse: the policy's entropy fell to {fast:.3} nats, {:.0}% of \
+                     its recent {level:.3}, while the reward stayed at {r_fast:.3} (recently \
+                     {r_level:.3})",
+                    100.0 * fast / level
+                ),
+            )
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
 
     fn frame(step: u64, entropy: f64, reward: f64) -> Frame {
         Frame::new(step)

@@ -1,101 +1,70 @@
 //! Generalization gap: the validation loss climbs while the training loss
 //! keeps falling (memorisation). Documented in [`INFO`].
 
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::{Ema, RollingWindow};
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, times, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "generalization_gap",
-    title: "Generalization gap",
-    family: "data",
-    course_baseline: false,
-    what: "At three validations in a row, over the last 20 validations the smoothed \
-           validation loss has risen by 5% or more while the smoothed training loss (the mean \
-           batch loss between validations) has fallen by 5% or more, and the validation loss \
-           is at least twice the best it has been in this run.",
-    why: "Training loss going down while validation loss goes up is the network fitting \
-          what is particular to its training points instead of what generalises: noisy or \
-          wrong labels it memorises one by one, or too little data for its size. Every \
-          further step makes the model worse on new data; this is where to stop, or to \
-          clean the labels.",
-    threshold: "The opposite trends (5% each, over 20 validations: 200 steps at the lab's \
-                cadence) are Prechelt's early-stopping signals (Early Stopping - But When?, \
-                1998): validation error rising over successive strips while training still \
-                progresses. His generalization loss GL (validation loss over its best so far, \
-                minus 1) stops at 1 to 5% on smooth full-set curves; here it must reach 100%, \
-                because a minibatch-trained network's validation loss on a few hundred points \
-                wanders: clean lab runs reach a GL of 0.6 at most while the trends hold \
-                (120 seeds of the small-data setup), memorised wrong labels 3 or more. All \
-                relative to the run's own losses, so any positive loss scale works.",
-    build: || Box::new(GeneralizationGap::default()),
-};
-
-/// Fires when the validation loss rises and the training loss falls over the
-/// last `window` validations, with the validation loss far above its best.
-#[derive(Clone, Debug)]
-pub struct GeneralizationGap {
-    /// Smallest relative rise of the smoothed validation loss over the
-    /// window. Default 0.05.
-    pub rise: f64,
-    /// Smallest relative fall of the smoothed training loss over the window.
-    /// Default 0.05.
-    pub fall: f64,
-    /// Smallest generalization loss (validation loss over its best, minus 1).
-    /// Default 1.
-    pub min_gl: f64,
-    /// Consecutive validations the condition must hold. Default 3.
-    pub patience: u32,
-    train_sum: f64,
-    train_count: u32,
-    val: Ema,
-    train: Ema,
-    val_hist: RollingWindow,
-    train_hist: RollingWindow,
-    best: f64,
-    best_step: u64,
-    run: u32,
-    latch: Latch,
+declare_detector! {
+    /// Fires when the validation loss rises and the training loss falls over the
+    /// last `window` validations, with the validation loss far above its best.
+    pub GeneralizationGap = "generalization_gap" {
+        title: "Generalization gap",
+        family: "data",
+        course_baseline: false,
+        what: "At three validations in a row, over the last 20 validations the smoothed \
+               validation loss has risen by 5% or more while the smoothed training loss (the mean \
+               batch loss between validations) has fallen by 5% or more, and the validation loss \
+               is at least twice the best it has been in this run.",
+        why: "Training loss going down while validation loss goes up is the network fitting \
+              what is particular to its training points instead of what generalises: noisy or \
+              wrong labels it memorises one by one, or too little data for its size. Every \
+              further step makes the model worse on new data; this is where to stop, or to \
+              clean the labels.",
+        threshold: "The opposite trends (5% each, over 20 validations: 200 steps at the lab's \
+                    cadence) are Prechelt's early-stopping signals (Early Stopping - But When?, \
+                    1998): validation error rising over successive strips while training still \
+                    progresses. His generalization loss GL (validation loss over its best so far, \
+                    minus 1) stops at 1 to 5% on smooth full-set curves; here it must reach 100%, \
+                    because a minibatch-trained network's validation loss on a few hundred points \
+                    wanders: clean lab runs reach a GL of 0.6 at most while the trends hold \
+                    (120 seeds of the small-data setup), memorised wrong labels 3 or more. All \
+                    relative to the run's own losses, so any positive loss scale works.",
+        recommendation: "The network is memorising its training points. Stop here and keep the \
+                         checkpoint of the best validation loss (early stopping); check the labels \
+                         for noise; get more data, or regularise (weight decay, a smaller network).",
+    }
+    settings {
+        /// Smallest relative rise of the smoothed validation loss over the window.
+        rise: f64 = 0.05, in [0.0, f64::INFINITY];
+        /// Smallest relative fall of the smoothed training loss over the window.
+        fall: f64 = 0.05, in [0.0, 1.0];
+        /// Smallest generalization loss (validation loss over its best, minus 1).
+        min_gl: f64 = 1.0, in [0.0, f64::INFINITY];
+        /// Validations each one is compared with (and quiet ones before re-arming).
+        window: usize = 20, in [1, u32::MAX];
+        /// Consecutive validations the condition must hold.
+        patience: u32 = 3, in [1, u32::MAX];
+    }
+    state(s) {
+        train_sum: f64 = 0.0,
+        train_count: u32 = 0,
+        val: Ema = Ema::new(SMOOTHING),
+        train: Ema = Ema::new(SMOOTHING),
+        val_hist: RollingWindow = RollingWindow::new(s.window + 1),
+        train_hist: RollingWindow = RollingWindow::new(s.window + 1),
+        best: f64 = f64::INFINITY,
+        best_step: u64 = 0,
+        trigger: Trigger = Trigger::new(s.window.min(u32::MAX as usize) as u32).patience(s.patience),
+    }
 }
 
 /// EMA weight of each validation in the smoothed losses.
 const SMOOTHING: f64 = 0.4;
 
-impl Default for GeneralizationGap {
-    fn default() -> Self {
-        GeneralizationGap::new(20, 0.05, 0.05, 1.0)
-    }
-}
-
-impl GeneralizationGap {
-    /// A detector comparing each validation with the one `window` before.
-    pub fn new(window: usize, rise: f64, fall: f64, min_gl: f64) -> Self {
-        GeneralizationGap {
-            rise,
-            fall,
-            min_gl,
-            patience: 3,
-            train_sum: 0.0,
-            train_count: 0,
-            val: Ema::new(SMOOTHING),
-            train: Ema::new(SMOOTHING),
-            val_hist: RollingWindow::new(window + 1),
-            train_hist: RollingWindow::new(window + 1),
-            best: f64::INFINITY,
-            best_step: 0,
-            run: 0,
-            latch: Latch::new(window.min(u32::MAX as usize) as u32),
-        }
-    }
-}
-
-impl Detector for GeneralizationGap {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         if let Some(loss) = finite(frame, names::LOSS) {
             self.train_sum += loss;
             self.train_count += 1;
@@ -117,50 +86,33 @@ impl Detector for GeneralizationGap {
         let gap = self.val_hist.is_full()
             && self.best > 0.0
             && t0 > 0.0
-            && v >= v0 * (1.0 + self.rise)
-            && t <= t0 * (1.0 - self.fall)
-            && v >= self.best * (1.0 + self.min_gl);
-        self.run = if gap { self.run + 1 } else { 0 };
-        if !self.latch.update(self.run >= self.patience) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Generalization gap: over the last {} validations the validation loss rose \
-                 {:.0}% (to {v:.4}) while the training loss fell {:.0}% (to {t:.4}); the \
-                 validation loss is {}x its best, {:.4} at step {}",
-                self.val_hist.capacity() - 1,
-                100.0 * (v / v0 - 1.0),
-                100.0 * (1.0 - t / t0),
-                super::times(v / self.best),
-                self.best,
-                self.best_step
-            ),
-            "The network is memorising its training points. Stop here and keep the \
-             checkpoint of the best validation loss (early stopping); check the labels \
-             for noise; get more data, or regularise (weight decay, a smaller network).",
-        ))
-    }
-
-    fn reset(&mut self) {
-        *self = GeneralizationGap {
-            patience: self.patience,
-            ..GeneralizationGap::new(
-                self.val_hist.capacity() - 1,
-                self.rise,
-                self.fall,
-                self.min_gl,
+            && v >= v0 * (1.0 + s.rise)
+            && t <= t0 * (1.0 - s.fall)
+            && v >= self.best * (1.0 + s.min_gl);
+        self.trigger.update(gap).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Generalization gap: over the last {} validations the validation loss \
+                     rose {:.0}% (to {v:.4}) while the training loss fell {:.0}% (to {t:.4}); \
+                     the validation loss is {}x its best, {:.4} at step {}",
+                    s.window,
+                    100.0 * (v / v0 - 1.0),
+                    100.0 * (1.0 - t / t0),
+                    times(v / self.best),
+                    self.best,
+                    self.best_step
+                ),
             )
-        };
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
     use crate::rng::Rng;
 
     /// Ten steps of training loss `train`, the last with validation loss `val`.
@@ -234,7 +186,14 @@ mod tests {
         assert!(run(&mut GeneralizationGap::default(), &mild).is_empty());
         // The same trend with a lower bar fires.
         assert_eq!(
-            run(&mut GeneralizationGap::new(20, 0.05, 0.05, 0.5), &mild).len(),
+            run(
+                &mut GeneralizationGap::with(Settings {
+                    min_gl: 0.5,
+                    ..Settings::default()
+                }),
+                &mild
+            )
+            .len(),
             1
         );
     }

@@ -1,116 +1,77 @@
 //! Gradient-norm spike: the gradient norm jumps far above its own recent
 //! level. Documented in [`INFO`].
 
+use super::kit::{declare_detector, Latch, Observe, Streak};
 use super::stats::LogLevel;
-use super::{finite, times, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, times, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "grad_norm_spike",
-    title: "Gradient-norm spike",
-    family: "optimization",
-    course_baseline: false,
-    what: "The global gradient norm is more than 20x its own recent level for 2 steps in a \
-           row, or more than 100x for one step. The level is a robust running geometric \
-           mean (an EMA of log norm over about 20 steps, each step moving it by at most a \
-           factor 2), so an outlier does not drag it along.",
-    why: "The relative version of the course's explosion check. A fixed threshold such as \
-          1000 is too late for a small network (healthy norm ~0.1) and too early for a \
-          large one; a jump of an order of magnitude above the run's own level is the \
-          first sign of an explosion in any model, and it comes steps before the norm \
-          crosses any fixed line and the loss overflows.",
-    threshold: "20x for 2 consecutive steps, or 100x once, after 100 steps of warm-up: more \
-                than an order of magnitude, because small batches on a nearly fitted model \
-                are heavy-tailed. In the lab's clean runs (4 datasets x 20 seeds x 1500 \
-                steps) single batches reach at most 12.5x the level and two steps in a row at \
-                most 10x (a self-healing wobble); a 50x learning-rate spike crosses 20x \
-                within 2 steps.",
-    build: || Box::new(GradNormSpike::default()),
-};
-
-/// Norms seen before the detector may fire; the level is not clipped until then.
-const WARMUP: u64 = 100;
-
-/// Fires when `grad_norm` jumps `factor` times above its running level.
-#[derive(Clone, Debug)]
-pub struct GradNormSpike {
-    /// Jump factor that must hold for `consecutive` steps. Default 20.
-    pub factor: f64,
-    /// Steps in a row above `factor` needed. Default 2.
-    pub consecutive: u32,
-    /// Jump factor that fires on a single step. Default 100.
-    pub single_step_factor: f64,
-    /// Norms seen before the detector may fire. Default 100.
-    pub warmup: u64,
-    level: LogLevel,
-    run: u32,
-    latch: Latch,
-}
-
-impl Default for GradNormSpike {
-    fn default() -> Self {
-        GradNormSpike::new(20.0, 100.0)
+declare_detector! {
+    /// Fires when `grad_norm` jumps `factor` times above its running level.
+    pub GradNormSpike = "grad_norm_spike" {
+        title: "Gradient-norm spike",
+        family: "optimization",
+        course_baseline: false,
+        what: "The global gradient norm is more than 20x its own recent level for 2 steps in a \
+               row, or more than 100x for one step. The level is a robust running geometric \
+               mean (an EMA of log norm over about 20 steps, each step moving it by at most a \
+               factor 2), so an outlier does not drag it along.",
+        why: "The relative version of the course's explosion check. A fixed threshold such as \
+              1000 is too late for a small network (healthy norm ~0.1) and too early for a \
+              large one; a jump of an order of magnitude above the run's own level is the \
+              first sign of an explosion in any model, and it comes steps before the norm \
+              crosses any fixed line and the loss overflows.",
+        threshold: "20x for 2 consecutive steps, or 100x once, after 100 steps of warm-up: more \
+                    than an order of magnitude, because small batches on a nearly fitted model \
+                    are heavy-tailed. In the lab's clean runs (4 datasets x 20 seeds x 1500 \
+                    steps) single batches reach at most 12.5x the level and two steps in a row at \
+                    most 10x (a self-healing wobble); a 50x learning-rate spike crosses 20x \
+                    within 2 steps.",
+        recommendation: "Lower the learning rate and clip gradients to a few times their usual \
+                         norm; if the spike came from one batch, check that batch for outliers or \
+                         corrupt values.",
+    }
+    settings {
+        /// Jump factor that must hold for `consecutive` steps.
+        factor: f64 = 20.0, in [1.0, f64::INFINITY];
+        /// Steps in a row above `factor` needed.
+        consecutive: u32 = 2, in [1, u32::MAX];
+        /// Jump factor that fires on a single step.
+        single_step_factor: f64 = 100.0, in [1.0, f64::INFINITY];
+        /// Positive norms that never fire; the level is not clipped until then.
+        warmup: u64 = 100, in [0, u32::MAX];
+    }
+    state(s) {
+        level: LogLevel = LogLevel::new(0.1, 2.0, s.warmup),
+        // Not a `Trigger`: a single step far enough above also fires, and the
+        // warm-up counts the norms the level has learned from (positive ones).
+        streak: Streak = Streak::default(),
+        latch: Latch = Latch::new(50),
     }
 }
 
-impl GradNormSpike {
-    /// A detector firing at `factor` times the level for 2 steps in a row,
-    /// or at `single_step_factor` times once.
-    pub fn new(factor: f64, single_step_factor: f64) -> Self {
-        GradNormSpike {
-            factor,
-            consecutive: 2,
-            single_step_factor,
-            warmup: WARMUP,
-            level: LogLevel::new(0.1, 2.0, WARMUP),
-            run: 0,
-            latch: Latch::new(50),
-        }
-    }
-}
-
-impl Detector for GradNormSpike {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         // An infinite norm is the non-finite and explosion checks' business.
         let norm = finite(frame, names::GRAD_NORM)?;
-        let warm = self.level.count() >= self.warmup;
+        let warm = self.level.count() >= s.warmup;
         let level = self.level.get().unwrap_or(norm);
         self.level.update(norm);
         let jump = if level > 0.0 { norm / level } else { 1.0 };
-        self.run = if warm && jump > self.factor {
-            self.run + 1
-        } else {
-            0
-        };
-        let spike = self.run >= self.consecutive || (warm && jump > self.single_step_factor);
-        if !self.latch.update(spike) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Gradient-norm spike: the norm is {norm:.3e}, {}x its recent level \
-                 {level:.3e} ({} step(s) in a row above {}x)",
-                times(jump),
-                self.run,
-                self.factor
-            ),
-            "Lower the learning rate and clip gradients to a few times their usual norm; if \
-             the spike came from one batch, check that batch for outliers or corrupt values.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.level.reset();
-        self.run = 0;
-        self.latch.reset();
+        let run = self.streak.update(warm && jump > s.factor);
+        let spike = run >= s.consecutive || (warm && jump > s.single_step_factor);
+        self.latch.update(spike).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Gradient-norm spike: the norm is {norm:.3e}, {}x its recent level \
+                     {level:.3e} ({run} step(s) in a row above {}x)",
+                    times(jump),
+                    s.factor
+                ),
+            )
+        })
     }
 }
 
@@ -118,6 +79,7 @@ impl Detector for GradNormSpike {
 mod tests {
     use super::*;
     use crate::detectors::feed;
+    use crate::detectors::Detector;
     use crate::rng::Rng;
 
     fn run(d: &mut GradNormSpike, norms: &[f64]) -> Vec<Finding> {

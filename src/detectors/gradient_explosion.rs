@@ -1,80 +1,55 @@
 //! Gradient explosion: the global gradient norm is far too large.
 //! Documented in [`INFO`].
 
-use super::{Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "gradient_explosion",
-    title: "Gradient explosion",
-    family: "optimization",
-    course_baseline: true,
-    what: "The global L2 norm of the gradients exceeds a fixed threshold.",
-    why: "Huge gradients make huge updates: the weights jump far from where the loss \
-          was informative and the loss soon overflows to Inf or NaN. Caught here, the run \
-          can still be saved by a smaller learning rate and gradient clipping.",
-    threshold: "Norm > 1000, the course page's OptimizationFailures.gradient_explosion. \
-                It is an absolute number: it fits small networks whose healthy norms are \
-                below 10, and must be raised for large models.",
-    build: || Box::new(GradientExplosion::default()),
-};
-
-/// Fires when `grad_norm` exceeds `threshold`.
-#[derive(Clone, Debug)]
-pub struct GradientExplosion {
-    /// Norm above which the detector fires. Default 1000.
-    pub threshold: f64,
-    latch: Latch,
-}
-
-impl Default for GradientExplosion {
-    fn default() -> Self {
-        GradientExplosion::new(1000.0)
+declare_detector! {
+    /// Fires when `grad_norm` exceeds the threshold.
+    pub GradientExplosion = "gradient_explosion" {
+        title: "Gradient explosion",
+        family: "optimization",
+        course_baseline: true,
+        what: "The global L2 norm of the gradients exceeds a fixed threshold.",
+        why: "Huge gradients make huge updates: the weights jump far from where the loss \
+              was informative and the loss soon overflows to Inf or NaN. Caught here, the run \
+              can still be saved by a smaller learning rate and gradient clipping.",
+        threshold: "Norm > 1000, the course page's OptimizationFailures.gradient_explosion. \
+                    It is an absolute number: it fits small networks whose healthy norms are \
+                    below 10, and must be raised for large models.",
+        recommendation: "Reduce the learning rate and clip gradients.",
+    }
+    settings {
+        /// Norm above which the detector fires.
+        threshold: f64 = 1000.0, in [0.0, f64::INFINITY];
+    }
+    state(s) {
+        trigger: Trigger = Trigger::new(50),
     }
 }
 
-impl GradientExplosion {
-    /// A detector that fires above `threshold`.
-    pub fn new(threshold: f64) -> Self {
-        GradientExplosion {
-            threshold,
-            latch: Latch::new(50),
-        }
-    }
-}
-
-impl Detector for GradientExplosion {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let norm = frame.get(names::GRAD_NORM)?;
         // An infinite norm is also an explosion; NaN is left to the non-finite check.
-        if !self.latch.update(norm > self.threshold) {
-            return None;
-        }
-        Some(Finding {
-            detector: INFO.id.to_string(),
-            step: frame.step,
-            severity: Severity::Critical,
-            message: format!(
-                "Gradient explosion: global gradient norm {norm:.3e} is above {}",
-                self.threshold
-            ),
-            recommendation: "Reduce the learning rate and clip gradients.".to_string(),
+        self.trigger.update(norm > s.threshold).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Critical,
+                format!(
+                    "Gradient explosion: global gradient norm {norm:.3e} is above {}",
+                    s.threshold
+                ),
+            )
         })
-    }
-
-    fn reset(&mut self) {
-        self.latch.reset();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
 
     fn frame(step: u64, norm: f64) -> Frame {
         Frame::new(step).with(names::GRAD_NORM, norm)
@@ -95,7 +70,7 @@ mod tests {
 
     #[test]
     fn threshold_is_a_setting() {
-        let mut d = GradientExplosion::new(10.0);
+        let mut d = GradientExplosion::with(Settings { threshold: 10.0 });
         assert!(d.observe(&frame(0, 11.0)).is_some());
     }
 }

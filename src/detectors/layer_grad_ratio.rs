@@ -1,68 +1,51 @@
 //! Layer gradient ratio: the first layer's gradient is orders of magnitude
 //! smaller or larger than the last layer's. Documented in [`INFO`].
 
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::Ema;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "layer_grad_ratio",
-    title: "Gradient ratio through depth",
-    family: "optimization",
-    course_baseline: false,
-    what: "The ratio of the first layer's weight-gradient norm to the last layer's, \
-           smoothed over about 20 steps (geometric mean), is below 1/100 or above 100.",
-    why: "Backpropagation multiplies the gradient by every layer's Jacobian on its way \
-          down. When the product shrinks, the first layers stop learning while the loss \
-          still looks fine (vanishing through depth); when it grows, the first layers \
-          take wild steps (exploding through depth). The global norm hides both; the \
-          per-layer view that TensorBoard's gradient histograms give shows them.",
-    threshold: "A factor of 100 either way (two orders of magnitude). Glorot & Bengio \
-                (2010) and He et al. (2015) chose their initialisations to keep per-layer \
-                gradient norms within a small factor of each other; in the lab's clean runs \
-                the smoothed ratio stays between 0.1 and 2.",
-    build: || Box::new(LayerGradRatio::default()),
-};
-
-/// Fires when the smoothed `grad_norm_first / grad_norm_last` leaves
-/// `[1 / factor, factor]`.
-#[derive(Clone, Debug)]
-pub struct LayerGradRatio {
-    /// How far from 1 the ratio may go, either way. Default 100.
-    pub factor: f64,
-    /// Steps seen before the detector may fire. Default 20.
-    pub warmup: u64,
-    log_ratio: Ema,
-    seen: u64,
-    latch: Latch,
-}
-
-impl Default for LayerGradRatio {
-    fn default() -> Self {
-        LayerGradRatio::new(100.0)
+declare_detector! {
+    /// Fires when the smoothed `grad_norm_first / grad_norm_last` leaves
+    /// `[1 / factor, factor]`.
+    pub LayerGradRatio = "layer_grad_ratio" {
+        title: "Gradient ratio through depth",
+        family: "optimization",
+        course_baseline: false,
+        what: "The ratio of the first layer's weight-gradient norm to the last layer's, \
+               smoothed over about 20 steps (geometric mean), is below 1/100 or above 100.",
+        why: "Backpropagation multiplies the gradient by every layer's Jacobian on its way \
+              down. When the product shrinks, the first layers stop learning while the loss \
+              still looks fine (vanishing through depth); when it grows, the first layers \
+              take wild steps (exploding through depth). The global norm hides both; the \
+              per-layer view that TensorBoard's gradient histograms give shows them.",
+        threshold: "A factor of 100 either way (two orders of magnitude). Glorot & Bengio \
+                    (2010) and He et al. (2015) chose their initialisations to keep per-layer \
+                    gradient norms within a small factor of each other; in the lab's clean runs \
+                    the smoothed ratio stays between 0.1 and 2.",
+        recommendation: "Use He initialisation with ReLU (Xavier with tanh), avoid sigmoid in \
+                         hidden layers, add batch normalisation or residual connections, or use \
+                         fewer layers.",
+    }
+    settings {
+        /// How far from 1 the ratio may go, either way.
+        factor: f64 = 100.0, in [1.0, f64::INFINITY];
+        /// Observations that never fire, while the smoothing settles.
+        warmup: u64 = 19, in [0, u32::MAX];
+    }
+    state(s) {
+        log_ratio: Ema = Ema::with_span(20.0),
+        trigger: Trigger = Trigger::new(100).warmup(s.warmup),
     }
 }
 
-impl LayerGradRatio {
-    /// A detector firing outside `[1 / factor, factor]`.
-    pub fn new(factor: f64) -> Self {
-        LayerGradRatio {
-            factor,
-            warmup: 20,
-            log_ratio: Ema::with_span(20.0),
-            seen: 0,
-            latch: Latch::new(100),
-        }
-    }
-}
+/// The advice when the first layer's gradient is the larger one.
+const EXPLODING: &str = "Lower the initial weight scale (He/Xavier), clip gradients, add \
+                         normalisation layers, or lower the learning rate.";
 
-impl Detector for LayerGradRatio {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let first = finite(frame, names::GRAD_NORM_FIRST)?;
         let last = finite(frame, names::GRAD_NORM_LAST)?;
         if first <= 0.0 && last <= 0.0 {
@@ -71,53 +54,35 @@ impl Detector for LayerGradRatio {
         // A zero on one side is the extreme case; clamp it to 1e±12.
         let ratio = (first / last).clamp(1e-12, 1e12);
         let ratio = libm::exp(self.log_ratio.update(libm::log(ratio)));
-        self.seen += 1;
-        let limit = libm::log(self.factor).abs();
-        let out = self.seen >= self.warmup && libm::log(ratio).abs() > limit;
-        if !self.latch.update(out) {
+        let limit = libm::log(s.factor).abs();
+        if !self.trigger.update(libm::log(ratio).abs() > limit) {
             return None;
         }
-        let (message, recommendation) = if ratio < 1.0 {
-            (
-                format!(
-                    "Vanishing through depth: the first layer's gradient is {ratio:.1e} times \
-                     the last layer's (below 1/{}); the early layers have almost stopped \
-                     learning",
-                    self.factor
-                ),
-                "Use He initialisation with ReLU (Xavier with tanh), avoid sigmoid in hidden \
-                 layers, add batch normalisation or residual connections, or use fewer layers.",
-            )
+        let step = frame.step;
+        Some(if ratio < 1.0 {
+            let message = format!(
+                "Vanishing through depth: the first layer's gradient is {ratio:.1e} times \
+                 the last layer's (below 1/{}); the early layers have almost stopped \
+                 learning",
+                s.factor
+            );
+            INFO.finding(step, Severity::Warning, message)
         } else {
-            (
-                format!(
-                    "Exploding through depth: the first layer's gradient is {ratio:.1e} times \
-                     the last layer's (above {})",
-                    self.factor
-                ),
-                "Lower the initial weight scale (He/Xavier), clip gradients, add normalisation \
-                 layers, or lower the learning rate.",
-            )
-        };
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            message,
-            recommendation,
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.log_ratio.reset();
-        self.seen = 0;
-        self.latch.reset();
+            let message = format!(
+                "Exploding through depth: the first layer's gradient is {ratio:.1e} times \
+                 the last layer's (above {})",
+                s.factor
+            );
+            INFO.finding(step, Severity::Warning, message)
+                .recommending(EXPLODING)
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
     use crate::rng::Rng;
 
     fn frame(step: u64, first: f64, last: f64) -> Frame {

@@ -1,90 +1,59 @@
 //! Loss oscillation: the loss swings up and down far harder than usual for
 //! this run. Documented in [`INFO`].
 
-use super::stats::{Ema, RollingWindow};
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{declare_detector, Baseline, Observe, Trigger};
+use super::stats::RollingWindow;
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "loss_oscillation",
-    title: "Loss oscillation",
-    family: "optimization",
-    course_baseline: false,
-    what: "Over the last 50 steps the loss goes back and forth (its step-to-step changes \
-           flip sign at least 60% of the time) with a relative amplitude (mean |change| / \
-           mean loss) far above its own long-run level in this run. One of the course \
-           page's TrainingEarlyWarning signs, made concrete.",
-    why: "A loss that bounces instead of settling means the steps overshoot the valley: \
-          the learning rate is too high for the curvature, or some batches pull the model \
-          one way and others the other way (mislabelled or inconsistent data). It often \
-          comes before divergence.",
-    threshold: "Fires when the amplitude is above 4x its slow average (an EMA over about \
-                1000 steps), above 0.5 in absolute terms, with at least 60% sign changes, \
-                after 200 steps of warm-up. Minibatch noise alone already flips the sign \
-                about 2/3 of the time, so the amplitude carries the signal. In the lab's \
-                clean runs (4 datasets x 20 seeds x 1500 steps) the amplitude ratio peaks at \
-                2.6.",
-    build: || Box::new(LossOscillation::default()),
-};
-
-/// The course page's recommendation for this warning sign.
-pub const RECOMMENDATION: &str = "Training may be unstable, check for data issues";
-
-/// Fires when the loss swings with `ratio` times its usual relative amplitude.
-#[derive(Clone, Debug)]
-pub struct LossOscillation {
-    /// How many times its long-run level the amplitude must reach. Default 4.
-    pub ratio: f64,
-    /// The amplitude must also be above this. Default 0.5.
-    pub min_amplitude: f64,
-    /// Fraction of sign flips of the changes needed. Default 0.6.
-    pub min_flips: f64,
-    /// Full windows seen before the detector may fire. Default 200.
-    pub warmup: u64,
-    losses: RollingWindow,
-    changes: RollingWindow,
-    flips: RollingWindow,
-    prev_loss: Option<f64>,
-    prev_change: Option<f64>,
-    baseline: Ema,
-    seen: u64,
-    latch: Latch,
-}
-
-impl Default for LossOscillation {
-    fn default() -> Self {
-        LossOscillation::new(50, 4.0, 0.5)
+declare_detector! {
+    /// Fires when the loss swings with `ratio` times its usual relative amplitude.
+    pub LossOscillation = "loss_oscillation" {
+        title: "Loss oscillation",
+        family: "optimization",
+        course_baseline: false,
+        what: "Over the last 50 steps the loss goes back and forth (its step-to-step changes \
+               flip sign at least 60% of the time) with a relative amplitude (mean |change| / \
+               mean loss) far above its own long-run level in this run. One of the course \
+               page's TrainingEarlyWarning signs, made concrete.",
+        why: "A loss that bounces instead of settling means the steps overshoot the valley: \
+              the learning rate is too high for the curvature, or some batches pull the model \
+              one way and others the other way (mislabelled or inconsistent data). It often \
+              comes before divergence.",
+        threshold: "Fires when the amplitude is above 4x its slow average (an EMA over about \
+                    1000 steps), above 0.5 in absolute terms, with at least 60% sign changes, \
+                    after 200 steps of warm-up. Minibatch noise alone already flips the sign \
+                    about 2/3 of the time, so the amplitude carries the signal. In the lab's \
+                    clean runs (4 datasets x 20 seeds x 1500 steps) the amplitude ratio peaks at \
+                    2.6.",
+        // The course page's recommendation for this warning sign.
+        recommendation: "Training may be unstable, check for data issues",
+    }
+    settings {
+        /// How many times its long-run level the amplitude must reach.
+        ratio: f64 = 4.0, in [1.0, f64::INFINITY];
+        /// The amplitude must also be above this.
+        min_amplitude: f64 = 0.5, in [0.0, f64::INFINITY];
+        /// Fraction of sign flips of the changes needed.
+        min_flips: f64 = 0.6, in [0.0, 1.0];
+        /// Steps the amplitude and flips are taken over.
+        window: usize = 50, in [2, u32::MAX];
+        /// Full windows that never fire.
+        warmup: u64 = 200, in [0, u32::MAX];
+    }
+    state(s) {
+        losses: RollingWindow = RollingWindow::new(s.window),
+        changes: RollingWindow = RollingWindow::new(s.window),
+        flips: RollingWindow = RollingWindow::new(s.window),
+        prev_loss: Option<f64> = None,
+        prev_change: Option<f64> = None,
+        baseline: Baseline = Baseline::new(0.002),
+        trigger: Trigger = Trigger::new(50).warmup(s.warmup),
     }
 }
 
-impl LossOscillation {
-    /// A detector over `window` steps firing at `ratio` times the usual
-    /// amplitude and above `min_amplitude`.
-    pub fn new(window: usize, ratio: f64, min_amplitude: f64) -> Self {
-        LossOscillation {
-            ratio,
-            min_amplitude,
-            min_flips: 0.6,
-            warmup: 200,
-            losses: RollingWindow::new(window),
-            changes: RollingWindow::new(window),
-            flips: RollingWindow::new(window),
-            prev_loss: None,
-            prev_change: None,
-            baseline: Ema::new(0.002),
-            seen: 0,
-            latch: Latch::new(50),
-        }
-    }
-}
-
-impl Detector for LossOscillation {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let loss = finite(frame, names::LOSS)?;
         self.losses.push(loss);
         if let Some(prev) = self.prev_loss.replace(loss) {
@@ -100,51 +69,36 @@ impl Detector for LossOscillation {
         }
         let amplitude = self.changes.mean() / level;
         let flips = self.flips.mean();
-        let usual = self.baseline.get().unwrap_or(amplitude);
-        let high = self.seen >= self.warmup
-            && flips >= self.min_flips
-            && amplitude > self.min_amplitude
-            && amplitude > self.ratio * usual;
-        if !high {
-            self.baseline.update(amplitude);
-        }
-        self.seen += 1;
-        if !self.latch.update(high) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Loss oscillation: over the last {} steps the loss moves by {:.0}% of its level \
-                 per step ({:.1}x its usual {:.0}%), reversing direction {:.0}% of the time",
-                self.flips.capacity(),
-                100.0 * amplitude,
-                amplitude / usual,
-                100.0 * usual,
-                100.0 * flips
-            ),
-            RECOMMENDATION,
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.losses.clear();
-        self.changes.clear();
-        self.flips.clear();
-        self.prev_loss = None;
-        self.prev_change = None;
-        self.baseline.reset();
-        self.seen = 0;
-        self.latch.reset();
+        let warm = self.trigger.warm();
+        let (usual, high) = self.baseline.judge(amplitude, |usual| {
+            warm && flips >= s.min_flips
+                && amplitude > s.min_amplitude
+                && amplitude > s.ratio * usual
+        });
+        self.trigger.update(high).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Loss oscillation: over the last {} steps the loss moves by {:.0}% of its \
+                     level per step ({:.1}x its usual {:.0}%), reversing direction {:.0}% of \
+                     the time",
+                    s.window,
+                    100.0 * amplitude,
+                    amplitude / usual,
+                    100.0 * usual,
+                    100.0 * flips
+                ),
+            )
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detectors::feed;
+    use crate::detectors::Detector;
+    use crate::detectors::{feed, only_finding};
     use crate::rng::Rng;
 
     fn run(d: &mut LossOscillation, losses: &[f64]) -> Vec<Finding> {
@@ -174,13 +128,7 @@ mod tests {
             }
         }));
         let found = run(&mut LossOscillation::default(), &losses);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(
-            found[0].step >= 1000 && found[0].step < 1030,
-            "{:?}",
-            found[0]
-        );
-        assert_eq!(found[0].recommendation, RECOMMENDATION);
+        only_finding(&found, &INFO, 1000..1030);
     }
 
     #[test]

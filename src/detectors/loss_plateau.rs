@@ -1,96 +1,68 @@
 //! Loss plateau: the loss has stopped changing over a long window.
 //! Documented in [`INFO`].
 
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::RollingWindow;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "loss_plateau",
-    title: "Loss plateau",
-    family: "optimization",
-    course_baseline: true,
-    what: "The variance of the training loss over the last 1000 steps is below a fixed \
-           threshold.",
-    why: "A flat loss means training makes no progress: the learning rate is too small, \
-          the gradients have vanished, or the optimiser sits on a saddle or in a poor \
-          minimum. Steps spent there are wasted.",
-    threshold: "Variance < 1e-6 over a window of 1000 steps, the course page's \
-                OptimizationFailures.loss_plateau. Absolute and strict: the minibatch noise of \
-                the lab's runs (a variance of 2e-5 to 1e-3 over 1000 steps, even once \
-                converged) already exceeds it, so it catches only losses that are truly \
-                frozen: a network killed by a learning-rate spike, or a full-batch loss.",
-    build: || Box::new(LossPlateau::default()),
-};
-
-/// Fires when the loss variance over `window` steps is below `threshold`.
-#[derive(Clone, Debug)]
-pub struct LossPlateau {
-    /// Variance below which the detector fires. Default 1e-6.
-    pub threshold: f64,
-    values: RollingWindow,
-    latch: Latch,
-}
-
-impl Default for LossPlateau {
-    fn default() -> Self {
-        LossPlateau::new(1000, 1e-6)
+declare_detector! {
+    /// Fires when the loss variance over the window is below the threshold.
+    pub LossPlateau = "loss_plateau" {
+        title: "Loss plateau",
+        family: "optimization",
+        course_baseline: true,
+        what: "The variance of the training loss over the last 1000 steps is below a fixed \
+               threshold.",
+        why: "A flat loss means training makes no progress: the learning rate is too small, \
+              the gradients have vanished, or the optimiser sits on a saddle or in a poor \
+              minimum. Steps spent there are wasted.",
+        threshold: "Variance < 1e-6 over a window of 1000 steps, the course page's \
+                    OptimizationFailures.loss_plateau. Absolute and strict: the minibatch noise of \
+                    the lab's runs (a variance of 2e-5 to 1e-3 over 1000 steps, even once \
+                    converged) already exceeds it, so it catches only losses that are truly \
+                    frozen: a network killed by a learning-rate spike, or a full-batch loss.",
+        recommendation: "Raise the learning rate or use a schedule with warm restarts, switch to \
+                         an adaptive optimiser (Adam), and check for vanishing gradients. If the \
+                         loss is already as low as you need, stop training.",
+    }
+    settings {
+        /// Variance below which the detector fires.
+        threshold: f64 = 1e-6, in [0.0, f64::INFINITY];
+        /// Losses the variance is taken over (and quiet steps before it re-arms).
+        window: usize = 1000, in [2, u32::MAX];
+    }
+    state(s) {
+        values: RollingWindow = RollingWindow::new(s.window),
+        trigger: Trigger = Trigger::new(s.window.min(u32::MAX as usize) as u32),
     }
 }
 
-impl LossPlateau {
-    /// A detector over the last `window` losses firing below `threshold`.
-    pub fn new(window: usize, threshold: f64) -> Self {
-        LossPlateau {
-            threshold,
-            values: RollingWindow::new(window),
-            latch: Latch::new(window.min(u32::MAX as usize) as u32),
-        }
-    }
-}
-
-impl Detector for LossPlateau {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
-        let loss = finite(frame, names::LOSS)?;
-        self.values.push(loss);
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
+        self.values.push(finite(frame, names::LOSS)?);
         let var = self.values.variance();
-        if !self
-            .latch
-            .update(self.values.is_full() && var < self.threshold)
-        {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Loss plateau: the loss variance over the last {} steps is {var:.2e}, below \
-                 {:.0e}; the loss is stuck near {:.4}",
-                self.values.capacity(),
-                self.threshold,
-                self.values.mean()
-            ),
-            "Raise the learning rate or use a schedule with warm restarts, switch to an \
-             adaptive optimiser (Adam), and check for vanishing gradients. If the loss is \
-             already as low as you need, stop training.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.values.clear();
-        self.latch.reset();
+        let flat = self.values.is_full() && var < s.threshold;
+        self.trigger.update(flat).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Loss plateau: the loss variance over the last {} steps is {var:.2e}, \
+                     below {:.0e}; the loss is stuck near {:.4}",
+                    s.window,
+                    s.threshold,
+                    self.values.mean()
+                ),
+            )
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
     use crate::rng::Rng;
 
     fn feed(d: &mut LossPlateau, from: u64, losses: impl Iterator<Item = f64>) -> Vec<u64> {
@@ -121,7 +93,10 @@ mod tests {
 
     #[test]
     fn skips_missing_and_non_finite_losses() {
-        let mut d = LossPlateau::new(3, 1e-6);
+        let mut d = LossPlateau::with(Settings {
+            window: 3,
+            threshold: 1e-6,
+        });
         for step in 0..2 {
             assert!(d
                 .observe(&Frame::new(step).with(names::LOSS, 1.0))

@@ -4,6 +4,19 @@
 //! documents it the way Clippy documents a lint: what it detects, why it
 //! matters, its default threshold and where that number comes from. The
 //! [`REGISTRY`] lists them all; `tests/registry.rs` polices it.
+//!
+//! Every detector is built from the [`kit`]: one
+//! [`declare_detector!`](crate::declare_detector) block (its documentation,
+//! its settings with their defaults and ranges, its state), then an
+//! [`kit::Observe`] impl (what one step does), then its tests. The firing
+//! tail is shared ([`kit::Trigger`]: warm-up, patience, latch), with one
+//! meaning of warm-up: `warmup: N` means the first `N` observations never
+//! fire.
+//!
+//! Adding a detector: write `src/detectors/<id>.rs` (start from a small one
+//! such as `mode_collapse.rs`), then add `pub mod <id>;` and `<id>::INFO` to
+//! [`REGISTRY`] below. `tests/registry.rs` checks the rest; regenerate
+//! `docs/detectors.md` with `failure-lab detectors --markdown`.
 
 use serde::Serialize;
 
@@ -20,6 +33,7 @@ pub mod generalization_gap;
 pub mod grad_norm_spike;
 pub mod gradient_explosion;
 pub mod gradient_variance;
+pub mod kit;
 pub mod layer_grad_ratio;
 pub mod loss_divergence;
 pub mod loss_oscillation;
@@ -31,6 +45,8 @@ pub mod saturated_units;
 pub mod stats;
 pub mod update_ratio;
 pub mod vanishing_gradients;
+
+pub use kit::{Kit, Latch, Trigger};
 
 /// How loud a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -71,7 +87,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A finding of detector `detector` at `step`.
+    /// A finding of detector `detector` at `step`. Detectors use
+    /// [`DetectorInfo::finding`] instead, which carries their recommendation.
     pub fn new(
         detector: &str,
         step: u64,
@@ -136,6 +153,10 @@ pub struct DetectorInfo {
     pub why: &'static str,
     /// The default threshold and where that number comes from.
     pub threshold: &'static str,
+    /// What to do when it fires (the recommendation of its findings).
+    pub recommendation: &'static str,
+    /// Its settings at their defaults, with their ranges.
+    pub settings: fn() -> Vec<kit::Setting>,
     /// Builds the detector with its default settings.
     pub build: fn() -> Box<dyn Detector>,
 }
@@ -197,63 +218,28 @@ pub(crate) fn feed(
         .collect()
 }
 
-/// Fires once when a condition turns true, then stays quiet until the
-/// condition has been false for `rearm_after` consecutive steps.
-///
-/// Keeps detectors from repeating the same finding every step.
-#[derive(Clone, Debug)]
-pub struct Latch {
-    rearm_after: u32,
-    armed: bool,
-    quiet_steps: u32,
-}
-
-impl Latch {
-    /// A latch that re-arms after `rearm_after` quiet steps.
-    pub fn new(rearm_after: u32) -> Self {
-        Latch {
-            rearm_after,
-            armed: true,
-            quiet_steps: 0,
-        }
-    }
-
-    /// Feeds this step's condition; true exactly when the detector should fire.
-    pub fn update(&mut self, condition: bool) -> bool {
-        if condition {
-            self.quiet_steps = 0;
-            if self.armed {
-                self.armed = false;
-                return true;
-            }
-        } else if !self.armed {
-            self.quiet_steps += 1;
-            if self.quiet_steps >= self.rearm_after {
-                self.armed = true;
-            }
-        }
-        false
-    }
-
-    /// Back to armed.
-    pub fn reset(&mut self) {
-        *self = Latch::new(self.rearm_after);
-    }
+/// Checks that `found` is exactly one finding of `info`'s detector, with its
+/// recommendation, at a step in `steps`; returns it. A helper for the
+/// detectors' tests.
+#[cfg(test)]
+pub(crate) fn only_finding<'a>(
+    found: &'a [Finding],
+    info: &DetectorInfo,
+    steps: std::ops::Range<u64>,
+) -> &'a Finding {
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert!(steps.contains(&f.step), "{f:?} not in {steps:?}");
+    assert_eq!(
+        (f.detector.as_str(), f.recommendation.as_str()),
+        (info.id, info.recommendation)
+    );
+    f
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn latch_fires_once_per_episode() {
-        let mut l = Latch::new(2);
-        let fired: Vec<bool> = [true, true, false, true, false, false, true]
-            .iter()
-            .map(|&c| l.update(c))
-            .collect();
-        assert_eq!(fired, [true, false, false, false, false, false, true]);
-    }
 
     #[test]
     fn registry_ids_are_unique_and_buildable() {

@@ -1,79 +1,53 @@
 //! Mode collapse: the learner gives the same few responses to diverse
 //! prompts. Documented in [`INFO`].
 
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "mode_collapse",
-    title: "Mode collapse",
-    family: "alignment",
-    course_baseline: true,
-    what: "The diversity ratio of a step's responses (distinct responses / responses \
-           sampled, over the batch of diverse prompts) is below a fixed threshold.",
-    why: "A model that says the same few things whatever it is asked has collapsed onto a \
-          few modes of its output distribution: nothing pushes it back, because a policy \
-          that no longer samples an alternative gets no gradient towards it. The course's \
-          RLHF case study.",
-    threshold: "Diversity ratio < 0.1, the course page's ModeCollapseDetector (\"SEVERE MODE \
-                COLLAPSE\"). In the lab's agent, 64 prompts of 5 kinds: at most 6 distinct \
-                responses. Clean agent runs stay at or above 0.156 (10 of 64) once past their \
-                first 100 steps (one right response type per kind, several phrasings \
-                each); a collapsed one shows 5/64 = 0.078, one phrasing per kind.",
-    build: || Box::new(ModeCollapse::default()),
-};
-
-/// Fires when `diversity_ratio` is below `threshold`.
-#[derive(Clone, Debug)]
-pub struct ModeCollapse {
-    /// Ratio below which the detector fires. Default 0.1.
-    pub threshold: f64,
-    latch: Latch,
-}
-
-impl Default for ModeCollapse {
-    fn default() -> Self {
-        ModeCollapse::new(0.1)
+declare_detector! {
+    /// Fires when `diversity_ratio` is below the threshold.
+    pub ModeCollapse = "mode_collapse" {
+        title: "Mode collapse",
+        family: "alignment",
+        course_baseline: true,
+        what: "The diversity ratio of a step's responses (distinct responses / responses \
+               sampled, over the batch of diverse prompts) is below a fixed threshold.",
+        why: "A model that says the same few things whatever it is asked has collapsed onto a \
+              few modes of its output distribution: nothing pushes it back, because a policy \
+              that no longer samples an alternative gets no gradient towards it. The course's \
+              RLHF case study.",
+        threshold: "Diversity ratio < 0.1, the course page's ModeCollapseDetector (\"SEVERE MODE \
+                    COLLAPSE\"). In the lab's agent, 64 prompts of 5 kinds: at most 6 distinct \
+                    responses. Clean agent runs stay at or above 0.156 (10 of 64) once past their \
+                    first 100 steps (one right response type per kind, several phrasings \
+                    each); a collapsed one shows 5/64 = 0.078, one phrasing per kind.",
+        recommendation: "Increase the sampling temperature and add a diversity penalty (an \
+                         entropy bonus); roll back to a checkpoint from before the collapse.",
+    }
+    settings {
+        /// Ratio below which the detector fires.
+        threshold: f64 = 0.1, in [0.0, 1.0];
+    }
+    state(s) {
+        trigger: Trigger = Trigger::new(50),
     }
 }
 
-impl ModeCollapse {
-    /// A detector firing below `threshold`.
-    pub fn new(threshold: f64) -> Self {
-        ModeCollapse {
-            threshold,
-            latch: Latch::new(50),
-        }
-    }
-}
-
-impl Detector for ModeCollapse {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let ratio = finite(frame, names::DIVERSITY_RATIO)?;
-        if !self.latch.update(ratio < self.threshold) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Critical,
-            format!(
-                "Severe mode collapse: diversity ratio {ratio:.3}, below {}: the batch's \
-                 prompts got only a few distinct responses",
-                self.threshold
-            ),
-            "Increase the sampling temperature and add a diversity penalty (an entropy bonus); \
-             roll back to a checkpoint from before the collapse.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.latch.reset();
+        self.trigger.update(ratio < s.threshold).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Critical,
+                format!(
+                    "Severe mode collapse: diversity ratio {ratio:.3}, below {}: the batch's \
+                     prompts got only a few distinct responses",
+                    s.threshold
+                ),
+            )
+        })
     }
 }
 
@@ -81,6 +55,7 @@ impl Detector for ModeCollapse {
 mod tests {
     use super::*;
     use crate::detectors::feed;
+    use crate::detectors::Detector;
 
     #[test]
     fn fires_below_the_threshold_once() {
@@ -94,6 +69,14 @@ mod tests {
     fn silent_without_the_metric_and_the_threshold_is_a_setting() {
         let mut d = ModeCollapse::default();
         assert!(d.observe(&Frame::new(0).with(names::LOSS, 0.0)).is_none());
-        assert!(feed(&mut ModeCollapse::new(0.5), names::DIVERSITY_RATIO, [0.4]).len() == 1);
+        assert!(
+            feed(
+                &mut ModeCollapse::with(Settings { threshold: 0.5 }),
+                names::DIVERSITY_RATIO,
+                [0.4]
+            )
+            .len()
+                == 1
+        );
     }
 }

@@ -1,48 +1,40 @@
 //! Non-finite metrics: a NaN or an infinity in the metric stream.
 //! Documented in [`INFO`].
 
-use super::{Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{Finding, Severity};
 use crate::metrics::Frame;
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "non_finite",
-    title: "Non-finite values",
-    family: "optimization",
-    course_baseline: false,
-    what: "Any reported metric (loss, gradient norms, validation loss...) is NaN or \
-           infinite.",
-    why: "Once a NaN reaches the weights it spreads to every output and the run is lost; \
-          an infinite loss or gradient norm means an overflow has already happened. This is \
-          what PyTorch's `detect_anomaly`, TensorFlow's `check_numerics` and Keras' \
-          `TerminateOnNaN` stop on.",
-    threshold: "No threshold: any non-finite value fires, at once, as critical. Every \
-                training tool treats the first NaN as fatal.",
-    build: || Box::new(NonFinite::default()),
-};
+declare_detector! {
+    /// Fires on the first NaN or infinite value of any metric.
+    pub NonFinite = "non_finite" {
+        title: "Non-finite values",
+        family: "optimization",
+        course_baseline: false,
+        what: "Any reported metric (loss, gradient norms, validation loss...) is NaN or \
+               infinite.",
+        why: "Once a NaN reaches the weights it spreads to every output and the run is lost; \
+              an infinite loss or gradient norm means an overflow has already happened. This is \
+              what PyTorch's `detect_anomaly`, TensorFlow's `check_numerics` and Keras' \
+              `TerminateOnNaN` stop on.",
+        threshold: "No threshold: any non-finite value fires, at once, as critical. Every \
+                    training tool treats the first NaN as fatal.",
+        recommendation: "Restart from the last good checkpoint with a lower learning rate and \
+                         gradient clipping; look for a log of 0, a division by zero or a corrupt \
+                         batch (NaN/Inf in the inputs or labels).",
+    }
+    settings {
 
-/// Fires on the first NaN or infinite value of any metric.
-#[derive(Clone, Debug)]
-pub struct NonFinite {
-    latch: Latch,
-}
-
-impl Default for NonFinite {
-    fn default() -> Self {
-        NonFinite {
-            latch: Latch::new(50),
-        }
+    }
+    state(s) {
+        trigger: Trigger = Trigger::new(50),
     }
 }
 
-impl Detector for NonFinite {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, _: &Settings, frame: &Frame) -> Option<Finding> {
         let first_bad = frame.iter().find(|(_, v)| !v.is_finite());
-        if !self.latch.update(first_bad.is_some()) {
+        if !self.trigger.update(first_bad.is_some()) {
             return None;
         }
         let (name, value) = first_bad?;
@@ -51,8 +43,7 @@ impl Detector for NonFinite {
             .filter(|(_, v)| !v.is_finite())
             .map(|(n, _)| n)
             .collect();
-        Some(Finding::new(
-            INFO.id,
+        Some(INFO.finding(
             frame.step,
             Severity::Critical,
             format!(
@@ -60,20 +51,14 @@ impl Detector for NonFinite {
                 frame.step,
                 bad.join(", ")
             ),
-            "Restart from the last good checkpoint with a lower learning rate and gradient \
-             clipping; look for a log of 0, a division by zero or a corrupt batch (NaN/Inf \
-             in the inputs or labels).",
         ))
-    }
-
-    fn reset(&mut self) {
-        self.latch.reset();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
     use crate::metrics::names;
 
     #[test]

@@ -1,98 +1,64 @@
 //! Saturated units: most hidden sigmoid/tanh units sit in their flat tails.
 //! Documented in [`INFO`].
 
+use super::kit::{declare_detector, Observe, Trigger};
 use super::stats::Ema;
-use super::{finite, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "saturated_units",
-    title: "Saturated units",
-    family: "optimization",
-    course_baseline: false,
-    what: "The fraction of hidden sigmoid/tanh units in their flat tails \
-           (`saturated_frac`), smoothed over about 20 steps, is above one half.",
-    why: "In the tails the derivative of sigmoid or tanh is nearly zero, so a saturated \
-          unit passes almost no gradient: learning slows to a crawl and the gradient \
-          vanishes on its way to the first layers. The usual causes are too-large initial \
-          weights, unnormalised inputs or a too-high learning rate.",
-    threshold: "Warning above 0.5. Glorot & Bengio (2010) showed sigmoid networks whose top \
-                hidden layer saturates early and learns only slowly; more than half the \
-                units saturated means most of the network has lost its gradient.",
-    build: || Box::new(SaturatedUnits::default()),
-};
-
-/// Fires when the smoothed `saturated_frac` exceeds `threshold`.
-#[derive(Clone, Debug)]
-pub struct SaturatedUnits {
-    /// Smoothed fraction above which it warns. Default 0.5.
-    pub threshold: f64,
-    /// Steps seen before the detector may fire. Default 20.
-    pub warmup: u64,
-    frac: Ema,
-    seen: u64,
-    latch: Latch,
-}
-
-impl Default for SaturatedUnits {
-    fn default() -> Self {
-        SaturatedUnits::new(0.5)
+declare_detector! {
+    /// Fires when the smoothed `saturated_frac` exceeds the threshold.
+    pub SaturatedUnits = "saturated_units" {
+        title: "Saturated units",
+        family: "optimization",
+        course_baseline: false,
+        what: "The fraction of hidden sigmoid/tanh units in their flat tails \
+               (`saturated_frac`), smoothed over about 20 steps, is above one half.",
+        why: "In the tails the derivative of sigmoid or tanh is nearly zero, so a saturated \
+              unit passes almost no gradient: learning slows to a crawl and the gradient \
+              vanishes on its way to the first layers. The usual causes are too-large initial \
+              weights, unnormalised inputs or a too-high learning rate.",
+        threshold: "Warning above 0.5. Glorot & Bengio (2010) showed sigmoid networks whose top \
+                    hidden layer saturates early and learns only slowly; more than half the \
+                    units saturated means most of the network has lost its gradient.",
+        recommendation: "Scale the initial weights down (Xavier/Glorot), normalise the inputs, \
+                         lower the learning rate, or use ReLU-like activations or batch \
+                         normalisation.",
+    }
+    settings {
+        /// Smoothed fraction above which it warns.
+        threshold: f64 = 0.5, in [0.0, 1.0];
+        /// Observations that never fire, while the smoothing settles.
+        warmup: u64 = 19, in [0, u32::MAX];
+    }
+    state(s) {
+        frac: Ema = Ema::with_span(20.0),
+        trigger: Trigger = Trigger::new(100).warmup(s.warmup),
     }
 }
 
-impl SaturatedUnits {
-    /// A detector warning above `threshold`.
-    pub fn new(threshold: f64) -> Self {
-        SaturatedUnits {
-            threshold,
-            warmup: 20,
-            frac: Ema::with_span(20.0),
-            seen: 0,
-            latch: Latch::new(100),
-        }
-    }
-}
-
-impl Detector for SaturatedUnits {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let frac = self.frac.update(finite(frame, names::SATURATED_FRAC)?);
-        self.seen += 1;
-        if !self
-            .latch
-            .update(self.seen >= self.warmup && frac > self.threshold)
-        {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
-            format!(
-                "Saturated units: {:.0}% of the hidden sigmoid/tanh units sit in their flat \
-                 tails (limit {:.0}%) and pass almost no gradient",
-                100.0 * frac,
-                100.0 * self.threshold
-            ),
-            "Scale the initial weights down (Xavier/Glorot), normalise the inputs, lower the \
-             learning rate, or use ReLU-like activations or batch normalisation.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.frac.reset();
-        self.seen = 0;
-        self.latch.reset();
+        self.trigger.update(frac > s.threshold).then(|| {
+            INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Saturated units: {:.0}% of the hidden sigmoid/tanh units sit in their \
+                     flat tails (limit {:.0}%) and pass almost no gradient",
+                    100.0 * frac,
+                    100.0 * s.threshold
+                ),
+            )
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
 
     fn frame(step: u64, frac: f64) -> Frame {
         Frame::new(step).with(names::SATURATED_FRAC, frac)

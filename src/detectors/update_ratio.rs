@@ -1,87 +1,65 @@
 //! Update ratio: each step changes the weights by far too much, or by
 //! almost nothing. Documented in [`INFO`].
 
+use super::kit::{declare_detector, Latch, Observe, Trigger};
 use super::stats::{Ema, LogLevel};
-use super::{finite, times, Detector, DetectorInfo, Finding, Latch, Severity};
+use super::{finite, times, Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "update_ratio",
-    title: "Update-to-weight ratio",
-    family: "optimization",
-    course_baseline: false,
-    what: "The norm of each step's weight update divided by the norm of the weights, \
-           smoothed over about 20 steps (geometric mean), is far above or far below \
-           Karpathy's rule of thumb of 1e-3, or has suddenly fallen 100x below its own \
-           usual level in this run.",
-    why: "The ratio says how fast the network is being rewritten, independently of the \
-          model's scale. Far above 1e-3 the learning rate is too high: each step throws \
-          away a visible part of what was learned, and divergence or dead units follow. \
-          Far below, the weights barely move and the model is not learning; a sudden \
-          fall (a learning rate cut by mistake, a frozen layer) stops progress in any \
-          model, whatever its usual ratio.",
-    threshold: "Warning above 0.05 or below 1e-6, after 20 steps; warning when 100x below \
-                its own level (a slow running geometric mean over about 200 steps), after \
-                100 steps. The reference is Karpathy's CS231n notes (\"somewhere around \
-                1e-3\"); small networks like the lab's run between 2e-4 and 1e-2 when \
-                healthy (estimated as lr x grad_norm / weight norm), so the fixed bounds sit \
-                a factor 5 above and two orders below that range. Within one clean run the \
-                smoothed ratio varies by at most about 15x.",
-    build: || Box::new(UpdateRatio::default()),
-};
-
-/// Fires when the smoothed `update_ratio` leaves `[low, high]` or falls
-/// `drop` times below its own level.
-#[derive(Clone, Debug)]
-pub struct UpdateRatio {
-    /// Ratio above which the learning rate is too high. Default 0.05.
-    pub high: f64,
-    /// Ratio below which the model is not learning. Default 1e-6.
-    pub low: f64,
-    /// Fall below the run's own level that counts as stopping. Default 100.
-    pub drop: f64,
-    /// Steps seen before the fixed bounds apply. Default 20.
-    pub warmup: u64,
-    /// Steps seen before the relative fall applies. Default 100.
-    pub level_warmup: u64,
-    log_ratio: Ema,
-    level: LogLevel,
-    seen: u64,
-    high_latch: Latch,
-    low_latch: Latch,
-}
-
-impl Default for UpdateRatio {
-    fn default() -> Self {
-        UpdateRatio::new(1e-6, 0.05)
+declare_detector! {
+    /// Fires when the smoothed `update_ratio` leaves `[low, high]` or falls
+    /// `drop` times below its own level.
+    pub UpdateRatio = "update_ratio" {
+        title: "Update-to-weight ratio",
+        family: "optimization",
+        course_baseline: false,
+        what: "The norm of each step's weight update divided by the norm of the weights, \
+               smoothed over about 20 steps (geometric mean), is far above or far below \
+               Karpathy's rule of thumb of 1e-3, or has suddenly fallen 100x below its own \
+               usual level in this run.",
+        why: "The ratio says how fast the network is being rewritten, independently of the \
+              model's scale. Far above 1e-3 the learning rate is too high: each step throws \
+              away a visible part of what was learned, and divergence or dead units follow. \
+              Far below, the weights barely move and the model is not learning; a sudden \
+              fall (a learning rate cut by mistake, a frozen layer) stops progress in any \
+              model, whatever its usual ratio.",
+        threshold: "Warning above 0.05 or below 1e-6, after 19 steps of warm-up; warning when \
+                    100x below its own level (a slow running geometric mean over about 200 \
+                    steps), after 99 steps. The reference is Karpathy's CS231n notes \
+                    (\"somewhere around 1e-3\"); small networks like the lab's run between 2e-4 \
+                    and 1e-2 when healthy (estimated as lr x grad_norm / weight norm), so the \
+                    fixed bounds sit a factor 5 above and two orders below that range. Within \
+                    one clean run the smoothed ratio varies by at most about 15x.",
+        recommendation: "If the loss is still high, raise the learning rate or check for \
+                         vanishing gradients; if it has converged, training can stop.",
+    }
+    settings {
+        /// Ratio above which the learning rate is too high.
+        high: f64 = 0.05, in [0.0, f64::INFINITY];
+        /// Ratio below which the model is not learning.
+        low: f64 = 1e-6, in [0.0, f64::INFINITY];
+        /// Fall below the run's own level that counts as stopping.
+        drop: f64 = 100.0, in [1.0, f64::INFINITY];
+        /// Observations that never fire on the fixed bounds.
+        warmup: u64 = 19, in [0, u32::MAX];
+        /// Observations that never fire on the relative fall.
+        level_warmup: u64 = 99, in [0, u32::MAX];
+    }
+    state(s) {
+        log_ratio: Ema = Ema::with_span(20.0),
+        level: LogLevel = LogLevel::new(0.01, 2.0, 100),
+        /// Counts every observation: the fixed bounds' and the fall's warm-ups.
+        too_fast: Trigger = Trigger::new(100).warmup(s.warmup),
+        /// Fed only when `too_fast` did not fire.
+        too_slow: Latch = Latch::new(100),
     }
 }
 
-impl UpdateRatio {
-    /// A detector firing outside `[low, high]`.
-    pub fn new(low: f64, high: f64) -> Self {
-        UpdateRatio {
-            high,
-            low,
-            drop: 100.0,
-            warmup: 20,
-            level_warmup: 100,
-            log_ratio: Ema::with_span(20.0),
-            level: LogLevel::new(0.01, 2.0, 100),
-            seen: 0,
-            high_latch: Latch::new(100),
-            low_latch: Latch::new(100),
-        }
-    }
-}
+/// The advice when the ratio is too high.
+const TOO_FAST: &str = "Lower the learning rate (try 10x lower) or use warm-up; clip gradients.";
 
-impl Detector for UpdateRatio {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         let raw = finite(frame, names::UPDATE_RATIO)?;
         if raw < 0.0 {
             return None;
@@ -89,56 +67,38 @@ impl Detector for UpdateRatio {
         let ratio = libm::exp(self.log_ratio.update(libm::log(raw.max(1e-300))));
         let level = self.level.get().unwrap_or(ratio);
         self.level.update(raw);
-        self.seen += 1;
-        let warm = self.seen >= self.warmup;
-        let fell = self.seen >= self.level_warmup && ratio * self.drop < level;
-        if self.high_latch.update(warm && ratio > self.high) {
-            return Some(Finding::new(
-                INFO.id,
-                frame.step,
-                Severity::Warning,
-                format!(
-                    "Update ratio {ratio:.2e}: each step changes the weights by {:.1}% of their \
-                     norm, above {} (rule of thumb: about 1e-3)",
-                    100.0 * ratio,
-                    self.high
-                ),
-                "Lower the learning rate (try 10x lower) or use warm-up; clip gradients.",
-            ));
+        let warm = self.too_fast.warm();
+        let fell = self.too_fast.seen() >= s.level_warmup && ratio * s.drop < level;
+        if self.too_fast.update(ratio > s.high) {
+            let message = format!(
+                "Update ratio {ratio:.2e}: each step changes the weights by {:.1}% of their \
+                 norm, above {} (rule of thumb: about 1e-3)",
+                100.0 * ratio,
+                s.high
+            );
+            return Some(
+                INFO.finding(frame.step, Severity::Warning, message)
+                    .recommending(TOO_FAST),
+            );
         }
-        let too_low = warm && ratio < self.low;
-        if self.low_latch.update(too_low || fell) {
-            let message = if too_low {
-                format!(
-                    "Update ratio {ratio:.2e}: the weights barely move (below {:.0e}; rule of \
-                     thumb: about 1e-3)",
-                    self.low
-                )
-            } else {
-                format!(
-                    "Update ratio {ratio:.2e}: {}x below its usual {level:.2e} in this run; \
-                     learning has all but stopped",
-                    times(level / ratio)
-                )
-            };
-            return Some(Finding::new(
-                INFO.id,
-                frame.step,
-                Severity::Warning,
-                message,
-                "If the loss is still high, raise the learning rate or check for vanishing \
-                 gradients; if it has converged, training can stop.",
-            ));
+        let too_low = warm && ratio < s.low;
+        if !self.too_slow.update(too_low || fell) {
+            return None;
         }
-        None
-    }
-
-    fn reset(&mut self) {
-        self.log_ratio.reset();
-        self.level.reset();
-        self.seen = 0;
-        self.high_latch.reset();
-        self.low_latch.reset();
+        let message = if too_low {
+            format!(
+                "Update ratio {ratio:.2e}: the weights barely move (below {:.0e}; rule of \
+                 thumb: about 1e-3)",
+                s.low
+            )
+        } else {
+            format!(
+                "Update ratio {ratio:.2e}: {}x below its usual {level:.2e} in this run; \
+                 learning has all but stopped",
+                times(level / ratio)
+            )
+        };
+        Some(INFO.finding(frame.step, Severity::Warning, message))
     }
 }
 
@@ -146,6 +106,7 @@ impl Detector for UpdateRatio {
 mod tests {
     use super::*;
     use crate::detectors::feed;
+    use crate::detectors::Detector;
     use crate::rng::Rng;
 
     fn run(d: &mut UpdateRatio, ratios: impl Iterator<Item = f64>) -> Vec<Finding> {

@@ -1,86 +1,59 @@
 //! Vanishing gradients: the global gradient norm is all but zero.
 //! Documented in [`INFO`].
 
-use super::{Detector, DetectorInfo, Finding, Latch, Severity};
+use super::kit::{declare_detector, Observe, Trigger};
+use super::{Finding, Severity};
 use crate::metrics::{names, Frame};
 
-/// Registry entry and documentation.
-pub const INFO: DetectorInfo = DetectorInfo {
-    id: "vanishing_gradients",
-    title: "Vanishing gradients",
-    family: "optimization",
-    course_baseline: true,
-    what: "The global L2 norm of the gradients falls below a fixed threshold.",
-    why: "With no gradient there is no update: the weights stop moving and the loss \
-          stops falling, whatever the learning rate. Saturated sigmoid/tanh units, dead \
-          ReLUs, a tiny initialisation or a very deep plain network all starve the \
-          gradient.",
-    threshold: "Norm < 1e-8, the course page's OptimizationFailures.gradient_vanishing. \
-                Absolute: healthy runs of the lab's networks stay above 1e-3, but a model \
-                that fits its data exactly also has near-zero gradients, so check the loss \
-                before acting.",
-    build: || Box::new(VanishingGradients::default()),
-};
-
-/// Fires when `grad_norm` is below `threshold`.
-#[derive(Clone, Debug)]
-pub struct VanishingGradients {
-    /// Norm below which the detector fires. Default 1e-8.
-    pub threshold: f64,
-    latch: Latch,
-}
-
-impl Default for VanishingGradients {
-    fn default() -> Self {
-        VanishingGradients::new(1e-8)
+declare_detector! {
+    /// Fires when `grad_norm` is below the threshold.
+    pub VanishingGradients = "vanishing_gradients" {
+        title: "Vanishing gradients",
+        family: "optimization",
+        course_baseline: true,
+        what: "The global L2 norm of the gradients falls below a fixed threshold.",
+        why: "With no gradient there is no update: the weights stop moving and the loss \
+              stops falling, whatever the learning rate. Saturated sigmoid/tanh units, dead \
+              ReLUs, a tiny initialisation or a very deep plain network all starve the \
+              gradient.",
+        threshold: "Norm < 1e-8, the course page's OptimizationFailures.gradient_vanishing. \
+                    Absolute: healthy runs of the lab's networks stay above 1e-3, but a model \
+                    that fits its data exactly also has near-zero gradients, so check the loss \
+                    before acting.",
+        recommendation: "If the loss is still high: use He/Xavier initialisation, ReLU-like \
+                         activations instead of saturating sigmoid/tanh, batch normalisation or \
+                         residual connections, and a larger learning rate. If the loss is near \
+                         zero the model has simply fitted its data.",
+    }
+    settings {
+        /// Norm below which the detector fires.
+        threshold: f64 = 1e-8, in [0.0, f64::INFINITY];
+    }
+    state(s) {
+        trigger: Trigger = Trigger::new(50),
     }
 }
 
-impl VanishingGradients {
-    /// A detector that fires below `threshold`.
-    pub fn new(threshold: f64) -> Self {
-        VanishingGradients {
-            threshold,
-            latch: Latch::new(50),
-        }
-    }
-}
-
-impl Detector for VanishingGradients {
-    fn id(&self) -> &'static str {
-        INFO.id
-    }
-
-    fn observe(&mut self, frame: &Frame) -> Option<Finding> {
-        let norm = frame.get(names::GRAD_NORM)?;
+impl Observe for State {
+    fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
         // NaN compares false: it is the non-finite check's business.
-        if !self.latch.update(norm < self.threshold) {
-            return None;
-        }
-        Some(Finding::new(
-            INFO.id,
-            frame.step,
-            Severity::Warning,
+        let norm = frame.get(names::GRAD_NORM)?;
+        let message = || {
             format!(
                 "Vanishing gradients: global gradient norm {norm:.3e} is below {:.0e}; \
                  the weights have all but stopped moving",
-                self.threshold
-            ),
-            "If the loss is still high: use He/Xavier initialisation, ReLU-like activations \
-             instead of saturating sigmoid/tanh, batch normalisation or residual connections, \
-             and a larger learning rate. If the loss is near zero the model has simply fitted \
-             its data.",
-        ))
-    }
-
-    fn reset(&mut self) {
-        self.latch.reset();
+                s.threshold
+            )
+        };
+        let fire = self.trigger.update(norm < s.threshold);
+        fire.then(|| INFO.finding(frame.step, Severity::Warning, message()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detectors::Detector;
 
     fn frame(step: u64, norm: f64) -> Frame {
         Frame::new(step).with(names::GRAD_NORM, norm)
@@ -102,7 +75,7 @@ mod tests {
 
     #[test]
     fn threshold_is_a_setting() {
-        let mut d = VanishingGradients::new(1e-2);
+        let mut d = VanishingGradients::with(Settings { threshold: 1e-2 });
         assert!(d.observe(&frame(0, 5e-3)).is_some());
     }
 }

@@ -6,10 +6,8 @@
 //! another detector, add an entry to [`SWEEPS`].
 
 use crate::detectors::{
-    data_contamination::DataContamination, generalization_gap::GeneralizationGap,
-    grad_norm_spike::GradNormSpike, gradient_explosion::GradientExplosion,
-    gradient_variance::GradientVariance, loss_divergence::LossDivergence,
-    loss_oscillation::LossOscillation, Detector,
+    data_contamination, generalization_gap, grad_norm_spike, gradient_explosion, gradient_variance,
+    loss_divergence, loss_oscillation, Detector,
 };
 
 /// One detector's numeric setting and the values to try.
@@ -41,18 +39,25 @@ pub const SWEEPS: &[Sweep] = &[
         values: &[
             0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0,
         ],
-        build: |t| Box::new(GradientExplosion::new(t)),
+        build: |threshold| {
+            Box::new(gradient_explosion::GradientExplosion::with(
+                gradient_explosion::Settings { threshold },
+            ))
+        },
     },
     Sweep {
         detector: "grad_norm_spike",
         parameter: "factor (single step 5x)",
         default: 20.0,
         values: &[2.0, 3.0, 5.0, 8.0, 12.0, 20.0, 30.0, 50.0, 100.0, 300.0],
-        build: |f| {
-            let mut d = GradNormSpike::default();
-            d.factor = f;
-            d.single_step_factor = SPIKE_SINGLE_STEP * f;
-            Box::new(d)
+        build: |factor| {
+            Box::new(grad_norm_spike::GradNormSpike::with(
+                grad_norm_spike::Settings {
+                    factor,
+                    single_step_factor: SPIKE_SINGLE_STEP * factor,
+                    ..Default::default()
+                },
+            ))
         },
     },
     Sweep {
@@ -60,10 +65,13 @@ pub const SWEEPS: &[Sweep] = &[
         parameter: "ratio",
         default: 3.0,
         values: &[1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0, 10.0, 20.0],
-        build: |r| {
-            let mut d = GradientVariance::default();
-            d.ratio = r;
-            Box::new(d)
+        build: |ratio| {
+            Box::new(gradient_variance::GradientVariance::with(
+                gradient_variance::Settings {
+                    ratio,
+                    ..Default::default()
+                },
+            ))
         },
     },
     Sweep {
@@ -71,10 +79,13 @@ pub const SWEEPS: &[Sweep] = &[
         parameter: "ratio",
         default: 4.0,
         values: &[1.5, 2.0, 3.0, 4.0, 6.0, 10.0, 20.0, 50.0],
-        build: |r| {
-            let mut d = LossOscillation::default();
-            d.ratio = r;
-            Box::new(d)
+        build: |ratio| {
+            Box::new(loss_oscillation::LossOscillation::with(
+                loss_oscillation::Settings {
+                    ratio,
+                    ..Default::default()
+                },
+            ))
         },
     },
     // Its 2x-the-minimum condition hardly matters on the lab's runs: the
@@ -84,10 +95,13 @@ pub const SWEEPS: &[Sweep] = &[
         parameter: "give_back",
         default: 0.5,
         values: &[0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
-        build: |g| {
-            let mut d = LossDivergence::default();
-            d.give_back = g;
-            Box::new(d)
+        build: |give_back| {
+            Box::new(loss_divergence::LossDivergence::with(
+                loss_divergence::Settings {
+                    give_back,
+                    ..Default::default()
+                },
+            ))
         },
     },
     // The data family: how far above its best the validation loss must be,
@@ -97,10 +111,13 @@ pub const SWEEPS: &[Sweep] = &[
         parameter: "min_gl",
         default: 1.0,
         values: &[0.1, 0.25, 0.5, 1.0, 2.0, 4.0],
-        build: |g| {
-            let mut d = GeneralizationGap::default();
-            d.min_gl = g;
-            Box::new(d)
+        build: |min_gl| {
+            Box::new(generalization_gap::GeneralizationGap::with(
+                generalization_gap::Settings {
+                    min_gl,
+                    ..Default::default()
+                },
+            ))
         },
     },
     Sweep {
@@ -108,7 +125,15 @@ pub const SWEEPS: &[Sweep] = &[
         parameter: "loss_margin (acc margin 0.075x)",
         default: 0.4,
         values: &[0.1, 0.2, 0.3, 0.4, 0.6, 0.8],
-        build: |m| Box::new(DataContamination::new(m, m * ACC_PER_LOSS_MARGIN)),
+        build: |loss_margin| {
+            Box::new(data_contamination::DataContamination::with(
+                data_contamination::Settings {
+                    loss_margin,
+                    acc_margin: loss_margin * ACC_PER_LOSS_MARGIN,
+                    ..Default::default()
+                },
+            ))
+        },
     },
 ];
 
