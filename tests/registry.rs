@@ -5,7 +5,7 @@
 //! valid and documented, and a reset detector behaves as a new one.
 //!
 //! Adding a detector is one file, `src/detectors/<id>.rs`, plus one registry
-//! line (`pub mod <id>;` and `<id>::INFO` in `src/detectors/mod.rs`); these
+//! line (`<id>,` in the `registry!` list of `src/detectors/mod.rs`); these
 //! tests say what the file must hold.
 
 use std::collections::BTreeSet;

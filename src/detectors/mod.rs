@@ -14,37 +14,16 @@
 //! fire.
 //!
 //! Adding a detector: write `src/detectors/<id>.rs` (start from a small one
-//! such as `mode_collapse.rs`), then add `pub mod <id>;` and `<id>::INFO` to
-//! [`REGISTRY`] below. `tests/registry.rs` checks the rest; regenerate
+//! such as `mode_collapse.rs`), then add one line, `<id>,`, to the `registry!`
+//! list below. `tests/registry.rs` checks the rest; regenerate
 //! `docs/detectors.md` with `failure-lab detectors --markdown`.
 
 use serde::Serialize;
 
 use crate::metrics::Frame;
 
-pub mod behavior_drift;
-pub mod capability_spike;
-pub mod class_imbalance;
-pub mod data_contamination;
-pub mod dead_units;
-pub mod deceptive_alignment;
-pub mod entropy_collapse;
-pub mod generalization_gap;
-pub mod grad_norm_spike;
-pub mod gradient_explosion;
-pub mod gradient_variance;
 pub mod kit;
-pub mod layer_grad_ratio;
-pub mod loss_divergence;
-pub mod loss_oscillation;
-pub mod loss_plateau;
-pub mod mode_collapse;
-pub mod non_finite;
-pub mod reward_hacking;
-pub mod saturated_units;
 pub mod stats;
-pub mod update_ratio;
-pub mod vanishing_gradients;
 
 pub use kit::{Kit, Latch, Trigger};
 
@@ -161,37 +140,48 @@ pub struct DetectorInfo {
     pub build: fn() -> Box<dyn Detector>,
 }
 
-/// Every detector the lab ships, in display order.
-pub const REGISTRY: &[DetectorInfo] = &[
+/// Declares each detector's module and lists its `INFO` in [`REGISTRY`], so
+/// that a detector is one file plus one line here.
+macro_rules! registry {
+    ($($id:ident,)*) => {
+        $(pub mod $id;)*
+        /// Every detector the lab ships, in display order.
+        pub const REGISTRY: &[DetectorInfo] = &[$($id::INFO,)*];
+    };
+}
+
+// Every detector the lab ships, in display order: one line a detector (its
+// module, `src/detectors/<id>.rs`, whose `INFO` goes in REGISTRY).
+registry! {
     // The course page's OptimizationFailures: the baseline.
-    gradient_explosion::INFO,
-    vanishing_gradients::INFO,
-    loss_plateau::INFO,
+    gradient_explosion,
+    vanishing_gradients,
+    loss_plateau,
     // The course page's TrainingEarlyWarning signs, made concrete.
-    gradient_variance::INFO,
-    loss_oscillation::INFO,
+    gradient_variance,
+    loss_oscillation,
     // What real training tools check.
-    non_finite::INFO,
-    layer_grad_ratio::INFO,
-    update_ratio::INFO,
-    dead_units::INFO,
-    saturated_units::INFO,
+    non_finite,
+    layer_grad_ratio,
+    update_ratio,
+    dead_units,
+    saturated_units,
     // Relative early warnings, measured against the run's own history.
-    grad_norm_spike::INFO,
-    loss_divergence::INFO,
+    grad_norm_spike,
+    loss_divergence,
     // Dataset issues: the course page's DatasetFailures, made concrete.
-    class_imbalance::INFO,
-    generalization_gap::INFO,
-    data_contamination::INFO,
+    class_imbalance,
+    generalization_gap,
+    data_contamination,
     // The course page's alignment failures, on the agent's metrics (silent
     // where those are missing): its own checks, then the lab's early warnings.
-    mode_collapse::INFO,
-    deceptive_alignment::INFO,
-    entropy_collapse::INFO,
-    reward_hacking::INFO,
-    behavior_drift::INFO,
-    capability_spike::INFO,
-];
+    mode_collapse,
+    deceptive_alignment,
+    entropy_collapse,
+    reward_hacking,
+    behavior_drift,
+    capability_spike,
+}
 
 /// Looks a registry entry up by id.
 pub fn info(id: &str) -> Option<&'static DetectorInfo> {

@@ -24,8 +24,8 @@ pub mod charts;
 pub mod eval;
 pub mod import;
 pub mod lab;
-pub mod settings;
 pub mod live;
+pub mod settings;
 
 pub use board::Board;
 pub use eval::Evaluation;
