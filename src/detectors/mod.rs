@@ -169,6 +169,7 @@ registry! {
     // Relative early warnings, measured against the run's own history.
     grad_norm_spike,
     loss_divergence,
+    accuracy_drop,
     // Dataset issues: the course page's DatasetFailures, made concrete.
     class_imbalance,
     generalization_gap,
