@@ -11,10 +11,11 @@ pub mod agent;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::{check, ConfigError};
 use crate::detectors::{Finding, Severity};
 use crate::metrics::{names, Frame};
 use crate::run::{Run, RunConfig};
-use crate::trainer::{check, Checkpoint, ConfigError, Trainer};
+use crate::trainer::{Checkpoint, Trainer};
 
 /// Detectors whose findings mean the updates are too large: the response
 /// cuts the learning rate and clips the gradients. Matched by id.

@@ -11,6 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigError;
 use crate::detectors::{self, Detector, Finding};
 use crate::metrics::{names, Frame};
 use crate::monitor::Monitor;
@@ -20,7 +21,7 @@ use crate::scenarios::agent::FailureWatch;
 use crate::scenarios::classifier::Fault;
 use crate::scenarios::{GroundTruth, Scenario};
 use crate::trainer::agent::{Agent, AgentConfig};
-use crate::trainer::{ConfigError, TrainConfig, Trainer};
+use crate::trainer::{TrainConfig, Trainer};
 
 /// Points kept per metric in a run's history.
 pub const HISTORY_CAP: usize = 1 << 18;

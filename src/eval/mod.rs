@@ -19,12 +19,12 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
+use crate::config::ConfigError;
 use crate::detectors::stats::RollingWindow;
 use crate::detectors::{self, Detector, DetectorInfo, Severity};
 use crate::metrics::names;
 use crate::run::{Run, RunConfig};
 use crate::scenarios::{self, Case};
-use crate::trainer::ConfigError;
 pub use report::Report;
 use score::{Firing, Truth};
 use sweep::Sweep;

@@ -26,10 +26,10 @@ use serde::{Deserialize, Serialize};
 
 use super::classifier::Fault;
 use super::{Case, Scenario};
+use crate::config::{check, ConfigError};
 use crate::metrics::{names, Frame};
 use crate::run::RunConfig;
 use crate::trainer::agent::{Agent, AgentConfig, NAIVE_PER_WORD, TEMPERATURE_RANGE};
-use crate::trainer::{check, ConfigError};
 
 /// From `at_step` on, the agent is paid by the course's naive reward
 /// function, `len(response.split()) * 0.01`, instead of the rater's score:

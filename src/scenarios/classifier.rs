@@ -8,12 +8,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::{agent, Case};
+use crate::config::{check, ConfigError};
 use crate::rng::Rng;
 use crate::run::RunConfig;
 use crate::trainer::data::{DatasetKind, Split};
 use crate::trainer::mlp::{Activation, Loss, Mlp};
 use crate::trainer::optim::OptimizerKind;
-use crate::trainer::{check, ConfigError, TrainConfig, Trainer};
+use crate::trainer::{TrainConfig, Trainer};
 
 /// What a corrupt batch carries in its bad record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use super::mlp::{Activation, Forward, Mlp};
 use super::optim::{Optimizer, OptimizerKind};
-use super::{check, check_learning, global_norm, ConfigError};
+use super::{check_learning, global_norm};
+use crate::config::{check, ConfigError};
 use crate::metrics::{names, Frame};
 use crate::rng::Rng;
 

@@ -10,23 +10,14 @@ pub mod mlp;
 pub mod optim;
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
+/// Re-exported from [`crate::config`], where they live.
+pub use crate::config::{check, ConfigError};
 use crate::metrics::{names, Frame};
 use crate::rng::Rng;
 use data::{Dataset, DatasetKind, Split};
 use mlp::{Activation, Forward, Layer, Loss, Mlp};
 use optim::{LrSchedule, Optimizer, OptimizerKind, Schedule};
-
-/// A setting that cannot be used, and why.
-#[derive(Clone, Debug, Error, PartialEq)]
-#[error("{field}: {reason}")]
-pub struct ConfigError {
-    /// The setting's name, as in the JSON config and the URL.
-    pub field: &'static str,
-    /// What is wrong with it, in words a learner understands.
-    pub reason: String,
-}
 
 /// Everything that defines a classifier training run.
 ///
@@ -119,18 +110,6 @@ impl Default for TrainConfig {
             val_every: 10,
             test_every: 50,
         }
-    }
-}
-
-/// Ok when `ok` holds, else the error naming `field` with `reason`.
-pub fn check(ok: bool, field: &'static str, reason: impl Into<String>) -> Result<(), ConfigError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(ConfigError {
-            field,
-            reason: reason.into(),
-        })
     }
 }
 
