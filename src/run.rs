@@ -9,6 +9,10 @@
 //! (a classifier's batch and clipping, an agent's reward function and
 //! temperature): a shared trait would need a downcast for each of them.
 
+mod outcome;
+#[cfg(test)]
+mod tests;
+
 use serde::{Deserialize, Serialize};
 
 use crate::config::ConfigError;
@@ -22,6 +26,8 @@ use crate::scenarios::classifier::Fault;
 use crate::scenarios::{GroundTruth, Scenario};
 use crate::trainer::agent::{Agent, AgentConfig};
 use crate::trainer::{TrainConfig, Trainer};
+
+pub use outcome::{compare, run_to_end, Comparison, Outcome};
 
 /// Points kept per metric in a run's history.
 pub const HISTORY_CAP: usize = 1 << 18;

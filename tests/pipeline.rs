@@ -2,8 +2,8 @@
 //! it is off (or has nothing to answer) it changes nothing.
 
 use failure_lab::metrics::Frame;
-use failure_lab::pipeline::{compare, RespondConfig};
-use failure_lab::run::{Run, RunConfig};
+use failure_lab::pipeline::RespondConfig;
+use failure_lab::run::{compare, Run, RunConfig};
 use failure_lab::scenarios::classifier::Fault;
 use failure_lab::trainer::data::DatasetKind;
 use failure_lab::trainer::{TrainConfig, Trainer};

@@ -25,11 +25,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::classifier::Fault;
-use super::{Case, Scenario};
+use super::Scenario;
 use crate::config::{check, ConfigError};
 use crate::metrics::{names, Frame};
-use crate::run::RunConfig;
-use crate::trainer::agent::{Agent, AgentConfig, NAIVE_PER_WORD, TEMPERATURE_RANGE};
+use crate::trainer::agent::{Agent, NAIVE_PER_WORD, TEMPERATURE_RANGE};
 
 /// From `at_step` on, the agent is paid by the course's naive reward
 /// function, `len(response.split()) * 0.01`, instead of the rater's score:
@@ -244,55 +243,10 @@ impl FailureWatch {
 /// Steps of a suite run of this scenario.
 pub const SUITE_STEPS: u64 = 1000;
 
-/// An agent run of `config`'s defaults with `seed`.
-fn setup(seed: u64) -> RunConfig {
-    RunConfig {
-        scenario: Scenario::Agent,
-        agent: AgentConfig {
-            seed,
-            ..AgentConfig::default()
-        },
-        ..RunConfig::default()
-    }
-}
-
-fn faulty(seed: u64, fault: Fault) -> RunConfig {
-    RunConfig {
-        faults: vec![fault],
-        ..setup(seed)
-    }
-}
-
-/// The suite's cases of this scenario: a clean run, and one case per fault.
-pub fn cases() -> Vec<Case> {
-    let case = |fault: Option<&'static str>, label: &str, config: fn(u64) -> RunConfig| Case {
-        scenario: Scenario::Agent.id(),
-        fault,
-        label: label.into(),
-        steps: SUITE_STEPS,
-        config,
-    };
-    vec![
-        case(Some("reward_hacking"), "reward_hacking", |seed| {
-            faulty(seed, Fault::RewardHacking(RewardHacking::default()))
-        }),
-        case(Some("mode_collapse"), "mode_collapse", |seed| {
-            faulty(seed, Fault::ModeCollapse(ModeCollapse::default()))
-        }),
-        case(Some("deceptive_alignment"), "deceptive_alignment", |seed| {
-            faulty(
-                seed,
-                Fault::DeceptiveAlignment(DeceptiveAlignment::default()),
-            )
-        }),
-        case(None, "clean/agent", setup),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Run;
+    use crate::trainer::agent::AgentConfig;
 
     #[test]
     fn every_kind_has_defaults_round_trips_and_names_its_scenario() {
@@ -344,31 +298,6 @@ mod tests {
     }
 
     #[test]
-    fn a_fault_is_refused_by_the_other_scenario() {
-        let agent_fault = Fault::default_for("reward_hacking").unwrap();
-        let config = RunConfig {
-            faults: vec![agent_fault.clone()],
-            ..RunConfig::default()
-        };
-        let err = Run::new(config).err().unwrap();
-        assert_eq!(err.field, "faults");
-        assert!(err.reason.contains("agent"), "{}", err.reason);
-        let mut classifier = Run::new(RunConfig::default()).unwrap();
-        assert_eq!(
-            classifier
-                .set_fault("reward_hacking", Some(agent_fault))
-                .unwrap_err()
-                .field,
-            "faults"
-        );
-        let mut agent = Run::new(setup(1)).unwrap();
-        let err = agent
-            .set_fault("lr_spike", Some(Fault::lr_spike(10)))
-            .unwrap_err();
-        assert!(err.reason.contains("classifier"), "{}", err.reason);
-    }
-
-    #[test]
     fn faults_apply_once_at_their_step_and_undo() {
         for id in Fault::AGENT_IDS {
             let mut agent = Agent::new(AgentConfig::default()).unwrap();
@@ -399,20 +328,6 @@ mod tests {
                 agent.entropy_bonus,
             );
             assert_eq!(undone, before, "{id}");
-        }
-    }
-
-    #[test]
-    fn every_fault_has_one_case_and_its_setup_fits() {
-        let cases = cases();
-        for id in Fault::AGENT_IDS {
-            let found: Vec<&Case> = cases.iter().filter(|c| c.fault == Some(id)).collect();
-            assert_eq!(found.len(), 1, "{id}");
-            let config = (found[0].config)(3);
-            assert_eq!(config.scenario, Scenario::Agent);
-            assert_eq!(config.agent.seed, 3);
-            assert_eq!(config.faults[0].id(), id);
-            Run::new(config).unwrap();
         }
     }
 }

@@ -7,10 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{agent, Case};
+use super::agent;
 use crate::config::{check, ConfigError};
 use crate::rng::Rng;
-use crate::run::RunConfig;
 use crate::trainer::data::{DatasetKind, Split};
 use crate::trainer::mlp::{Activation, Loss, Mlp};
 use crate::trainer::optim::OptimizerKind;
@@ -521,115 +520,14 @@ impl Fault {
 /// Steps of a suite run of this scenario.
 pub const SUITE_STEPS: u64 = 1500;
 
-/// The suite's faulty cases of this scenario, one per fault, each on the
-/// setup it needs.
-pub fn fault_cases() -> Vec<Case> {
-    let case = |fault: &'static str, config: fn(u64) -> RunConfig| Case {
-        scenario: "classifier",
-        fault: Some(fault),
-        label: fault.into(),
-        steps: SUITE_STEPS,
-        config,
-    };
-    vec![
-        case("lr_spike", |seed| faulty(default_setup(seed), "lr_spike")),
-        // On circles, which the default network learns well, so that a
-        // network that stops learning stands out.
-        case("init_too_large", |seed| {
-            faulty(circles_setup(seed), "init_too_large")
-        }),
-        case("vanishing", |seed| faulty(circles_setup(seed), "vanishing")),
-        case("plateau", |seed| faulty(circles_setup(seed), "plateau")),
-        case("oscillation", |seed| {
-            faulty(bounded_gradient_setup(seed), "oscillation")
-        }),
-        case("corrupt_batch", |seed| {
-            faulty(default_setup(seed), "corrupt_batch")
-        }),
-        // On circles, which the default network learns well, so that the
-        // collapse to the majority class stands out.
-        case("class_imbalance", |seed| {
-            faulty(circles_setup(seed), "class_imbalance")
-        }),
-        case("label_noise", |seed| {
-            faulty(small_data_setup(seed), "label_noise")
-        }),
-        case("data_contamination", |seed| {
-            faulty(leak_setup(seed), "data_contamination")
-        }),
-    ]
-}
-
-/// A clean run of `kind` with the default network.
-pub fn clean_case(kind: DatasetKind) -> Case {
-    let config: fn(u64) -> RunConfig = match kind {
-        DatasetKind::Spiral => |seed| clean(seed, DatasetKind::Spiral),
-        DatasetKind::Circles => |seed| clean(seed, DatasetKind::Circles),
-        DatasetKind::Xor => |seed| clean(seed, DatasetKind::Xor),
-        DatasetKind::Gaussians => |seed| clean(seed, DatasetKind::Gaussians),
-    };
-    Case {
-        scenario: "classifier",
-        fault: None,
-        label: format!("clean/{}", kind.id()),
-        steps: SUITE_STEPS,
-        config,
-    }
-}
-
-/// A clean run of the setup the oscillation fault needs (tanh, cross-entropy,
-/// circles), so that detectors are also judged on it without a fault.
-pub fn clean_bounded_gradient_case() -> Case {
-    Case {
-        scenario: "classifier",
-        fault: None,
-        label: "clean/circles_tanh_ce".into(),
-        steps: SUITE_STEPS,
-        config: |seed| RunConfig {
-            train: bounded_gradient_setup(seed),
-            ..RunConfig::default()
-        },
-    }
-}
-
-/// Clean runs of the setups the data faults need (small data, overlapping
-/// classes), so that detectors are also judged on them without a fault.
-pub fn clean_data_cases() -> Vec<Case> {
-    let case = |label: &str, config: fn(u64) -> RunConfig| Case {
-        scenario: "classifier",
-        fault: None,
-        label: label.into(),
-        steps: SUITE_STEPS,
-        config,
-    };
-    vec![
-        case("clean/small_circles", |seed| RunConfig {
-            train: small_data_setup(seed),
-            ..RunConfig::default()
-        }),
-        case("clean/overlapping_gaussians", |seed| RunConfig {
-            train: leak_setup(seed),
-            ..RunConfig::default()
-        }),
-    ]
-}
-
-fn faulty(train: TrainConfig, fault: &str) -> RunConfig {
-    RunConfig {
-        train,
-        faults: Fault::default_for(fault).into_iter().collect(),
-        ..RunConfig::default()
-    }
-}
-
-fn default_setup(seed: u64) -> TrainConfig {
+pub fn default_setup(seed: u64) -> TrainConfig {
     TrainConfig {
         seed,
         ..TrainConfig::default()
     }
 }
 
-fn circles_setup(seed: u64) -> TrainConfig {
+pub fn circles_setup(seed: u64) -> TrainConfig {
     TrainConfig {
         dataset: DatasetKind::Circles,
         ..default_setup(seed)
@@ -638,7 +536,7 @@ fn circles_setup(seed: u64) -> TrainConfig {
 
 /// Tanh units with the cross-entropy loss on circles: a loss whose gradient
 /// is bounded, on a problem the default network learns.
-fn bounded_gradient_setup(seed: u64) -> TrainConfig {
+pub fn bounded_gradient_setup(seed: u64) -> TrainConfig {
     TrainConfig {
         activation: Activation::Tanh,
         loss: Loss::CrossEntropy,
@@ -651,7 +549,7 @@ fn bounded_gradient_setup(seed: u64) -> TrainConfig {
 /// with wrong labels it can memorise them point by point. (At Adam's usual
 /// 0.01 the clean loss sinks so close to 0 that the course's absolute
 /// loss_plateau check calls it stuck on some seeds.)
-fn small_data_setup(seed: u64) -> TrainConfig {
+pub fn small_data_setup(seed: u64) -> TrainConfig {
     TrainConfig {
         n_train: 100,
         hidden: vec![32, 32],
@@ -666,7 +564,7 @@ fn small_data_setup(seed: u64) -> TrainConfig {
 /// memorises in a run: clean, the validation and test losses stay together.
 /// The 50 validation points, leaked in many times over, are few enough to
 /// memorise.
-fn leak_setup(seed: u64) -> TrainConfig {
+pub fn leak_setup(seed: u64) -> TrainConfig {
     TrainConfig {
         dataset: DatasetKind::Gaussians,
         noise: 0.5,
@@ -676,16 +574,6 @@ fn leak_setup(seed: u64) -> TrainConfig {
         optimizer: OptimizerKind::Adam,
         lr: 0.01,
         ..default_setup(seed)
-    }
-}
-
-fn clean(seed: u64, dataset: DatasetKind) -> RunConfig {
-    RunConfig {
-        train: TrainConfig {
-            dataset,
-            ..default_setup(seed)
-        },
-        ..RunConfig::default()
     }
 }
 
@@ -761,20 +649,6 @@ mod tests {
     }
 
     #[test]
-    fn every_fault_has_one_case_and_its_setup_fits() {
-        let cases = fault_cases();
-        for id in Fault::IDS {
-            let case: Vec<&Case> = cases.iter().filter(|c| c.fault == Some(id)).collect();
-            assert_eq!(case.len(), 1, "{id}");
-            let config = (case[0].config)(3);
-            assert_eq!(config.faults.len(), 1);
-            assert_eq!(config.faults[0].id(), id);
-            assert_eq!(config.train.seed, 3);
-            crate::run::Run::new(config).unwrap();
-        }
-    }
-
-    #[test]
     fn data_faults_change_the_training_split_as_described() {
         let fresh = || Trainer::new(TrainConfig::default()).unwrap();
         let apply = |id: &str| {
@@ -816,32 +690,6 @@ mod tests {
         assert_eq!(t.data.train.x.row(last), clean.data.val.x.row(199));
         assert_eq!(t.data.train.x.row(399), clean.data.train.x.row(399));
         assert_eq!((t.data.val, t.data.test), (clean.data.val, clean.data.test));
-    }
-
-    #[test]
-    fn switching_a_data_fault_off_keeps_the_other_data_faults() {
-        let mut run = crate::run::Run::new(RunConfig {
-            faults: vec![
-                Fault::default_for("label_noise").unwrap(),
-                Fault::default_for("data_contamination").unwrap(),
-            ],
-            ..RunConfig::default()
-        })
-        .unwrap();
-        while run.steps() < 301 {
-            run.step();
-        }
-        let both = run.trainer().unwrap().data.train.clone();
-        assert_eq!(both.len(), 400 + 40 * 200);
-        run.set_fault("label_noise", None).unwrap();
-        let only_leak = &run.trainer().unwrap().data.train;
-        assert_eq!(only_leak.len(), both.len(), "still contaminated");
-        assert_ne!(only_leak.y[..400], both.y[..400], "labels put back");
-        run.set_fault("data_contamination", None).unwrap();
-        assert_eq!(
-            run.trainer().unwrap().data,
-            Trainer::new(TrainConfig::default()).unwrap().data
-        );
     }
 
     #[test]
