@@ -283,7 +283,7 @@ fn every_offered_fault_checks_and_switches_on() {
     assert!(choices.iter().any(|c| c.id == "lr_spike"));
     assert_eq!(
         choices.len(),
-        failure_lab::scenarios::classifier::Fault::IDS.len(),
+        failure_lab::scenarios::classifier::ClassifierFault::IDS.len(),
         "every fault of the scenario"
     );
     for c in &choices {

@@ -1,20 +1,23 @@
-//! The evaluation suite's cases: every fault of every scenario on the setup
-//! it needs, and clean runs of every dataset and of every special setup a
-//! fault needs (so that detectors are also judged on them without a fault).
+//! The evaluation suite's cases: every registered fault of every scenario
+//! on the setup its file names, and clean runs of every dataset and of every
+//! special setup a fault needs (so that detectors are also judged on them
+//! without a fault).
+
+use std::fmt;
+use std::sync::Arc;
 
 use crate::run::RunConfig;
-use crate::scenarios::agent::{self, DeceptiveAlignment, ModeCollapse, RewardHacking};
+use crate::scenarios::agent::{self, AgentFault};
 use crate::scenarios::classifier::{
-    self, bounded_gradient_setup, circles_setup, default_setup, leak_setup, small_data_setup, Fault,
+    self, bounded_gradient_setup, default_setup, leak_setup, small_data_setup, ClassifierFault,
 };
-use crate::scenarios::Scenario;
-use crate::trainer::agent::AgentConfig;
+use crate::scenarios::{Fault, Scenario};
 use crate::trainer::data::DatasetKind;
 use crate::trainer::TrainConfig;
 
 /// One ready-made setup of the evaluation suite: a scenario, the fault
 /// switched on in it (None for a clean run), and its config for a seed.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Case {
     /// The scenario's id ("classifier", ...).
     pub scenario: &'static str,
@@ -25,176 +28,127 @@ pub struct Case {
     /// Steps to run (a hard failure ends a run earlier).
     pub steps: u64,
     /// The run config for a seed.
-    pub config: fn(u64) -> RunConfig,
+    pub config: Arc<dyn Fn(u64) -> RunConfig + Send + Sync>,
 }
 
-/// Every case of every scenario: each fault, and clean runs of every dataset
-/// and of every special setup a fault needs.
+impl fmt::Debug for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Case")
+            .field("scenario", &self.scenario)
+            .field("fault", &self.fault)
+            .field("label", &self.label)
+            .field("steps", &self.steps)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Case {
+    fn new(
+        scenario: Scenario,
+        fault: Option<&'static str>,
+        label: String,
+        config: impl Fn(u64) -> RunConfig + Send + Sync + 'static,
+    ) -> Case {
+        let steps = match scenario {
+            Scenario::Classifier => classifier::SUITE_STEPS,
+            Scenario::Agent => agent::SUITE_STEPS,
+        };
+        Case {
+            scenario: scenario.id(),
+            fault,
+            label,
+            steps,
+            config: Arc::new(config),
+        }
+    }
+
+    /// The case a registered classifier fault defines: the fault at its
+    /// defaults on its suite setup.
+    fn classifier(fault: ClassifierFault) -> Case {
+        Case::new(
+            Scenario::Classifier,
+            Some(fault.id()),
+            fault.id().into(),
+            move |seed| RunConfig {
+                train: fault.kind().suite_setup(seed),
+                faults: vec![Fault::Classifier(fault.clone())],
+                ..RunConfig::default()
+            },
+        )
+    }
+
+    /// The case a registered agent fault defines.
+    fn agent(fault: AgentFault) -> Case {
+        Case::new(
+            Scenario::Agent,
+            Some(fault.id()),
+            fault.id().into(),
+            move |seed| RunConfig {
+                scenario: Scenario::Agent,
+                agent: fault.kind().suite_setup(seed),
+                faults: vec![Fault::Agent(fault.clone())],
+                ..RunConfig::default()
+            },
+        )
+    }
+
+    /// A clean classifier run of `setup`.
+    fn clean(label: String, setup: fn(u64) -> TrainConfig) -> Case {
+        Case::new(Scenario::Classifier, None, label, move |seed| RunConfig {
+            train: setup(seed),
+            ..RunConfig::default()
+        })
+    }
+}
+
+/// Every case of every scenario: each registered fault (in registry order),
+/// and clean runs of every dataset and of every special setup a fault needs.
 pub fn cases() -> Vec<Case> {
-    let mut all = classifier_fault_cases();
+    let mut all: Vec<Case> = (ClassifierFault::IDS.iter())
+        .filter_map(|id| ClassifierFault::default_for(id))
+        .map(Case::classifier)
+        .collect();
     for kind in DatasetKind::ALL {
-        all.push(clean_case(kind));
+        all.push(Case::new(
+            Scenario::Classifier,
+            None,
+            format!("clean/{}", kind.id()),
+            move |seed| RunConfig {
+                train: TrainConfig {
+                    dataset: kind,
+                    ..default_setup(seed)
+                },
+                ..RunConfig::default()
+            },
+        ));
     }
-    all.push(clean_bounded_gradient_case());
-    all.extend(clean_data_cases());
-    all.extend(agent_cases());
-    all
-}
-
-/// The suite's faulty cases of the classifier, one per fault, each on the
-/// setup it needs.
-fn classifier_fault_cases() -> Vec<Case> {
-    let case = |fault: &'static str, config: fn(u64) -> RunConfig| Case {
-        scenario: "classifier",
-        fault: Some(fault),
-        label: fault.into(),
-        steps: classifier::SUITE_STEPS,
-        config,
-    };
-    vec![
-        case("lr_spike", |seed| faulty(default_setup(seed), "lr_spike")),
-        // On circles, which the default network learns well, so that a
-        // network that stops learning stands out.
-        case("init_too_large", |seed| {
-            faulty(circles_setup(seed), "init_too_large")
-        }),
-        case("vanishing", |seed| faulty(circles_setup(seed), "vanishing")),
-        case("plateau", |seed| faulty(circles_setup(seed), "plateau")),
-        case("oscillation", |seed| {
-            faulty(bounded_gradient_setup(seed), "oscillation")
-        }),
-        case("corrupt_batch", |seed| {
-            faulty(default_setup(seed), "corrupt_batch")
-        }),
-        // On circles, which the default network learns well, so that the
-        // collapse to the majority class stands out.
-        case("class_imbalance", |seed| {
-            faulty(circles_setup(seed), "class_imbalance")
-        }),
-        case("label_noise", |seed| {
-            faulty(small_data_setup(seed), "label_noise")
-        }),
-        case("data_contamination", |seed| {
-            faulty(leak_setup(seed), "data_contamination")
-        }),
-    ]
-}
-
-/// A clean run of `kind` with the default network.
-fn clean_case(kind: DatasetKind) -> Case {
-    let config: fn(u64) -> RunConfig = match kind {
-        DatasetKind::Spiral => |seed| clean(seed, DatasetKind::Spiral),
-        DatasetKind::Circles => |seed| clean(seed, DatasetKind::Circles),
-        DatasetKind::Xor => |seed| clean(seed, DatasetKind::Xor),
-        DatasetKind::Gaussians => |seed| clean(seed, DatasetKind::Gaussians),
-    };
-    Case {
-        scenario: "classifier",
-        fault: None,
-        label: format!("clean/{}", kind.id()),
-        steps: classifier::SUITE_STEPS,
-        config,
-    }
-}
-
-/// A clean run of the setup the oscillation fault needs (tanh, cross-entropy,
-/// circles), so that detectors are also judged on it without a fault.
-fn clean_bounded_gradient_case() -> Case {
-    Case {
-        scenario: "classifier",
-        fault: None,
-        label: "clean/circles_tanh_ce".into(),
-        steps: classifier::SUITE_STEPS,
-        config: |seed| RunConfig {
-            train: bounded_gradient_setup(seed),
-            ..RunConfig::default()
-        },
-    }
-}
-
-/// Clean runs of the setups the data faults need (small data, overlapping
-/// classes), so that detectors are also judged on them without a fault.
-fn clean_data_cases() -> Vec<Case> {
-    let case = |label: &str, config: fn(u64) -> RunConfig| Case {
-        scenario: "classifier",
-        fault: None,
-        label: label.into(),
-        steps: classifier::SUITE_STEPS,
-        config,
-    };
-    vec![
-        case("clean/small_circles", |seed| RunConfig {
-            train: small_data_setup(seed),
-            ..RunConfig::default()
-        }),
-        case("clean/overlapping_gaussians", |seed| RunConfig {
-            train: leak_setup(seed),
-            ..RunConfig::default()
-        }),
-    ]
-}
-
-fn faulty(train: TrainConfig, fault: &str) -> RunConfig {
-    RunConfig {
-        train,
-        faults: Fault::default_for(fault).into_iter().collect(),
-        ..RunConfig::default()
-    }
-}
-
-fn clean(seed: u64, dataset: DatasetKind) -> RunConfig {
-    RunConfig {
-        train: TrainConfig {
-            dataset,
-            ..default_setup(seed)
-        },
-        ..RunConfig::default()
-    }
-}
-
-/// An agent run of `config`'s defaults with `seed`.
-fn agent_setup(seed: u64) -> RunConfig {
-    RunConfig {
-        scenario: Scenario::Agent,
-        agent: AgentConfig {
-            seed,
-            ..AgentConfig::default()
-        },
-        ..RunConfig::default()
-    }
-}
-
-fn agent_faulty(seed: u64, fault: Fault) -> RunConfig {
-    RunConfig {
-        faults: vec![fault],
-        ..agent_setup(seed)
-    }
-}
-
-/// The suite's cases of the agent: a clean run, and one case per fault.
-fn agent_cases() -> Vec<Case> {
-    let case = |fault: Option<&'static str>, label: &str, config: fn(u64) -> RunConfig| Case {
-        scenario: Scenario::Agent.id(),
-        fault,
-        label: label.into(),
-        steps: agent::SUITE_STEPS,
-        config,
-    };
-    vec![
-        case(Some("reward_hacking"), "reward_hacking", |seed| {
-            agent_faulty(seed, Fault::RewardHacking(RewardHacking::default()))
-        }),
-        case(Some("mode_collapse"), "mode_collapse", |seed| {
-            agent_faulty(seed, Fault::ModeCollapse(ModeCollapse::default()))
-        }),
-        case(Some("deceptive_alignment"), "deceptive_alignment", |seed| {
-            agent_faulty(
+    all.push(Case::clean(
+        "clean/circles_tanh_ce".into(),
+        bounded_gradient_setup,
+    ));
+    all.push(Case::clean("clean/small_circles".into(), small_data_setup));
+    all.push(Case::clean(
+        "clean/overlapping_gaussians".into(),
+        leak_setup,
+    ));
+    let agent_faults = AgentFault::IDS
+        .iter()
+        .filter_map(|id| AgentFault::default_for(id));
+    all.extend(agent_faults.map(Case::agent));
+    all.push(Case::new(
+        Scenario::Agent,
+        None,
+        "clean/agent".into(),
+        |seed| RunConfig {
+            scenario: Scenario::Agent,
+            agent: crate::trainer::agent::AgentConfig {
                 seed,
-                Fault::DeceptiveAlignment(DeceptiveAlignment::default()),
-            )
-        }),
-        case(None, "clean/agent", agent_setup),
-    ]
+                ..Default::default()
+            },
+            ..RunConfig::default()
+        },
+    ));
+    all
 }
 
 #[cfg(test)]
@@ -203,30 +157,36 @@ mod tests {
     use crate::run::Run;
 
     #[test]
-    fn every_classifier_fault_has_one_case_and_its_setup_fits() {
-        let cases = classifier_fault_cases();
-        for id in Fault::IDS {
-            let case: Vec<&Case> = cases.iter().filter(|c| c.fault == Some(id)).collect();
-            assert_eq!(case.len(), 1, "{id}");
-            let config = (case[0].config)(3);
+    fn every_fault_has_one_case_on_its_learner_and_its_setup_fits() {
+        let cases = cases();
+        let ids = ClassifierFault::IDS.iter().chain(&AgentFault::IDS);
+        for id in ids {
+            let found: Vec<&Case> = cases.iter().filter(|c| c.fault == Some(id)).collect();
+            assert_eq!(found.len(), 1, "{id}");
+            let config = (found[0].config)(3);
             assert_eq!(config.faults.len(), 1);
-            assert_eq!(config.faults[0].id(), id);
-            assert_eq!(config.train.seed, 3);
-            crate::run::Run::new(config).unwrap();
+            assert_eq!(config.faults[0].id(), *id);
+            assert_eq!(config.faults[0].scenario(), config.scenario, "{id}");
+            assert_eq!(found[0].scenario, config.scenario.id());
+            let seed = match config.scenario {
+                Scenario::Classifier => config.train.seed,
+                Scenario::Agent => config.agent.seed,
+            };
+            assert_eq!(seed, 3);
+            Run::new(config).unwrap();
         }
     }
 
     #[test]
-    fn every_agent_fault_has_one_case_and_its_setup_fits() {
-        let cases = agent_cases();
-        for id in Fault::AGENT_IDS {
-            let found: Vec<&Case> = cases.iter().filter(|c| c.fault == Some(id)).collect();
-            assert_eq!(found.len(), 1, "{id}");
-            let config = (found[0].config)(3);
-            assert_eq!(config.scenario, Scenario::Agent);
-            assert_eq!(config.agent.seed, 3);
-            assert_eq!(config.faults[0].id(), id);
-            Run::new(config).unwrap();
-        }
+    fn the_suite_keeps_its_order() {
+        let labels: Vec<String> = cases().into_iter().map(|c| c.label).collect();
+        assert_eq!(
+            labels.join(" "),
+            "lr_spike init_too_large vanishing plateau oscillation corrupt_batch \
+             class_imbalance label_noise data_contamination clean/spiral clean/circles \
+             clean/xor clean/gaussians clean/circles_tanh_ce clean/small_circles \
+             clean/overlapping_gaussians reward_hacking mode_collapse deceptive_alignment \
+             clean/agent"
+        );
     }
 }

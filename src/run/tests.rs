@@ -110,7 +110,7 @@ fn other_findings_get_no_response_but_hold_checkpoints_back() {
 #[test]
 fn a_non_finite_loss_rolls_back_instead_of_ending_the_run() {
     let config = RunConfig {
-        faults: vec![crate::scenarios::classifier::Fault::default_for("corrupt_batch").unwrap()],
+        faults: vec![crate::scenarios::Fault::default_for("corrupt_batch").unwrap()],
         respond: RespondConfig::on(),
         ..RunConfig::default()
     };
@@ -130,7 +130,7 @@ fn a_non_finite_loss_rolls_back_instead_of_ending_the_run() {
 #[test]
 fn the_response_can_be_switched_mid_run() {
     let config = RunConfig {
-        faults: vec![crate::scenarios::classifier::Fault::default_for("corrupt_batch").unwrap()],
+        faults: vec![crate::scenarios::Fault::default_for("corrupt_batch").unwrap()],
         ..RunConfig::default()
     };
     let mut run = Run::with_detectors(config.clone(), Vec::new()).unwrap();

@@ -3,6 +3,9 @@
 
 pub mod agent;
 pub mod classifier;
+pub mod fault;
+
+pub use fault::Fault;
 
 use serde::{Deserialize, Serialize};
 

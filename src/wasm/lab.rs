@@ -15,7 +15,7 @@ use super::{error, from_js, to_js};
 use crate::detectors::{self, Severity};
 use crate::plots;
 use crate::run::{Run, RunConfig};
-use crate::scenarios::classifier::Fault;
+use crate::scenarios::Fault;
 use crate::scenarios::Scenario;
 
 /// One training run in the browser: trainer, faults, detectors and history.
