@@ -292,7 +292,9 @@ fn every_offered_fault_checks_and_switches_on() {
     );
     assert!(spike.text.contains("learning rate"));
     assert_eq!(spike.fields[1]["label"], "× factor");
-    assert_eq!(spike.fields[1]["range"], serde_json::json!([1.0, 1e6]));
+    let range = spike.fields[1]["range"].as_array().unwrap();
+    let range: Vec<f64> = range.iter().map(|v| v.as_f64().unwrap()).collect();
+    assert_eq!(range, [1.0, 1e6]);
     assert_eq!(
         choices.len(),
         failure_lab::scenarios::classifier::ClassifierFault::IDS.len(),
