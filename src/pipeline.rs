@@ -185,19 +185,9 @@ impl Pipeline {
         }
         if rollback {
             trainer.restore(&self.checkpoint);
-            actions.push(format!(
-                "rolled back to the checkpoint of step {}",
-                self.checkpoint.step
-            ));
+            actions.push(rolled_back(self.checkpoint.step));
         }
-        if actions.is_empty() {
-            return None;
-        }
-        Some(Response {
-            step,
-            detector: detector.to_string(),
-            action: actions.join("; "),
-        })
+        response(step, detector, actions)
     }
 
     fn maybe_checkpoint(&mut self, trainer: &Trainer, step: u64) {
@@ -210,6 +200,21 @@ impl Pipeline {
     pub fn checkpoint_step(&self) -> u64 {
         self.checkpoint.step
     }
+}
+
+/// The action of a rollback to the checkpoint of `step`.
+fn rolled_back(step: u64) -> String {
+    format!("rolled back to the checkpoint of step {step}")
+}
+
+/// The response to `detector` at `step` that did `actions` (None when it
+/// did nothing).
+fn response(step: u64, detector: &str, actions: Vec<String>) -> Option<Response> {
+    (!actions.is_empty()).then(|| Response {
+        step,
+        detector: detector.to_string(),
+        action: actions.join("; "),
+    })
 }
 
 /// Whether to take a checkpoint after `step`: every `every` steps, once

@@ -173,32 +173,16 @@ mod tests {
         for id in AgentFault::IDS {
             let mut agent = Agent::new(AgentConfig::default()).unwrap();
             let fault = AgentFault::default_for(id).unwrap();
-            let before = (
-                agent.reward,
-                agent.lr,
-                agent.temperature,
-                agent.entropy_bonus,
-            );
+            let knobs = |a: &Agent| (a.reward, a.lr, a.temperature, a.entropy_bonus);
+            let before = knobs(&agent);
             agent.step = 299;
             assert!(!fault.before_step(&mut agent, false), "{id}");
             agent.step = 300;
             assert!(fault.before_step(&mut agent, false), "{id}");
             assert!(!fault.before_step(&mut agent, true), "{id}");
-            let after = (
-                agent.reward,
-                agent.lr,
-                agent.temperature,
-                agent.entropy_bonus,
-            );
-            assert_ne!(after, before, "{id} changed nothing");
+            assert_ne!(knobs(&agent), before, "{id} changed nothing");
             fault.kind().undo(&mut agent);
-            let undone = (
-                agent.reward,
-                agent.lr,
-                agent.temperature,
-                agent.entropy_bonus,
-            );
-            assert_eq!(undone, before, "{id}");
+            assert_eq!(knobs(&agent), before, "{id}");
         }
     }
 }

@@ -193,27 +193,18 @@ mod tests {
 
     #[test]
     fn bad_settings_name_their_field() {
-        let bad = [
-            (r#"{"kind": "lr_spike", "factor": 0.5}"#, "factor"),
-            (r#"{"kind": "init_too_large", "scale": 1e9}"#, "scale"),
-            (r#"{"kind": "vanishing", "depth": 9}"#, "depth"),
-            (r#"{"kind": "vanishing", "width": 0}"#, "width"),
-            (r#"{"kind": "vanishing", "init_scale": 0}"#, "init_scale"),
-            (r#"{"kind": "plateau", "bias_shift": -5000}"#, "bias_shift"),
-            (r#"{"kind": "oscillation", "factor": -1}"#, "factor"),
-            (r#"{"kind": "class_imbalance", "ratio": 0.5}"#, "ratio"),
-            (r#"{"kind": "class_imbalance", "ratio": 1e9}"#, "ratio"),
-            (r#"{"kind": "class_imbalance", "rare": 2}"#, "rare"),
-            (r#"{"kind": "label_noise", "fraction": 0}"#, "fraction"),
-            (r#"{"kind": "label_noise", "fraction": 0.6}"#, "fraction"),
-            (r#"{"kind": "data_contamination", "copies": 0}"#, "copies"),
-            (
-                r#"{"kind": "data_contamination", "copies": 1000}"#,
-                "copies",
-            ),
-        ];
-        for (json, field) in bad {
-            let fault: ClassifierFault = serde_json::from_str(json).unwrap();
+        // kind, field, a value it refuses
+        let bad = "lr_spike factor 0.5, init_too_large scale 1e9, vanishing depth 9, \
+                   vanishing width 0, vanishing init_scale 0, plateau bias_shift -5000, \
+                   oscillation factor -1, class_imbalance ratio 0.5, class_imbalance ratio 1e9, \
+                   class_imbalance rare 2, label_noise fraction 0, label_noise fraction 0.6, \
+                   data_contamination copies 0, data_contamination copies 1000";
+        for item in bad.split(", ") {
+            let [kind, field, value] = item.split(' ').collect::<Vec<_>>()[..] else {
+                panic!("{item}")
+            };
+            let json = format!(r#"{{"kind": "{kind}", "{field}": {value}}}"#);
+            let fault: ClassifierFault = serde_json::from_str(&json).unwrap();
             assert_eq!(fault.validate().unwrap_err().field, field, "{json}");
         }
     }
