@@ -4,6 +4,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod config;
 pub mod detectors;
 pub mod eval;
 pub mod import;

@@ -11,10 +11,10 @@ pub mod agent;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::{check, ConfigError};
 use crate::detectors::{Finding, Severity};
 use crate::metrics::{names, Frame};
-use crate::run::{Run, RunConfig};
-use crate::trainer::{check, Checkpoint, ConfigError, Trainer};
+use crate::trainer::{Checkpoint, Trainer};
 
 /// Detectors whose findings mean the updates are too large: the response
 /// cuts the learning rate and clips the gradients. Matched by id.
@@ -185,19 +185,9 @@ impl Pipeline {
         }
         if rollback {
             trainer.restore(&self.checkpoint);
-            actions.push(format!(
-                "rolled back to the checkpoint of step {}",
-                self.checkpoint.step
-            ));
+            actions.push(rolled_back(self.checkpoint.step));
         }
-        if actions.is_empty() {
-            return None;
-        }
-        Some(Response {
-            step,
-            detector: detector.to_string(),
-            action: actions.join("; "),
-        })
+        response(step, detector, actions)
     }
 
     fn maybe_checkpoint(&mut self, trainer: &Trainer, step: u64) {
@@ -210,6 +200,21 @@ impl Pipeline {
     pub fn checkpoint_step(&self) -> u64 {
         self.checkpoint.step
     }
+}
+
+/// The action of a rollback to the checkpoint of `step`.
+fn rolled_back(step: u64) -> String {
+    format!("rolled back to the checkpoint of step {step}")
+}
+
+/// The response to `detector` at `step` that did `actions` (None when it
+/// did nothing).
+fn response(step: u64, detector: &str, actions: Vec<String>) -> Option<Response> {
+    (!actions.is_empty()).then(|| Response {
+        step,
+        detector: detector.to_string(),
+        action: actions.join("; "),
+    })
 }
 
 /// Whether to take a checkpoint after `step`: every `every` steps, once
@@ -229,279 +234,5 @@ pub(crate) fn short(x: f64) -> String {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         format!("{x:.1e}")
-    }
-}
-
-/// How a run ended.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Outcome {
-    /// Steps taken.
-    pub steps: u64,
-    /// The first step whose loss was not finite, if any.
-    pub hard_failure: Option<u64>,
-    /// Validation loss of the final network.
-    pub val_loss: f64,
-    /// Validation accuracy of the final network.
-    pub val_acc: f64,
-    /// What the pipeline did (empty when it was off).
-    pub responses: Vec<Response>,
-}
-
-impl Outcome {
-    /// The final network is sound: a finite validation loss and at least
-    /// `min_acc` validation accuracy.
-    pub fn healthy(&self, min_acc: f64) -> bool {
-        self.val_loss.is_finite() && self.val_acc >= min_acc
-    }
-}
-
-/// Runs `config`, a classifier run, for `steps` steps (fewer if it fails
-/// for good) and reports how it ended.
-pub fn run_to_end(config: RunConfig, steps: u64) -> Result<Outcome, ConfigError> {
-    let mut run = Run::new(config)?;
-    while run.steps() < steps && run.step().is_some() {}
-    let Some(trainer) = run.trainer() else {
-        return Err(ConfigError {
-            field: "scenario",
-            reason: "the outcome is a classifier's validation loss and accuracy, which an \
-                     agent run does not have"
-                .into(),
-        });
-    };
-    let (val_loss, val_acc) = trainer.evaluate();
-    Ok(Outcome {
-        steps: run.steps(),
-        hard_failure: run.hard_failure(),
-        val_loss,
-        val_acc,
-        responses: run.responses().to_vec(),
-    })
-}
-
-/// The same run (same seed, same faults) without and with the automatic
-/// response, side by side.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Comparison {
-    /// The run left alone.
-    pub without: Outcome,
-    /// The run with the pipeline responding.
-    pub with: Outcome,
-}
-
-/// Runs `config` twice for `steps` steps: with the response off, and on
-/// with `config.respond`'s settings (or the defaults when they are off).
-pub fn compare(config: RunConfig, steps: u64) -> Result<Comparison, ConfigError> {
-    let respond = RespondConfig {
-        enabled: true,
-        ..config.respond.clone()
-    };
-    let without = RunConfig {
-        respond: RespondConfig {
-            enabled: false,
-            ..respond.clone()
-        },
-        ..config.clone()
-    };
-    let with = RunConfig { respond, ..config };
-    Ok(Comparison {
-        without: run_to_end(without, steps)?,
-        with: run_to_end(with, steps)?,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::detectors::Detector;
-    use crate::trainer::TrainConfig;
-
-    /// Fires a finding with a given id and severity at chosen steps: a
-    /// stand-in for the detectors written elsewhere.
-    struct FiresAt {
-        id: &'static str,
-        severity: Severity,
-        steps: Vec<u64>,
-    }
-
-    impl Detector for FiresAt {
-        fn id(&self) -> &'static str {
-            self.id
-        }
-        fn observe(&mut self, frame: &Frame) -> Option<Finding> {
-            self.steps.contains(&frame.step).then(|| Finding {
-                detector: self.id.to_string(),
-                step: frame.step,
-                severity: self.severity,
-                message: String::new(),
-                recommendation: String::new(),
-            })
-        }
-        fn reset(&mut self) {}
-    }
-
-    fn run_with(id: &'static str, severity: Severity, steps: Vec<u64>) -> Run {
-        let config = RunConfig {
-            respond: RespondConfig::on(),
-            ..RunConfig::default()
-        };
-        let detector = FiresAt {
-            id,
-            severity,
-            steps,
-        };
-        Run::with_detectors(config, vec![Box::new(detector)]).unwrap()
-    }
-
-    #[test]
-    fn divergence_cuts_clips_and_rolls_back_to_the_last_quiet_checkpoint() {
-        let mut run = run_with("loss_divergence", Severity::Critical, vec![120]);
-        let mut at_100 = None;
-        for _ in 0..130 {
-            if run.steps() == 100 {
-                at_100 = Some(run.trainer().unwrap().mlp.clone());
-            }
-            run.step();
-            if run.steps() == 121 {
-                // Right after the response: the network of step 100 is back.
-                assert_eq!(Some(&run.trainer().unwrap().mlp), at_100.as_ref());
-            }
-        }
-        assert_eq!(
-            run.responses(),
-            [Response {
-                step: 120,
-                detector: "loss_divergence".into(),
-                action: "learning rate 0.1 -> 0.01; gradients clipped at norm 1; \
-                         rolled back to the checkpoint of step 100"
-                    .into(),
-            }]
-        );
-        assert_eq!(
-            (run.trainer().unwrap().lr, run.trainer().unwrap().clip_norm),
-            (0.1 * 0.1, 1.0)
-        );
-    }
-
-    #[test]
-    fn a_spike_cuts_without_rolling_back_and_once_per_incident() {
-        let mut run = run_with("grad_norm_spike", Severity::Warning, vec![60, 70, 200]);
-        for _ in 0..210 {
-            run.step();
-        }
-        let actions: Vec<(u64, &str)> = run
-            .responses()
-            .iter()
-            .map(|r| (r.step, r.action.as_str()))
-            .collect();
-        assert_eq!(
-            actions,
-            [
-                (60, "learning rate 0.1 -> 0.01; gradients clipped at norm 1"),
-                (200, "learning rate 0.01 -> 0.001"),
-            ]
-        );
-    }
-
-    #[test]
-    fn other_findings_get_no_response_but_hold_checkpoints_back() {
-        let mut run = run_with("overfitting", Severity::Warning, vec![130]);
-        let mut checkpoints = Vec::new();
-        for _ in 0..300 {
-            run.step();
-            checkpoints.push(run.checkpoint_step().unwrap());
-        }
-        assert!(run.responses().is_empty());
-        checkpoints.dedup();
-        // Every 50 steps, except in the 50 quiet steps the warning asks for.
-        assert_eq!(checkpoints, [0, 50, 100, 200, 250, 300]);
-    }
-
-    #[test]
-    fn a_non_finite_loss_rolls_back_instead_of_ending_the_run() {
-        let config = RunConfig {
-            faults: vec![
-                crate::scenarios::classifier::Fault::default_for("corrupt_batch").unwrap(),
-            ],
-            respond: RespondConfig::on(),
-            ..RunConfig::default()
-        };
-        let mut run = Run::with_detectors(config, Vec::new()).unwrap();
-        for _ in 0..400 {
-            assert!(run.step().is_some(), "the run went on");
-        }
-        assert_eq!(run.hard_failure(), None, "rolled back, not failed for good");
-        let r = &run.responses()[0];
-        assert_eq!((r.step, r.detector.as_str()), (300, OWN_CHECK));
-        assert!(r
-            .action
-            .ends_with("rolled back to the checkpoint of step 300"));
-        assert!(run.trainer().unwrap().evaluate().0.is_finite());
-    }
-
-    #[test]
-    fn the_response_can_be_switched_mid_run() {
-        let config = RunConfig {
-            faults: vec![
-                crate::scenarios::classifier::Fault::default_for("corrupt_batch").unwrap(),
-            ],
-            ..RunConfig::default()
-        };
-        let mut run = Run::with_detectors(config.clone(), Vec::new()).unwrap();
-        for _ in 0..200 {
-            run.step();
-        }
-        run.set_respond(RespondConfig::on()).unwrap();
-        assert_eq!(run.checkpoint_step(), Some(200));
-        for _ in 0..200 {
-            assert!(run.step().is_some());
-        }
-        assert_eq!(run.responses().len(), 1);
-        run.set_respond(RespondConfig::default()).unwrap();
-        assert_eq!(run.checkpoint_step(), None);
-        assert_eq!(run.responses().len(), 1, "the log stays");
-
-        let mut broken = Run::with_detectors(config, Vec::new()).unwrap();
-        while broken.step().is_some() {}
-        assert_eq!(broken.steps(), 301);
-        let err = broken.set_respond(RespondConfig::on()).unwrap_err();
-        assert_eq!(err.field, "respond");
-    }
-
-    #[test]
-    fn settings_are_checked() {
-        for (spoil, field) in [
-            (
-                RespondConfig {
-                    lr_factor: 1.0,
-                    ..RespondConfig::on()
-                },
-                "lr_factor",
-            ),
-            (
-                RespondConfig {
-                    clip_norm: 0.0,
-                    ..RespondConfig::on()
-                },
-                "clip_norm",
-            ),
-            (
-                RespondConfig {
-                    checkpoint_every: 0,
-                    ..RespondConfig::on()
-                },
-                "checkpoint_every",
-            ),
-        ] {
-            let config = RunConfig {
-                respond: spoil,
-                ..RunConfig::default()
-            };
-            assert_eq!(Run::new(config).err().unwrap().field, field);
-        }
-        let parsed: RunConfig =
-            serde_json::from_str(r#"{"respond": {"enabled": true, "lr_factor": 0.5}}"#).unwrap();
-        assert_eq!(parsed.respond.lr_factor, 0.5);
-        assert!(parsed.respond.enabled);
-        assert_eq!(parsed.train, TrainConfig::default());
     }
 }

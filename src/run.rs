@@ -9,18 +9,27 @@
 //! (a classifier's batch and clipping, an agent's reward function and
 //! temperature): a shared trait would need a downcast for each of them.
 
+mod outcome;
+#[cfg(test)]
+mod tests;
+
 use serde::{Deserialize, Serialize};
 
+use crate::config::ConfigError;
 use crate::detectors::{self, Detector, Finding};
 use crate::metrics::{names, Frame};
 use crate::monitor::Monitor;
 use crate::pipeline::agent::AgentPipeline;
 use crate::pipeline::{Pipeline, RespondConfig, Response, MAX_RESPONSES};
+use crate::scenarios::agent::AgentFault;
 use crate::scenarios::agent::FailureWatch;
-use crate::scenarios::classifier::Fault;
+use crate::scenarios::classifier::ClassifierFault;
+use crate::scenarios::Fault;
 use crate::scenarios::{GroundTruth, Scenario};
 use crate::trainer::agent::{Agent, AgentConfig};
-use crate::trainer::{ConfigError, TrainConfig, Trainer};
+use crate::trainer::{TrainConfig, Trainer};
+
+pub use outcome::{compare, run_to_end, Comparison, Outcome};
 
 /// Points kept per metric in a run's history.
 pub const HISTORY_CAP: usize = 1 << 18;
@@ -45,10 +54,17 @@ pub struct RunConfig {
     pub respond: RespondConfig,
 }
 
+/// A fault of the run's learner, and the step it took effect at.
 #[derive(Clone, Debug)]
-struct FaultState {
-    fault: Fault,
+struct Applied<F> {
+    fault: F,
     onset: Option<u64>,
+}
+
+impl<F> Applied<F> {
+    fn new(fault: F) -> Applied<F> {
+        Applied { fault, onset: None }
+    }
 }
 
 /// The learner a run trains, with its automatic response when switched on.
@@ -56,18 +72,19 @@ enum Learner {
     Classifier {
         trainer: Trainer,
         pipeline: Option<Pipeline>,
+        faults: Vec<Applied<ClassifierFault>>,
     },
     Agent {
         agent: Agent,
         pipeline: Option<AgentPipeline>,
         watch: FailureWatch,
+        faults: Vec<Applied<AgentFault>>,
     },
 }
 
 /// One training run under observation.
 pub struct Run {
     learner: Learner,
-    faults: Vec<FaultState>,
     monitor: Monitor,
     hard_failure: Option<u64>,
     responses: Vec<Response>,
@@ -95,36 +112,38 @@ impl Run {
         config: RunConfig,
         detectors: Vec<Box<dyn Detector>>,
     ) -> Result<Run, ConfigError> {
-        let scenario = config.scenario;
-        for f in &config.faults {
-            let train = (scenario == Scenario::Classifier).then_some(&config.train);
-            check_fault(f, train)?;
-        }
-        config.respond.validate()?;
         let on = config.respond.enabled;
-        let learner = match scenario {
+        let learner = match config.scenario {
             Scenario::Classifier => {
+                let faults = (config.faults.into_iter())
+                    .map(|f| classifier_fault(f, &config.train).map(Applied::new))
+                    .collect::<Result<_, _>>()?;
+                config.respond.validate()?;
                 let trainer = Trainer::new(config.train)?;
                 let pipeline = on.then(|| Pipeline::new(config.respond, &trainer));
-                Learner::Classifier { trainer, pipeline }
+                Learner::Classifier {
+                    trainer,
+                    pipeline,
+                    faults,
+                }
             }
             Scenario::Agent => {
+                let faults = (config.faults.into_iter())
+                    .map(|f| agent_fault(f).map(Applied::new))
+                    .collect::<Result<_, _>>()?;
+                config.respond.validate()?;
                 let agent = Agent::new(config.agent)?;
                 let pipeline = on.then(|| AgentPipeline::new(config.respond, &agent));
                 Learner::Agent {
                     agent,
                     pipeline,
                     watch: FailureWatch::default(),
+                    faults,
                 }
             }
         };
         Ok(Run {
             learner,
-            faults: config
-                .faults
-                .into_iter()
-                .map(|fault| FaultState { fault, onset: None })
-                .collect(),
             monitor: Monitor::new(detectors, HISTORY_CAP),
             hard_failure: None,
             responses: Vec::new(),
@@ -137,12 +156,16 @@ impl Run {
     /// recorded and the run goes on: a failed policy can still be trained.
     pub fn step(&mut self) -> Option<StepOutcome> {
         let (frame, findings, response) = match &mut self.learner {
-            Learner::Classifier { trainer, pipeline } => {
+            Learner::Classifier {
+                trainer,
+                pipeline,
+                faults,
+            } => {
                 if self.hard_failure.is_some() {
                     return None;
                 }
                 let mut batch = trainer.next_batch();
-                for f in &mut self.faults {
+                for f in faults {
                     if f.fault.before_step(trainer, &mut batch, f.onset.is_some()) {
                         f.onset = Some(trainer.step);
                     }
@@ -164,9 +187,10 @@ impl Run {
                 agent,
                 pipeline,
                 watch,
+                faults,
             } => {
-                for f in &mut self.faults {
-                    if f.fault.before_agent_step(agent, f.onset.is_some()) {
+                for f in faults {
+                    if f.fault.before_step(agent, f.onset.is_some()) {
                         f.onset = Some(agent.step);
                     }
                 }
@@ -204,32 +228,31 @@ impl Run {
     /// Switches a fault on (replacing one of the same kind) or, with
     /// `None` for a kind id, off; an applied fault is undone when switched off.
     pub fn set_fault(&mut self, id: &str, fault: Option<Fault>) -> Result<(), ConfigError> {
-        if let Some(f) = &fault {
-            match &self.learner {
-                Learner::Classifier { trainer, .. } => check_fault(f, Some(&trainer.config))?,
-                Learner::Agent { .. } => check_fault(f, None)?,
-            }
-        }
-        if let Some(i) = self.faults.iter().position(|f| f.fault.id() == id) {
-            let old = self.faults.remove(i);
-            if old.onset.is_some() {
-                match &mut self.learner {
-                    Learner::Classifier { trainer, .. } => {
-                        old.fault.undo(trainer);
-                        // Undoing a data fault restores the original data: the
-                        // data faults still on change it again, in order.
-                        if old.fault.changes_data() {
-                            for f in self.faults.iter().filter(|f| f.onset.is_some()) {
-                                f.fault.change_data(trainer);
-                            }
+        match &mut self.learner {
+            Learner::Classifier {
+                trainer, faults, ..
+            } => {
+                let new = fault.map(|f| classifier_fault(f, &trainer.config));
+                let new = new.transpose()?;
+                if let Some(old) = take_applied(faults, id, |f| f.id()) {
+                    old.kind().undo(trainer);
+                    // Undoing a data fault restores the original data: the
+                    // data faults still on change it again, in order.
+                    if old.kind().changes_data() {
+                        for f in faults.iter().filter(|f| f.onset.is_some()) {
+                            f.fault.kind().change_data(trainer);
                         }
                     }
-                    Learner::Agent { agent, .. } => old.fault.undo_agent(agent),
                 }
+                faults.extend(new.map(Applied::new));
             }
-        }
-        if let Some(fault) = fault {
-            self.faults.push(FaultState { fault, onset: None });
+            Learner::Agent { agent, faults, .. } => {
+                let new = fault.map(agent_fault).transpose()?;
+                if let Some(old) = take_applied(faults, id, |f| f.id()) {
+                    old.kind().undo(agent);
+                }
+                faults.extend(new.map(Applied::new));
+            }
         }
         Ok(())
     }
@@ -253,14 +276,19 @@ impl Run {
 
     /// The truth about each fault switched on.
     pub fn ground_truth(&self) -> Vec<GroundTruth> {
-        self.faults
-            .iter()
-            .map(|f| GroundTruth {
-                fault: f.fault.id().to_string(),
-                onset: f.onset,
-                hard_failure: self.hard_failure,
-            })
-            .collect()
+        let truth = |id: &str, onset| GroundTruth {
+            fault: id.to_string(),
+            onset,
+            hard_failure: self.hard_failure,
+        };
+        match &self.learner {
+            Learner::Classifier { faults, .. } => (faults.iter())
+                .map(|f| truth(f.fault.id(), f.onset))
+                .collect(),
+            Learner::Agent { faults, .. } => (faults.iter())
+                .map(|f| truth(f.fault.id(), f.onset))
+                .collect(),
+        }
     }
 
     /// The monitor (findings and history).
@@ -289,7 +317,9 @@ impl Run {
     pub fn set_respond(&mut self, config: RespondConfig) -> Result<(), ConfigError> {
         config.validate()?;
         match &mut self.learner {
-            Learner::Classifier { trainer, pipeline } => {
+            Learner::Classifier {
+                trainer, pipeline, ..
+            } => {
                 if !config.enabled {
                     *pipeline = None;
                 } else if self.hard_failure.is_some() {
@@ -342,25 +372,40 @@ impl Run {
     }
 }
 
-/// Checks a fault's settings, and that it belongs to the run's learner: the
-/// classifier trained with `train` (where it must also do what it says), or
-/// the agent (None).
-fn check_fault(fault: &Fault, train: Option<&TrainConfig>) -> Result<(), ConfigError> {
+/// Removes the fault of kind `id` from `faults`; returns it when it had
+/// been applied (and so is to be undone).
+fn take_applied<F>(faults: &mut Vec<Applied<F>>, id: &str, id_of: fn(&F) -> &str) -> Option<F> {
+    let i = faults.iter().position(|f| id_of(&f.fault) == id)?;
+    let old = faults.remove(i);
+    old.onset.map(|_| old.fault)
+}
+
+/// Checks a fault's settings, that it is a classifier's, and that it does
+/// what it says in a run trained with `train`.
+fn classifier_fault(fault: Fault, train: &TrainConfig) -> Result<ClassifierFault, ConfigError> {
     fault.validate()?;
-    let scenario = match train {
-        Some(_) => Scenario::Classifier,
-        None => Scenario::Agent,
-    };
-    if fault.scenario() != scenario {
-        return Err(ConfigError {
-            field: "faults",
-            reason: format!(
-                "{} is a fault of the {} scenario, and this run trains the {}",
-                fault.id(),
-                fault.scenario().id(),
-                scenario.id()
-            ),
-        });
+    match fault {
+        Fault::Classifier(f) => f.kind().check_setup(train).map(|()| f),
+        Fault::Agent(f) => Err(wrong_learner(f.id(), Scenario::Agent, Scenario::Classifier)),
     }
-    train.map_or(Ok(()), |t| fault.check_setup(t))
+}
+
+/// Checks a fault's settings, and that it is the agent's.
+fn agent_fault(fault: Fault) -> Result<AgentFault, ConfigError> {
+    fault.validate()?;
+    match fault {
+        Fault::Agent(f) => Ok(f),
+        Fault::Classifier(f) => Err(wrong_learner(f.id(), Scenario::Classifier, Scenario::Agent)),
+    }
+}
+
+fn wrong_learner(id: &str, of: Scenario, run: Scenario) -> ConfigError {
+    ConfigError {
+        field: "faults",
+        reason: format!(
+            "{id} is a fault of the {} scenario, and this run trains the {}",
+            of.id(),
+            run.id()
+        ),
+    }
 }

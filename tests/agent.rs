@@ -3,11 +3,12 @@
 //! of it; the automatic response repairs each; and a run is bit-identical
 //! for a seed.
 
+use failure_lab::eval::cases::{cases, Case};
 use failure_lab::metrics::{names, Frame};
 use failure_lab::pipeline::RespondConfig;
 use failure_lab::run::{Run, RunConfig};
 use failure_lab::scenarios::agent::DIVERSITY_FLOOR;
-use failure_lab::scenarios::{cases, Case, Scenario};
+use failure_lab::scenarios::Scenario;
 
 const SEEDS: u64 = 20;
 const ONSET: u64 = 300;

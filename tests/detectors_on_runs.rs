@@ -6,7 +6,7 @@
 
 use failure_lab::detectors::{Finding, Severity};
 use failure_lab::run::{Run, RunConfig};
-use failure_lab::scenarios::classifier::Fault;
+use failure_lab::scenarios::Fault;
 use failure_lab::trainer::data::DatasetKind;
 
 const STEPS: u64 = 1500;

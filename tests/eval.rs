@@ -5,6 +5,7 @@
 
 use failure_lab::detectors;
 use failure_lab::detectors::{Detector, Finding, Severity};
+use failure_lab::eval::cases::{self, Case};
 use failure_lab::eval::report::Report;
 use failure_lab::eval::score::{
     aggregate, healthy, merge, score_run, Firing, RunScore, Spread, Stats, Truth,
@@ -12,7 +13,6 @@ use failure_lab::eval::score::{
 use failure_lab::eval::{format, sweep, Candidate, EvalError, Job, RunRecord, Settings, Suite};
 use failure_lab::metrics::Frame;
 use failure_lab::run::Run;
-use failure_lab::scenarios::{self, Case};
 
 /// Never fires.
 struct Blind;
@@ -49,7 +49,7 @@ impl Detector for Always {
 /// The lr-spike case and one clean case, shortened to keep the test quick
 /// (the spike still breaks training well within 900 steps).
 fn small_cases() -> Vec<Case> {
-    let all = scenarios::cases();
+    let all = cases::cases();
     let spike = all.iter().find(|c| c.fault == Some("lr_spike")).unwrap();
     let clean = all.iter().find(|c| c.fault.is_none()).unwrap();
     [spike, clean]

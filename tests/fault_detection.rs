@@ -3,8 +3,8 @@
 //! clean seeds of every clean case no detector fires above info.
 
 use failure_lab::detectors::Severity;
+use failure_lab::eval::cases::{cases, Case};
 use failure_lab::run::Run;
-use failure_lab::scenarios::{cases, Case};
 
 /// The detector that answers each fault. Where the course's own detector
 /// misses a fault, the lab's detector that catches it is named, and why.

@@ -2,9 +2,9 @@
 //! from the metric stream (no detector involved); and the clean cases show
 //! none of it.
 
+use failure_lab::eval::cases::{cases, Case};
 use failure_lab::metrics::{names, Frame};
 use failure_lab::run::Run;
-use failure_lab::scenarios::{cases, Case};
 
 const SEEDS: u64 = 20;
 

@@ -4,7 +4,7 @@
 use failure_lab::metrics::names;
 use failure_lab::rng::Rng;
 use failure_lab::run::{Run, RunConfig};
-use failure_lab::scenarios::classifier::Fault;
+use failure_lab::scenarios::Fault;
 use failure_lab::trainer::data::{Dataset, DatasetKind};
 use failure_lab::trainer::mlp::{Activation, Loss, Mlp};
 

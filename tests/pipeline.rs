@@ -2,9 +2,9 @@
 //! it is off (or has nothing to answer) it changes nothing.
 
 use failure_lab::metrics::Frame;
-use failure_lab::pipeline::{compare, RespondConfig};
-use failure_lab::run::{Run, RunConfig};
-use failure_lab::scenarios::classifier::Fault;
+use failure_lab::pipeline::RespondConfig;
+use failure_lab::run::{compare, Run, RunConfig};
+use failure_lab::scenarios::Fault;
 use failure_lab::trainer::data::DatasetKind;
 use failure_lab::trainer::{TrainConfig, Trainer};
 
@@ -73,6 +73,7 @@ fn bare_frames(config: RunConfig) -> Vec<Frame> {
     while trainer.step < 700 {
         let mut batch = trainer.next_batch();
         for (f, done) in config.faults.iter().zip(&mut applied) {
+            let f = f.classifier().unwrap();
             *done |= f.before_step(&mut trainer, &mut batch, *done);
         }
         let frame = trainer.train_on(&batch);

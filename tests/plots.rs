@@ -12,7 +12,7 @@ use failure_lab::plots::eval::{Curve, CurvePoint, Curves, Group, Histogram};
 use failure_lab::plots::palette::{colour, hex, severity_color, GHOST, INK};
 use failure_lab::plots::{self, markers, PlotArea, RunsChart, Scale, Trace};
 use failure_lab::run::{Run, RunConfig};
-use failure_lab::scenarios::classifier::Fault;
+use failure_lab::scenarios::Fault;
 use failure_lab::scenarios::Scenario;
 use plotters::prelude::*;
 

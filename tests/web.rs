@@ -279,13 +279,27 @@ fn every_offered_fault_checks_and_switches_on() {
     #[derive(Deserialize)]
     struct Choice {
         id: String,
+        title: String,
+        text: String,
+        fields: Vec<serde_json::Value>,
         defaults: serde_json::Value,
     }
     let choices: Vec<Choice> = serde_wasm_bindgen::from_value(Lab::faults(None).unwrap()).unwrap();
     assert!(choices.iter().any(|c| c.id == "lr_spike"));
+    // The page's words for each fault are its Rust FaultDoc's.
+    let spike = &choices[0];
+    assert_eq!(
+        (spike.id.as_str(), spike.title.as_str()),
+        ("lr_spike", "Learning-rate spike")
+    );
+    assert!(spike.text.contains("learning rate"));
+    assert_eq!(spike.fields[1]["label"], "× factor");
+    let range = spike.fields[1]["range"].as_array().unwrap();
+    let range: Vec<f64> = range.iter().map(|v| v.as_f64().unwrap()).collect();
+    assert_eq!(range, [1.0, 1e6]);
     assert_eq!(
         choices.len(),
-        failure_lab::scenarios::classifier::Fault::IDS.len(),
+        failure_lab::scenarios::classifier::ClassifierFault::IDS.len(),
         "every fault of the scenario"
     );
     for c in &choices {

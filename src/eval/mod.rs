@@ -10,6 +10,7 @@
 //!
 //! The metric definitions are in [`score`].
 
+pub mod cases;
 pub mod format;
 pub mod leads;
 pub mod report;
@@ -20,12 +21,12 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
+use crate::config::ConfigError;
 use crate::detectors::stats::RollingWindow;
 use crate::detectors::{self, Detector, DetectorInfo, Severity};
 use crate::metrics::names;
 use crate::run::{Run, RunConfig};
-use crate::scenarios::{self, Case};
-use crate::trainer::ConfigError;
+use cases::Case;
 pub use report::Report;
 use score::{Firing, Truth};
 use sweep::Sweep;
@@ -152,7 +153,7 @@ impl Settings {
         Settings {
             seeds: 20,
             first_seed: 1,
-            cases: scenarios::cases(),
+            cases: cases::cases(),
             detectors,
             sweeps,
             respond: AUTO_RESPOND,

@@ -4,13 +4,14 @@
 
 use serde::Serialize;
 
+use super::cases::Case;
 use super::score::{
     agent_healthy, aggregate, beats_chance, healthy, merge, percentile, ratio, score_run, RunScore,
     Spread, Stats, Truth,
 };
 use super::{Job, Progress, RunRecord, Settings};
 use crate::detectors::Severity;
-use crate::scenarios::{Case, Scenario};
+use crate::scenarios::Scenario;
 
 /// The goal for recall of the lab's detectors, per fault.
 pub const RECALL_GOAL: f64 = 0.95;

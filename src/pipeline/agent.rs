@@ -20,7 +20,7 @@ use crate::detectors::{Finding, Severity};
 use crate::metrics::{names, Frame};
 use crate::trainer::agent::{Agent, AgentCheckpoint, TEMPERATURE_RANGE};
 
-use super::{checkpoint_due, short, RespondConfig, Response, OWN_CHECK};
+use super::{checkpoint_due, response, rolled_back, short, RespondConfig, Response, OWN_CHECK};
 
 /// Detectors whose findings mean the policy is collapsing onto a few
 /// responses: the response raises the temperature and the entropy bonus.
@@ -111,24 +111,14 @@ impl AgentPipeline {
         }
         if rollback {
             agent.restore(&self.checkpoint);
-            actions.push(format!(
-                "rolled back to the checkpoint of step {}",
-                self.checkpoint.step
-            ));
-        }
-        if actions.is_empty() {
-            return None;
+            actions.push(rolled_back(self.checkpoint.step));
         }
         let detector = trigger.unwrap_or(if loss_ok {
             findings.first().map_or(OWN_CHECK, |f| f.detector.as_str())
         } else {
             OWN_CHECK
         });
-        Some(Response {
-            step,
-            detector: detector.to_string(),
-            action: actions.join("; "),
-        })
+        response(step, detector, actions)
     }
 
     fn maybe_checkpoint(&mut self, agent: &Agent, step: u64) {

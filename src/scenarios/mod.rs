@@ -3,6 +3,9 @@
 
 pub mod agent;
 pub mod classifier;
+pub mod fault;
+
+pub use fault::Fault;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,36 +41,4 @@ pub struct GroundTruth {
     /// The first step at which training failed for good (a classifier: a
     /// non-finite loss; an agent: see [`agent`]), if it has.
     pub hard_failure: Option<u64>,
-}
-
-use crate::run::RunConfig;
-use crate::trainer::data::DatasetKind;
-
-/// One ready-made setup of the evaluation suite: a scenario, the fault
-/// switched on in it (None for a clean run), and its config for a seed.
-#[derive(Clone, Debug)]
-pub struct Case {
-    /// The scenario's id ("classifier", ...).
-    pub scenario: &'static str,
-    /// The fault's id, or None for a clean run.
-    pub fault: Option<&'static str>,
-    /// A short label for tables ("lr_spike", "clean/spiral", ...).
-    pub label: String,
-    /// Steps to run (a hard failure ends a run earlier).
-    pub steps: u64,
-    /// The run config for a seed.
-    pub config: fn(u64) -> RunConfig,
-}
-
-/// Every case of every scenario: each fault, and clean runs of every dataset
-/// and of every special setup a fault needs.
-pub fn cases() -> Vec<Case> {
-    let mut all = classifier::fault_cases();
-    for kind in DatasetKind::ALL {
-        all.push(classifier::clean_case(kind));
-    }
-    all.push(classifier::clean_bounded_gradient_case());
-    all.extend(classifier::clean_data_cases());
-    all.extend(agent::cases());
-    all
 }

@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use super::mlp::{Activation, Forward, Mlp};
 use super::optim::{Optimizer, OptimizerKind};
-use super::{check, check_learning, global_norm, ConfigError};
+use super::{check_batch_size, check_hidden, check_learning, global_norm};
+use crate::config::{check, ConfigError};
 use crate::metrics::{names, Frame};
 use crate::rng::Rng;
 
@@ -272,22 +273,13 @@ pub const TEMPERATURE_RANGE: (f64, f64) = (0.01, 100.0);
 impl AgentConfig {
     /// Checks every setting before use; the error names the first bad one.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check(
-            self.hidden.len() <= 4,
-            "hidden",
+        check_hidden(
+            &self.hidden,
+            0..=4,
             "the policy has at most 4 hidden layers",
         )?;
-        check(
-            self.hidden.iter().all(|w| (1..=256).contains(w)),
-            "hidden",
-            "each layer needs 1 to 256 units",
-        )?;
         check_learning(self.init_scale, self.lr, self.momentum, self.beta2)?;
-        check(
-            (1..=4096).contains(&self.batch_size),
-            "batch_size",
-            "must be between 1 and 4096",
-        )?;
+        check_batch_size(self.batch_size)?;
         let (lo, hi) = TEMPERATURE_RANGE;
         check(
             self.temperature.is_finite() && (lo..=hi).contains(&self.temperature),

@@ -10,23 +10,14 @@ pub mod mlp;
 pub mod optim;
 
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
+/// Re-exported from [`crate::config`], where they live.
+pub use crate::config::{check, ConfigError};
 use crate::metrics::{names, Frame};
 use crate::rng::Rng;
 use data::{Dataset, DatasetKind, Split};
 use mlp::{Activation, Forward, Layer, Loss, Mlp};
 use optim::{LrSchedule, Optimizer, OptimizerKind, Schedule};
-
-/// A setting that cannot be used, and why.
-#[derive(Clone, Debug, Error, PartialEq)]
-#[error("{field}: {reason}")]
-pub struct ConfigError {
-    /// The setting's name, as in the JSON config and the URL.
-    pub field: &'static str,
-    /// What is wrong with it, in words a learner understands.
-    pub reason: String,
-}
 
 /// Everything that defines a classifier training run.
 ///
@@ -122,16 +113,28 @@ impl Default for TrainConfig {
     }
 }
 
-/// Ok when `ok` holds, else the error naming `field` with `reason`.
-pub fn check(ok: bool, field: &'static str, reason: impl Into<String>) -> Result<(), ConfigError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(ConfigError {
-            field,
-            reason: reason.into(),
-        })
-    }
+/// Checks a learner's hidden layers: `layers` of them (else `reason`), each
+/// of 1 to 256 units.
+pub fn check_hidden(
+    hidden: &[usize],
+    layers: std::ops::RangeInclusive<usize>,
+    reason: &str,
+) -> Result<(), ConfigError> {
+    check(layers.contains(&hidden.len()), "hidden", reason)?;
+    check(
+        hidden.iter().all(|w| (1..=256).contains(w)),
+        "hidden",
+        "each layer needs 1 to 256 units",
+    )
+}
+
+/// Checks a learner's batch size: 1 to 4096.
+pub fn check_batch_size(batch_size: usize) -> Result<(), ConfigError> {
+    check(
+        (1..=4096).contains(&batch_size),
+        "batch_size",
+        "must be between 1 and 4096",
+    )
 }
 
 /// Checks the settings every learner's network and optimizer share: the
@@ -187,16 +190,7 @@ impl TrainConfig {
             "n_test",
             "must be 0 (no test split) or between 10 and 100000",
         )?;
-        check(
-            (1..=8).contains(&self.hidden.len()),
-            "hidden",
-            "needs 1 to 8 hidden layers",
-        )?;
-        check(
-            self.hidden.iter().all(|w| (1..=256).contains(w)),
-            "hidden",
-            "each layer needs 1 to 256 units",
-        )?;
+        check_hidden(&self.hidden, 1..=8, "needs 1 to 8 hidden layers")?;
         check_learning(self.init_scale, self.lr, self.momentum, self.beta2)?;
         check(
             (1..=1_000_000).contains(&self.schedule_steps),
@@ -223,11 +217,7 @@ impl TrainConfig {
             "clip_norm",
             "must be 0 (no clipping) or a norm up to 1000000",
         )?;
-        check(
-            (1..=4096).contains(&self.batch_size),
-            "batch_size",
-            "must be between 1 and 4096",
-        )?;
+        check_batch_size(self.batch_size)?;
         check(
             (1..=100_000).contains(&self.val_every),
             "val_every",

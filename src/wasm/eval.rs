@@ -10,10 +10,10 @@ use web_sys::HtmlCanvasElement;
 
 use super::canvas::Canvas;
 use super::{error, from_js, to_js};
+use crate::eval::cases;
 use crate::eval::report::{FALSE_ALARM_GOAL, RECALL_GOAL};
 use crate::eval::{format, leads, Settings, Suite};
 use crate::plots::{self, eval::Curves, eval::Histogram};
-use crate::scenarios;
 
 /// The most seeds the page may ask for (the command line allows more).
 pub const MAX_SEEDS: u64 = 100;
@@ -87,7 +87,7 @@ impl Evaluation {
     /// The faults the suite can be narrowed to, in the suite's order.
     pub fn faults() -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
-        for fault in scenarios::cases().iter().filter_map(|c| c.fault) {
+        for fault in cases::cases().iter().filter_map(|c| c.fault) {
             if !ids.iter().any(|id| id == fault) {
                 ids.push(fault.to_string());
             }

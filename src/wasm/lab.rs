@@ -13,7 +13,8 @@ use crate::detectors::{self, Severity};
 use crate::monitor::Series;
 use crate::plots;
 use crate::run::{Run, RunConfig};
-use crate::scenarios::classifier::Fault;
+use crate::scenarios::fault::{FaultDoc, FieldDoc};
+use crate::scenarios::Fault;
 use crate::scenarios::Scenario;
 
 /// One training run in the browser: trainer, faults, detectors and history.
@@ -109,10 +110,14 @@ impl Lab {
     }
 }
 
-/// A fault the page can offer: its id and its settings at their defaults.
+/// A fault the page can offer: its id, what the page says about it (from
+/// its file's [`FaultDoc`]) and its settings at their defaults.
 #[derive(Serialize)]
 struct FaultChoice {
     id: &'static str,
+    title: &'static str,
+    text: &'static str,
+    fields: &'static [FieldDoc],
     defaults: Fault,
 }
 
@@ -177,17 +182,27 @@ impl Lab {
     }
 
     /// Every fault `scenario` ("classifier", the default, or "agent")
-    /// offers: `{id, defaults}` with the settings (and `kind`) of each at
-    /// their defaults, in display order.
+    /// offers, in display order: `{id, title, text, fields, defaults}`,
+    /// `fields` each `{name, label, range: [lo, hi] | null, options}` and
+    /// `defaults` the settings (and `kind`) at their defaults. The page
+    /// words its fault panel from these alone.
     pub fn faults(scenario: Option<String>) -> Result<JsValue, JsError> {
         let scenario: Scenario = match scenario.as_deref() {
             None | Some("") => Scenario::default(),
             Some(id) => serde_json::from_value(serde_json::Value::String(id.to_string()))
                 .map_err(|e| error("scenario", e))?,
         };
-        let choices: Vec<FaultChoice> = Fault::ids_for(scenario)
+        let choices: Vec<FaultChoice> = Fault::docs_for(scenario)
             .iter()
-            .filter_map(|&id| Fault::default_for(id).map(|defaults| FaultChoice { id, defaults }))
+            .filter_map(|doc: &'static FaultDoc| {
+                Fault::default_for(doc.id).map(|defaults| FaultChoice {
+                    id: doc.id,
+                    title: doc.title,
+                    text: doc.text,
+                    fields: doc.fields,
+                    defaults,
+                })
+            })
             .collect();
         to_js(&choices)
     }

@@ -5,7 +5,7 @@
 
 use failure_lab::monitor::History;
 use failure_lab::run::RunConfig;
-use failure_lab::scenarios::classifier::Fault;
+use failure_lab::scenarios::Fault;
 
 /// The golden file: the reference run's fingerprint, written by the native
 /// test (`UPDATE_GOLDEN=1 cargo test --test golden`) and checked by both.
