@@ -20,6 +20,7 @@ fault_registry! {
     /// field but `kind` may be left out for its default.
     ClassifierFault as dyn ClassifierEffect {
         lr_spike: LrSpike,
+        lr_collapse: LrCollapse,
         init_too_large: InitTooLarge,
         vanishing: Vanishing,
         plateau: Plateau,
