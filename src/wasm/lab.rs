@@ -281,7 +281,9 @@ impl Lab {
         Ok(out.into())
     }
 
-    /// Starts the same run again from step 0 (faults as first configured).
+    /// Starts the same run again from step 0: same seed and settings, and
+    /// the faults switched on now, each from its own start step (whether
+    /// it was configured at the start or switched on mid-run).
     pub fn reset(&mut self) -> Result<(), JsError> {
         (self.run, self.twin) = runs_of(&self.config)?;
         self.sent = Sent::default();
@@ -343,8 +345,13 @@ impl Lab {
             .set_fault(id, fault.clone())
             .map_err(|e| error(&what, e))?;
         if let Some(twin) = &mut self.twin {
-            twin.set_fault(id, fault).map_err(|e| error(&what, e))?;
+            twin.set_fault(id, fault.clone()).map_err(|e| error(&what, e))?;
         }
+        // The configuration [`Lab::reset`] replays follows the faults as
+        // they are now (a fault switched on mid-run starts at its own
+        // `at_step`), in the order the run applies them.
+        self.config.faults.retain(|f| f.id() != id);
+        self.config.faults.extend(fault);
         Ok(())
     }
 
