@@ -5,6 +5,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod detectors;
+pub mod diagnosis;
 pub mod eval;
 pub mod import;
 pub mod metrics;
