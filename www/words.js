@@ -1,0 +1,36 @@
+// People's words for the lab's ids, from Rust: metric titles
+// (metricTitles()), fault titles (Lab.faults() of each learner) and detector
+// titles (Lab.detectors()). An id the lab does not know is shown in words
+// ("my_metric" -> "My metric"), never as a snake_case id.
+
+import { Lab, metricTitles } from './pkg/failure_lab.js';
+
+let metrics = null;
+let faults = null;
+let detectors = null;
+
+/** "grad_norm_first" -> "Grad norm first": the last resort for an id with no title. */
+export const words = (id) => String(id).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/** The title Rust gives metric (or chart key) `name`, or undefined. */
+export const knownMetricTitle = (name) => (metrics ??= metricTitles())[name];
+
+/** Metric `name` in words: its title, or the name itself when the lab does not know it (a log's own column). */
+export const metricTitle = (name) => knownMetricTitle(name) || name;
+
+/** Fault `id` (of either learner) in words. */
+export function faultTitle(id) {
+  if (!faults) {
+    faults = new Map();
+    for (const scenario of ['classifier', 'agent']) {
+      for (const f of Lab.faults(scenario)) faults.set(f.id, f.title || words(f.id));
+    }
+  }
+  return faults.get(id) || words(id);
+}
+
+/** Detector `id` in words: its registry title. */
+export function detectorTitle(id) {
+  detectors ??= new Map(Lab.detectors().map((d) => [d.id, d.title]));
+  return detectors.get(id) || words(id);
+}
