@@ -18,15 +18,19 @@ export const knownMetricTitle = (name) => (metrics ??= metricTitles())[name];
 /** Metric `name` in words: its title, or the name itself when the lab does not know it (a log's own column). */
 export const metricTitle = (name) => knownMetricTitle(name) || name;
 
-/** Fault `id` (of either learner) in words. */
+/**
+ * Fault `id` (of either learner) in words: its title from Lab.faults(); where
+ * that has none yet, the fault panel's own words for it, or words of the id.
+ */
 export function faultTitle(id) {
   if (!faults) {
     faults = new Map();
     for (const scenario of ['classifier', 'agent']) {
-      for (const f of Lab.faults(scenario)) faults.set(f.id, f.title || words(f.id));
+      for (const f of Lab.faults(scenario)) if (f.title) faults.set(f.id, f.title);
     }
   }
-  return faults.get(id) || words(id);
+  const panel = document.querySelector(`[data-fault="${CSS.escape(id)}"] .switch span`);
+  return faults.get(id) || panel?.textContent || words(id);
 }
 
 /** Detector `id` in words: its registry title. */
