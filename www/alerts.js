@@ -1,4 +1,6 @@
-// The alert list: every finding with its message, recommendation, the
+// The alert list, as a diagnosis (src/diagnosis.rs ranks it): the root
+// cause the lab believes first, the course's own detector beside it, then
+// what follows; each finding with its message, recommendation, the
 // detector's explanation and, when the automatic response is on, what it did.
 // Critical findings also raise the banner and flash the page title.
 
