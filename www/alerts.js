@@ -8,6 +8,8 @@ import { $, el } from './dom.js';
 
 /** At most this many alerts are kept on the page (the count shows them all). */
 const SHOWN = 300;
+/** While findings keep coming, the list is ranked and drawn at most this often, in ms. */
+const SHOW_MS = 300;
 const TITLE = document.title;
 
 /**
@@ -35,6 +37,9 @@ export class Alerts {
     this.diagnose = diagnose;
     this.onShowStep = onShowStep;
     this.findings = [];
+    // What the ranking reads of each finding.
+    this.seen = [];
+    this.timer = null;
     this.responses = [];
     this.responding = false;
     this.count = 0;
@@ -52,7 +57,10 @@ export class Alerts {
   clear() {
     this.count = 0;
     this.findings = [];
+    this.seen = [];
     this.responses = [];
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     $('alerts').replaceChildren();
     this.updateCount();
     this.hideBanner();
@@ -67,10 +75,11 @@ export class Alerts {
    */
   add(findings, responses = [], responding = false, quiet = false) {
     this.findings.push(...findings);
+    for (const f of findings) this.seen.push({ detector: f.detector, step: f.step, severity: f.severity });
     this.responses.push(...responses);
     this.responding = responding;
     const critical = findings.find((f) => f.severity === 'critical') || null;
-    this.show();
+    this.schedule(quiet);
     this.count += findings.length;
     this.updateCount();
     if (critical && !quiet) this.critical(critical, this.responseTo(critical));
@@ -82,10 +91,30 @@ export class Alerts {
     return this.responses.find((r) => r.step === f.step && r.detector === f.detector) || null;
   }
 
+  /**
+   * Ranks and draws the list now (`now`), or at most every SHOW_MS while
+   * findings keep coming: a run can report many, and the page must stay
+   * responsive.
+   */
+  schedule(now = false) {
+    if (now) {
+      this.show();
+      return;
+    }
+    if (this.timer === null) this.timer = setTimeout(() => this.show(), SHOW_MS);
+  }
+
+  /** Draws any findings not drawn yet. */
+  flush() {
+    if (this.timer !== null) this.show();
+  }
+
   /** Draws the ranked list. */
   show() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     const all = this.findings;
-    const d = this.diagnose(all);
+    const d = this.diagnose(this.seen);
     const used = new Set();
     const card = (i, role) => {
       const f = all[i];

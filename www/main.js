@@ -106,6 +106,7 @@ function onLiveData({ findings, responses, failed }) {
       : findings.find((f) => f.severity === 'critical');
     if (critical && state.autopause && !live.running && runs.primary === 'live') alerts.setPaused(true);
   }
+  if (!live.running && runs.primary === 'live') alerts.flush();
   if (failed) {
     const at = live.hardFailure;
     const why = state.scenario === 'agent'
