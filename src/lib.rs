@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod detectors;
+pub mod diagnosis;
 pub mod eval;
 pub mod import;
 pub mod metrics;

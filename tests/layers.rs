@@ -6,9 +6,11 @@
 //! The order, bottom first (a module may use its own layer and those below):
 //! 1. `config`, `rng`, `metrics`: the shared vocabulary;
 //! 2. `trainer`, `detectors`: the learners and the checks on their metrics;
-//! 3. `scenarios`, `monitor`, `pipeline`: faults acting on a learner, the
-//!    detectors run over a stream, the automatic response to findings;
-//! 4. `run`: a learner, its faults, its monitor and its pipeline, stepped;
+//! 3. `scenarios`, `monitor`, `diagnosis`, `pipeline`: faults acting on a learner, the
+//!    detectors run over a stream, findings ranked into a diagnosis, the
+//!    automatic response to findings;
+//! 4. `run`, `settings`: a learner, its faults, its monitor and its pipeline,
+//!    stepped; the settings table over the run config;
 //! 5. `eval`, `import`, `plots`: the suite over runs, logs read into runs,
 //!    the charts;
 //! 6. `wasm`, `cli`: the browser and the command line.
@@ -20,13 +22,21 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["config", "rng", "metrics"],
     &["trainer", "detectors"],
-    &["scenarios", "monitor", "pipeline"],
-    &["run"],
+    &["scenarios", "monitor", "diagnosis", "pipeline"],
+    &["run", "settings"],
     &["eval", "import", "plots"],
     &["wasm", "cli"],
 ];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;
+
+/// The identifier at the start of `s`.
+fn ident(s: &str) -> String {
+    s.trim_start()
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
 
 /// The top-level modules named by `crate::` paths in `source` (comments
 /// left out), including each name of a `crate::{a, b::c}` group.
@@ -36,12 +46,6 @@ fn named_modules(source: &str) -> BTreeSet<String> {
         .filter(|l| !l.trim_start().starts_with("//"))
         .collect::<Vec<_>>()
         .join("\n");
-    let ident = |s: &str| -> String {
-        s.trim_start()
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect()
-    };
     let mut out = BTreeSet::new();
     let mut rest = code.as_str();
     while let Some(i) = rest.find("crate::") {
@@ -90,8 +94,7 @@ fn src_graph() -> Graph {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     walk(&src, &mut files);
-    let mut graph = Graph::new();
-    for file in files {
+    let top_of = |file: &Path| {
         let rel = file.strip_prefix(&src).unwrap();
         let first = rel
             .components()
@@ -99,13 +102,35 @@ fn src_graph() -> Graph {
             .unwrap()
             .as_os_str()
             .to_string_lossy();
-        let top = first.trim_end_matches(".rs").to_string();
+        first.trim_end_matches(".rs").to_string()
+    };
+    // A `#[macro_export]` macro sits at the crate's root (`crate::name`):
+    // its uses are edges to the module that defines it.
+    let mut macros = BTreeMap::new();
+    for file in &files {
+        let source = fs::read_to_string(file).unwrap();
+        let mut exported = false;
+        for line in source.lines().map(str::trim) {
+            if let Some(rest) = line.strip_prefix("macro_rules!").filter(|_| exported) {
+                macros.insert(ident(rest.trim()), top_of(file));
+            }
+            exported = line == "#[macro_export]";
+        }
+    }
+    let mut graph = Graph::new();
+    for file in &files {
+        let top = top_of(file);
         if top == "lib" || top == "main" {
             continue;
         }
-        let named = named_modules(&fs::read_to_string(&file).unwrap());
+        let named = named_modules(&fs::read_to_string(file).unwrap());
         let edges = graph.entry(top.clone()).or_default();
-        edges.extend(named.into_iter().filter(|m| *m != top));
+        edges.extend(
+            named
+                .into_iter()
+                .map(|m| macros.get(&m).cloned().unwrap_or(m))
+                .filter(|m| *m != top),
+        );
     }
     graph
 }

@@ -1,4 +1,6 @@
-// The alert list: every finding with its message, recommendation, the
+// The alert list, as a diagnosis (src/diagnosis.rs ranks it): the root
+// cause the lab believes first, the course's own detector beside it, then
+// what follows; each finding with its message, recommendation, the
 // detector's explanation and, when the automatic response is on, what it did.
 // Critical findings also raise the banner and flash the page title.
 
@@ -6,16 +8,43 @@ import { $, el } from './dom.js';
 
 /** At most this many alerts are kept on the page (the count shows them all). */
 const SHOWN = 300;
+/** While findings keep coming, the list is ranked and drawn at most this often, in ms. */
+const SHOW_MS = 300;
 const TITLE = document.title;
 
-/** The alert list and the banner. */
+/**
+ * Long numbers in a message, shortened to a readable width: 170 digits
+ * become "1.23e169", a long fraction 4 significant digits.
+ */
+export function readableNumbers(text) {
+  return text.replace(/-?\d[\d.]*(?:e[+-]?\d+)?/gi, (m) => {
+    const digits = m.replace(/[^\d]/g, '').length;
+    const x = Number(m);
+    if (digits <= 8 || !Number.isFinite(x)) return m;
+    return Math.abs(x) >= 1e6 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : String(Number(x.toPrecision(4)));
+  });
+}
+
+/** The alert list, ranked as a diagnosis, and the banner. */
 export class Alerts {
-  /** `docs`: Map of detector id -> registry documentation; `onShowStep(step)` zooms the charts. */
-  constructor({ docs, onShowStep }) {
+  /**
+   * `docs`: Map of detector id -> registry documentation; `diagnose(findings)`
+   * ranks findings ({cause, course, symptoms}: indices, from Rust);
+   * `onShowStep(step)` zooms the charts.
+   */
+  constructor({ docs, diagnose, onShowStep }) {
     this.docs = docs;
+    this.diagnose = diagnose;
     this.onShowStep = onShowStep;
+    this.findings = [];
+    // What the ranking reads of each finding.
+    this.seen = [];
+    this.timer = null;
+    this.responses = [];
+    this.responding = false;
     this.count = 0;
     this.bannerStep = null;
+    this.bannerText = '';
     this.flashing = null;
     $('banner-close').addEventListener('click', () => this.hideBanner());
     $('banner-show').addEventListener('click', () => {
@@ -27,32 +56,88 @@ export class Alerts {
   /** Empties the list and hides the banner. */
   clear() {
     this.count = 0;
+    this.findings = [];
+    this.seen = [];
+    this.responses = [];
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     $('alerts').replaceChildren();
     this.updateCount();
     this.hideBanner();
   }
 
   /**
-   * Adds findings at the top of the list. `responses` (may be empty) are the
-   * automatic response's actions; `responding` says whether it is on.
-   * Returns the first critical finding, or null.
+   * Adds findings (in the order they fired) and ranks the whole list again:
+   * the root cause first with the course's own detector beside it, then
+   * what follows. `responses` (may be empty) are the automatic response's
+   * actions; `responding` says whether it is on. Returns the first critical
+   * finding among the new ones, or null.
    */
   add(findings, responses = [], responding = false, quiet = false) {
-    const list = $('alerts');
-    let critical = null;
-    const used = new Set();
-    for (const f of findings) {
-      const i = responses.findIndex((r, k) => !used.has(k) && r.step === f.step && r.detector === f.detector);
-      if (i >= 0) used.add(i);
-      list.prepend(this.render(f, i >= 0 ? responses[i] : null, responding));
-      if (f.severity === 'critical' && !critical) critical = f;
-    }
-    responses.forEach((r, k) => { if (!used.has(k)) list.prepend(renderResponse(r)); });
-    while (list.childElementCount > SHOWN) list.lastElementChild.remove();
+    this.findings.push(...findings);
+    for (const f of findings) this.seen.push({ detector: f.detector, step: f.step, severity: f.severity });
+    this.responses.push(...responses);
+    this.responding = responding;
+    const critical = findings.find((f) => f.severity === 'critical') || null;
+    this.schedule(quiet);
     this.count += findings.length;
     this.updateCount();
-    if (critical && !quiet) this.critical(critical);
+    if (critical && !quiet) this.critical(critical, this.responseTo(critical));
     return critical;
+  }
+
+  /** The response to finding `f` (same step and detector), or null. */
+  responseTo(f) {
+    return this.responses.find((r) => r.step === f.step && r.detector === f.detector) || null;
+  }
+
+  /**
+   * Ranks and draws the list now (`now`), or at most every SHOW_MS while
+   * findings keep coming: a run can report many, and the page must stay
+   * responsive.
+   */
+  schedule(now = false) {
+    if (now) {
+      this.show();
+      return;
+    }
+    if (this.timer === null) this.timer = setTimeout(() => this.show(), SHOW_MS);
+  }
+
+  /** Draws any findings not drawn yet. */
+  flush() {
+    if (this.timer !== null) this.show();
+  }
+
+  /** Draws the ranked list. */
+  show() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const all = this.findings;
+    const d = this.diagnose(this.seen);
+    const used = new Set();
+    const card = (i, role) => {
+      const f = all[i];
+      const k = this.responses.findIndex((r, j) => !used.has(j) && r.step === f.step && r.detector === f.detector);
+      if (k >= 0) used.add(k);
+      const li = this.render(f, k >= 0 ? this.responses[k] : null, this.responding);
+      li.dataset.role = role;
+      return li;
+    };
+    const items = [];
+    if (d.cause !== undefined && d.cause !== null) {
+      items.push(el('li', { class: 'group', text: 'What is wrong: the most likely cause' }));
+      items.push(card(d.cause, 'cause'));
+      if (d.course !== undefined && d.course !== null) {
+        const course = card(d.course, 'course');
+        course.querySelector('header').append(el('span', { class: 'course-tag', text: 'the course’s own detector' }));
+        items.push(course);
+      }
+    }
+    if (d.symptoms.length) items.push(el('li', { class: 'group', text: 'What follows from it' }));
+    for (const i of d.symptoms.slice(0, SHOWN)) items.push(card(i, 'symptom'));
+    this.responses.forEach((r, k) => { if (!used.has(k)) items.push(renderResponse(r)); });
+    $('alerts').replaceChildren(...items);
   }
 
   updateCount() {
@@ -71,7 +156,7 @@ export class Alerts {
         el('span', { class: 'sev', text: f.severity }),
         el('span', { class: 'title', text: doc ? doc.title : f.detector }),
         step),
-      el('p', { class: 'msg', text: f.message }),
+      el('p', { class: 'msg', text: readableNumbers(f.message) }),
       el('p', { class: 'rec' }, el('b', { text: 'Do: ' }), f.recommendation));
     if (response) {
       li.append(el('p', { class: 'action' }, el('b', { text: 'Pipeline: ' }), response.action));
@@ -88,11 +173,22 @@ export class Alerts {
     return li;
   }
 
-  /** The banner and the title flash for a critical finding. */
-  critical(f) {
+  /**
+   * The banner and the title flash for a critical finding; `response` is
+   * what the automatic response did about it (then the run goes on).
+   */
+  critical(f, response = null) {
     const doc = this.docs.get(f.detector);
-    this.showBanner(`Critical · step ${f.step} · ${doc ? doc.title : f.detector}`, `${f.message.replace(/[.!]?$/, '.')} ${f.recommendation}`, f.step);
+    const then = response ? ` The automatic response acted: ${response.action}. Training goes on.` : '';
+    this.showBanner(`Critical · step ${f.step} · ${doc ? doc.title : f.detector}`,
+      `${readableNumbers(f.message).replace(/[.!]?$/, '.')} ${f.recommendation}${then}`, f.step);
     this.flash(`⚠ ${doc ? doc.title : 'Critical finding'}`);
+  }
+
+  /** Says in the banner whether training was paused for it (the banner follows the run). */
+  setPaused(paused) {
+    if ($('banner').hidden) return;
+    $('banner-text').textContent = paused ? `${this.bannerText} Training paused.` : this.bannerText;
   }
 
   /** Shows `title` and `text` in the banner; `step` (optional) is where "Show on chart" goes. */
@@ -100,6 +196,7 @@ export class Alerts {
     $('banner').hidden = false;
     $('banner-title').textContent = title;
     $('banner-text').textContent = text;
+    this.bannerText = text;
     this.bannerStep = step;
     $('banner-show').hidden = step === null;
   }

@@ -2,14 +2,9 @@
 // each, drawn by Rust; zoom and pan over steps with the wheel, a drag, the
 // keyboard or the range fields; PNG export of each chart.
 
-import { metricTitles } from './pkg/failure_lab.js';
 import { $, el, notice } from './dom.js';
 import { downloadPng, fileName } from './io.js';
-
-let titles = null;
-
-/** Titles of the metrics the lab knows, from Rust (read once the wasm is loaded); any other metric is titled by its name. */
-const knownTitle = (key) => (titles ??= metricTitles())[key];
+import { knownMetricTitle as knownTitle } from './words.js';
 
 const SCALES = ['auto', 'log', 'linear'];
 const ZOOM = 1.25;
@@ -88,7 +83,6 @@ export class Charts {
     $('chart-picker').replaceChildren(...keys.map((key) => el('button', {
       class: 'chip',
       text: chartTitle(key),
-      title: key,
       data: { key },
       attrs: { 'aria-pressed': String(this.selected.includes(key)), type: 'button' },
       onclick: () => this.toggle(key),

@@ -9,6 +9,7 @@ import { drawCurves, drawHistogram, Evaluation, Lab } from './pkg/failure_lab.js
 import { $, el } from './dom.js';
 import { download } from './io.js';
 import { chartScale } from './layout.js';
+import { faultTitle } from './words.js';
 
 
 /** A rate as the terminal prints it (two places), '–' when there is none. */
@@ -81,7 +82,7 @@ export class EvalPanel {
     const seeds = el('input', { id: 'eval-seeds', type: 'number', value: String(this.limits.default_seeds), attrs: { min: '1', max: String(this.limits.max_seeds), step: '1', inputmode: 'numeric' } });
     const fault = el('select', { id: 'eval-fault' },
       el('option', { value: '', text: 'every fault' }),
-      ...Evaluation.faults().map((id) => el('option', { value: id, text: id })));
+      ...Evaluation.faults().map((id) => el('option', { value: id, text: faultTitle(id) })));
     const form = el('form', { id: 'eval-form', class: 'eval-form', attrs: { novalidate: '' } },
       el('label', {}, 'Seeds per case', seeds),
       el('label', {}, 'Faults', fault),

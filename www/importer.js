@@ -7,6 +7,10 @@
 
 import { $, el, nextFrame } from './dom.js';
 import * as store from './store.js';
+import { metricTitle } from './words.js';
+
+/** A mapping target in words: a detector input's title, the step, or a skip. */
+const targetText = (t) => (t === '-' ? 'skip this column' : t === 'step' ? 'Step' : metricTitle(t));
 
 const CHUNK = 1 << 20;
 const FRAME_MS = 12;
@@ -195,11 +199,11 @@ export class Importer {
     const unknown = [...seen].filter(([, used]) => !canonical.includes(used));
     const rows = [...seen].map(([original, used]) => {
       const known = canonical.includes(used);
-      const select = el('select', { name: original, attrs: { 'aria-label': `Map ${original}` } },
-        el('option', { value: '', text: known ? `${used} (recognised)` : 'keep as is' }),
-        ...this.targets.map((t) => el('option', { value: t, text: t === '-' ? 'skip this column' : t })));
+      const select = el('select', { name: original, attrs: { 'aria-label': `Map ${metricTitle(original)}` } },
+        el('option', { value: '', text: known ? `${metricTitle(used)} (recognised)` : 'keep as is' }),
+        ...this.targets.map((t) => el('option', { value: t, text: targetText(t) })));
       select.value = mapping[original] || '';
-      return el('label', { class: known ? '' : 'unknown' }, el('code', { text: original }), select);
+      return el('label', { class: known ? '' : 'unknown' }, el('code', { text: metricTitle(original) }), select);
     });
     const summary = unknown.length
       ? `${unknown.length} column${unknown.length === 1 ? '' : 's'} the detectors do not know`

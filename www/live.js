@@ -165,14 +165,14 @@ export class Live {
     const failed = this.hardFailure === null && data.hard_failure !== null;
     this.hardFailure = data.hard_failure;
     if (failed) this.running = false;
-    if (changed || failed || data.findings.length || data.responses.length) {
-      this.onData({ findings: data.findings, responses: data.responses, failed });
-    }
     // The worker stops by itself on failure and (pause on critical) at a
     // critical finding: follow it unless the page has asked otherwise since.
     if (data.seq === this.seq && !data.running) {
       this.running = false;
       this.pausing = false;
+    }
+    if (changed || failed || data.findings.length || data.responses.length) {
+      this.onData({ findings: data.findings, responses: data.responses, failed });
     }
     this.status();
     if (failed || !this.running || performance.now() - this.lastSave > this.saveEvery) this.save();

@@ -3,7 +3,7 @@
 // Worker, see live.js). Each panel is its own module; this file only wires
 // them together.
 
-import init, { Board, Lab, LiveView, LogImport } from './pkg/failure_lab.js';
+import init, { Board, Lab, LiveView, LogImport, diagnose } from './pkg/failure_lab.js';
 import { Alerts } from './alerts.js';
 import { Charts, chartKeys } from './charts.js';
 import { $, notice } from './dom.js';
@@ -93,19 +93,20 @@ function loadSettings(saved) {
   showTab('train');
 }
 
-/** News from the training worker: list the alerts, pause on critical, say when the run failed. */
+/**
+ * News from the training worker: list the alerts, say when the run failed.
+ * The worker itself pauses at a critical finding (pause on critical) that
+ * the automatic response did not act on; the banner says so while it lasts.
+ */
 function onLiveData({ findings, responses, failed }) {
   if (findings.length || responses.length) {
-    // The live run's alerts are listed while it is in focus; it pauses on a
-    // critical finding even while a stored run is open.
+    // The live run's alerts are listed while it is in focus.
     const critical = runs.primary === 'live'
       ? alerts.add(findings, responses, live.hasTwin())
       : findings.find((f) => f.severity === 'critical');
-    if (critical && state.autopause && live.running) {
-      live.pause();
-      if (runs.primary === 'live') $('banner-text').textContent += ' Training paused.';
-    }
+    if (critical && state.autopause && !live.running && runs.primary === 'live') alerts.setPaused(true);
   }
+  if (!live.running && runs.primary === 'live') alerts.flush();
   if (failed) {
     const at = live.hardFailure;
     const why = state.scenario === 'agent'
@@ -163,6 +164,7 @@ function bindTransport() {
   const start = () => {
     if (runs.primary !== 'live') runs.open('live');
     live.start();
+    alerts.setPaused(false);
   };
   $('start').addEventListener('click', start);
   $('pause').addEventListener('click', () => live.pause());
@@ -257,7 +259,7 @@ async function main() {
     onSaved: () => runs.refresh(),
     onError: notice,
   });
-  alerts = new Alerts({ docs, onShowStep: (step) => charts.focusStep(step) });
+  alerts = new Alerts({ docs, diagnose, onShowStep: (step) => charts.focusStep(step) });
   charts = new Charts({
     onSelect: (keys) => { state.charts = keys.join(','); saveHash(); },
   });

@@ -7,6 +7,7 @@
 // `fault=lr_spike(at_step:300,factor:50)`, one `fault=` per fault switched on.
 
 import { settingsTable } from './pkg/failure_lab.js';
+import { faultTitle } from './words.js';
 
 /** When a setting is shown beyond its learner (the page's own choice). */
 const SHOW = {
@@ -212,9 +213,9 @@ export function runConfig(state) {
   return config;
 }
 
-/** A short name for a run of this state, the telling part first: "lr_spike · responding · seed 1 · spiral · relu 16,16 · lr 0.1". */
+/** A short name for a run of this state, the telling part first: "Learning-rate spike · responding · seed 1 · spiral · relu 16,16 · lr 0.1". */
 export function describe(state) {
-  const faults = Object.keys(state.fault);
+  const faults = Object.keys(state.fault).map(faultTitle);
   const learner = state.scenario === 'agent'
     ? ['agent', `${state.aActivation} ${state.aHidden}`, state.aOptimizer, `lr ${state.aLr}`]
     : [state.dataset, `${state.activation} ${state.hidden}`, state.optimizer === 'sgd' ? null : state.optimizer, `lr ${state.lr}`];

@@ -48,6 +48,13 @@ impl Severity {
             Severity::Critical => "critical",
         }
     }
+
+    /// The severity named `name` ("info", "warning", "critical"), or None.
+    pub fn parse(name: &str) -> Option<Severity> {
+        [Severity::Info, Severity::Warning, Severity::Critical]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
 }
 
 /// What a detector reports when it fires.

@@ -77,12 +77,8 @@ pub(crate) fn read_markers(findings: JsValue) -> Result<Vec<Marker>, JsError> {
     let list: Vec<MarkerIn> = from_js(findings, "findings")?;
     let mut markers = Vec::with_capacity(list.len());
     for f in list {
-        let severity = match f.severity.as_str() {
-            "info" => Severity::Info,
-            "warning" => Severity::Warning,
-            "critical" => Severity::Critical,
-            other => return Err(error("findings", format!("unknown severity '{other}'"))),
-        };
+        let severity = Severity::parse(&f.severity)
+            .ok_or_else(|| error("findings", format!("unknown severity '{}'", f.severity)))?;
         markers.push(Marker {
             step: step_of(f.step, "findings")?,
             severity,

@@ -231,7 +231,8 @@ impl Lab {
 
     /// Takes up to `n` steps as [`Lab::step`] does; with
     /// `stop_on_critical`, stops right after a step whose findings include a
-    /// critical one. Returns the steps taken.
+    /// critical one the automatic response did not act on. Returns the
+    /// steps taken.
     pub fn advance(&mut self, n: u32, stop_on_critical: bool) -> u32 {
         let mut taken = 0;
         while taken < n {
@@ -242,7 +243,10 @@ impl Lab {
                 twin.step();
             }
             taken += 1;
+            // A critical finding the automatic response acted on does not
+            // stop the run: the response is the answer, and the run goes on.
             if stop_on_critical
+                && outcome.response.is_none()
                 && outcome
                     .findings
                     .iter()
@@ -296,7 +300,9 @@ impl Lab {
         Ok(out.into())
     }
 
-    /// Starts the same run again from step 0 (faults as first configured).
+    /// Starts the same run again from step 0: same seed and settings, and
+    /// the faults switched on now, each from its own start step (whether
+    /// it was configured at the start or switched on mid-run).
     pub fn reset(&mut self) -> Result<(), JsError> {
         (self.run, self.twin) = runs_of(&self.config)?;
         self.sent = Sent::default();
@@ -358,8 +364,14 @@ impl Lab {
             .set_fault(id, fault.clone())
             .map_err(|e| error(&what, e))?;
         if let Some(twin) = &mut self.twin {
-            twin.set_fault(id, fault).map_err(|e| error(&what, e))?;
+            twin.set_fault(id, fault.clone())
+                .map_err(|e| error(&what, e))?;
         }
+        // The configuration [`Lab::reset`] replays follows the faults as
+        // they are now (a fault switched on mid-run starts at its own
+        // `at_step`), in the order the run applies them.
+        self.config.faults.retain(|f| f.id() != id);
+        self.config.faults.extend(fault);
         Ok(())
     }
 
@@ -411,12 +423,9 @@ impl Lab {
     /// The colour of a severity ("info", "warning", "critical") as #rrggbb.
     #[wasm_bindgen(js_name = severityColor)]
     pub fn severity_color(severity: &str) -> String {
-        let s = match severity {
-            "critical" => Severity::Critical,
-            "warning" => Severity::Warning,
-            _ => Severity::Info,
-        };
-        hex(plots::severity_color(s))
+        hex(plots::severity_color(
+            Severity::parse(severity).unwrap_or(Severity::Info),
+        ))
     }
 
     /// The line colours of runs drawn together, in order, as #rrggbb.

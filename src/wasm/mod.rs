@@ -10,6 +10,7 @@
 //!   the detectors;
 //! - [`charts`]: chart options and drawing over any of them;
 //! - [`canvas`]: the canvas backend with text measured by the canvas;
+//! - [`diagnosis`]: the diagnosis over the alert list;
 //! - [`settings`]: the settings table and metric titles the page builds on;
 //! - [`eval`]: [`Evaluation`], the evaluation suite run in a Web Worker,
 //!   and the evaluation panel's charts.
@@ -21,6 +22,7 @@
 pub mod board;
 pub mod canvas;
 pub mod charts;
+pub mod diagnosis;
 pub mod eval;
 pub mod import;
 pub mod lab;

@@ -54,10 +54,15 @@ export function storedRuns(page) {
   })));
 }
 
-/** The alerts listed for the run in focus, oldest first: "detector@step:severity". */
+/** The alerts listed for the run in focus, by step (the list ranks them): "detector@step:severity". */
 export async function listedFindings(page) {
-  const items = await page.$$eval('#alerts li.alert', (rows) => rows.map((r) => `${r.dataset.detector}@${r.dataset.step}:${r.dataset.severity}`));
-  return items.reverse();
+  const rows = await page.$$eval('#alerts li.alert', (li) => li.map((r) => [Number(r.dataset.step), `${r.dataset.detector}@${r.dataset.step}:${r.dataset.severity}`]));
+  return rows.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0)).map((r) => r[1]);
+}
+
+/** The diagnosis at the top of the alert list: {role, detector, step} of each card, in order. */
+export function rankedFindings(page) {
+  return page.$$eval('#alerts li.alert', (li) => li.map((r) => ({ role: r.dataset.role, detector: r.dataset.detector, step: Number(r.dataset.step) })));
 }
 
 /** How many pixels of a canvas are close to colour `hex` (#rrggbb). */

@@ -61,8 +61,9 @@ test('two runs are overlaid on the same charts, which zoom from the keyboard', a
   await pauseAndStore(page);
   const runs = await storedRuns(page);
   assert.equal(runs.length, 2, 'both runs are stored');
-  const older = runs.find((r) => r.name.includes('lr_spike'));
-  assert.ok(older, 'the first run is named by its fault');
+  const spike = await page.$eval('[data-fault="lr_spike"] .switch span', (s) => s.textContent);
+  const older = runs.find((r) => r.name.startsWith(spike));
+  assert.ok(older, `the first run is named by its fault's title: ${runs.map((r) => r.name)}`);
 
   // One run: the gradient-norm chart has only the first colour.
   assert.equal(await pixelsOf(page, '#chart-grad_norm', palette[1]), 0);
