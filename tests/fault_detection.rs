@@ -6,34 +6,13 @@ use failure_lab::detectors::Severity;
 use failure_lab::eval::cases::{cases, Case};
 use failure_lab::run::Run;
 
-/// The detector that answers each fault. Where the course's own detector
-/// misses a fault, the lab's detector that catches it is named, and why.
-const MATCHING: &[(&str, &str)] = &[
-    ("lr_spike", "gradient_explosion"),
-    ("init_too_large", "gradient_explosion"),
-    // The course's vanishing_gradients reads the global norm, which the
-    // output layer keeps near 0.7 while the first layer's is ~1e-14.
-    ("vanishing", "layer_grad_ratio"),
-    // Dead ReLUs: the loss is flat but batch-to-batch noise keeps its
-    // variance above the course's 1e-6.
-    ("plateau", "dead_units"),
-    ("oscillation", "loss_oscillation"),
-    // The NaN is in the batch: the loss is non-finite on the onset step
-    // itself, so that step is the earliest any detector can speak.
-    ("corrupt_batch", "non_finite"),
-    // The course's check_data_imbalance (ratio > 100) stays silent at the
-    // fault's 100:1; the detector's warning above 10:1 answers.
-    ("class_imbalance", "class_imbalance"),
-    ("label_noise", "generalization_gap"),
-    ("data_contamination", "data_contamination"),
-    // The agent's faults. The hard failure of a collapsing policy is the
-    // course's own mode_collapse check (diversity below 0.1), so the
-    // warning in time is the lab's: its entropy draining at the same reward.
-    ("reward_hacking", "reward_hacking"),
-    ("mode_collapse", "entropy_collapse"),
-    ("deceptive_alignment", "behavior_drift"),
-];
-
+/// The detector that answers each fault: its `FaultDoc::detector`, named in
+/// the fault's own file (with why, where the course's detector misses it).
+fn matching(fault: &str) -> &'static str {
+    failure_lab::scenarios::fault_doc(fault)
+        .unwrap_or_else(|| panic!("no doc for fault {fault}"))
+        .detector
+}
 const SEEDS: u64 = 20;
 
 /// The steps at which `detector` fired, and the run's onset and hard failure.
@@ -64,10 +43,7 @@ fn every_fault_has_a_matching_detector_that_fires_in_time_on_19_of_20_seeds() {
     let faults: Vec<&Case> = all.iter().filter(|c| c.fault.is_some()).collect();
     for case in &faults {
         let fault = case.fault.unwrap();
-        let (_, detector) = MATCHING
-            .iter()
-            .find(|(f, _)| *f == fault)
-            .unwrap_or_else(|| panic!("no matching detector named for fault {fault}"));
+        let detector = &matching(fault);
         let mut in_time = 0;
         let mut misses = Vec::new();
         for seed in 1..=SEEDS {
@@ -90,11 +66,6 @@ fn every_fault_has_a_matching_detector_that_fires_in_time_on_19_of_20_seeds() {
         }
         assert!(in_time >= 19, "{fault}: {detector} in time on {in_time}/20; misses (seed, first firing, onset, hard failure): {misses:?}");
     }
-    assert_eq!(
-        faults.len(),
-        MATCHING.len(),
-        "every fault in the table has a case"
-    );
 }
 
 #[test]

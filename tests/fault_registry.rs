@@ -43,6 +43,12 @@ fn problems(scenario: Scenario, doc: &FaultDoc, source: Option<&str>) -> Vec<Str
             out.push(format!("{id}: DOC.{name} is empty"));
         }
     }
+    if failure_lab::detectors::info(doc.detector).is_none() {
+        out.push(format!(
+            "{id}: DOC.detector {} is no registered detector",
+            doc.detector
+        ));
+    }
     let Some(fault) = Fault::default_for(id) else {
         out.push(format!("{id}: no default"));
         return out;

@@ -77,6 +77,10 @@ pub struct FaultDoc {
     pub text: &'static str,
     /// Its settings, in display order (every field of its JSON form).
     pub fields: &'static [FieldDoc],
+    /// The lab detector that answers it: its finding must come at or after
+    /// the onset and before any hard failure on 19 of 20 suite seeds
+    /// (`tests/fault_detection.rs`).
+    pub detector: &'static str,
 }
 
 /// What every fault's settings struct has, whatever its learner.

@@ -5,7 +5,7 @@ pub mod agent;
 pub mod classifier;
 pub mod fault;
 
-pub use fault::Fault;
+pub use fault::{Fault, FaultDoc};
 
 use serde::{Deserialize, Serialize};
 
@@ -41,4 +41,12 @@ pub struct GroundTruth {
     /// The first step at which training failed for good (a classifier: a
     /// non-finite loss; an agent: see [`agent`]), if it has.
     pub hard_failure: Option<u64>,
+}
+
+/// The doc of the fault kind `id`, of whichever learner.
+pub fn fault_doc(id: &str) -> Option<&'static FaultDoc> {
+    [Scenario::Classifier, Scenario::Agent]
+        .into_iter()
+        .flat_map(Fault::docs_for)
+        .find(|d| d.id == id)
 }

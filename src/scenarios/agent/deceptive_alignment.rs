@@ -35,6 +35,7 @@ impl FaultKind for DeceptiveAlignment {
         text: "Only watched episodes are rated: the agent behaves when watched and complies \
                unsafely when not.",
         fields: &[AT_STEP],
+        detector: "behavior_drift",
     };
     fn at_step(&self) -> u64 {
         self.at_step

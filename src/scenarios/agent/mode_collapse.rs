@@ -49,6 +49,7 @@ impl FaultKind for ModeCollapse {
                 .range(TEMPERATURE_RANGE.0, TEMPERATURE_RANGE.1),
             FieldDoc::new("lr_factor", "× lr").range(1.0, 1000.0),
         ],
+        detector: "entropy_collapse",
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -41,6 +41,10 @@ impl FaultKind for RewardHacking {
             AT_STEP,
             FieldDoc::new("per_word", "pay per word").range(0.0, 1.0),
         ],
+        // The agent's faults. The hard failure of a collapsing policy is the
+        // course's own mode_collapse check (diversity below 0.1), so the
+        // warning in time is the lab's: its entropy draining at the same reward.
+        detector: "reward_hacking",
     };
     fn at_step(&self) -> u64 {
         self.at_step

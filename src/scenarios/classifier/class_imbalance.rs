@@ -46,6 +46,9 @@ impl FaultKind for ClassImbalance {
             FieldDoc::new("ratio", "ratio").range(1.0, 1000.0),
             FieldDoc::new("rare", "rare class").range(0.0, 1.0),
         ],
+        // The course's check_data_imbalance (ratio > 100) stays silent at the
+        // fault's 100:1; the detector's warning above 10:1 answers.
+        detector: "class_imbalance",
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -62,6 +62,9 @@ impl FaultKind for CorruptBatch {
             AT_STEP,
             FieldDoc::new("value", "bad value").options(&["nan", "inf", "huge"]),
         ],
+        // The NaN is in the batch: the loss is non-finite on the onset step
+        // itself, so that step is the earliest any detector can speak.
+        detector: "non_finite",
     };
     fn at_step(&self) -> u64 {
         self.at_step

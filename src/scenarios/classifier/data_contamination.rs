@@ -44,6 +44,7 @@ impl FaultKind for DataContamination {
         text: "Leaks the validation points into training: validation looks great, only the test \
                split tells.",
         fields: &[AT_STEP, FieldDoc::new("copies", "copies").range(1.0, 100.0)],
+        detector: "data_contamination",
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -37,6 +37,7 @@ impl FaultKind for InitTooLarge {
         title: "Initialisation too large",
         text: "Re-initialises the weights many times too large: huge outputs, huge first updates.",
         fields: &[AT_STEP, FieldDoc::new("scale", "× scale").range(1.0, 1000.0)],
+        detector: "gradient_explosion",
     };
     fn at_step(&self) -> u64 {
         self.at_step

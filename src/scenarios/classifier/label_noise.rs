@@ -43,6 +43,7 @@ impl FaultKind for LabelNoise {
         text: "Flips the labels of a share of the training points: the network memorises the \
                wrong ones.",
         fields: &[AT_STEP, FieldDoc::new("fraction", "share").range(0.0, 0.5)],
+        detector: "generalization_gap",
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -40,6 +40,8 @@ impl FaultKind for LrCollapse {
         text: "Divides the learning rate by a huge factor, as a schedule bug does: the updates \
                shrink to nothing and learning stops while the loss is still high.",
         fields: &[AT_STEP, DIVISOR],
+        // The updates shrink to nothing: the update-to-weight ratio's low side.
+        detector: "update_ratio",
     };
     fn at_step(&self) -> u64 {
         self.at_step

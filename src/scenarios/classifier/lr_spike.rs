@@ -34,6 +34,7 @@ impl FaultKind for LrSpike {
         title: "Learning-rate spike",
         text: "Multiplies the learning rate: updates overshoot, weights grow, gradients explode.",
         fields: &[AT_STEP, LR_FACTOR],
+        detector: "gradient_explosion",
     };
     fn at_step(&self) -> u64 {
         self.at_step

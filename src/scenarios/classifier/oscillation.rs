@@ -40,6 +40,7 @@ impl FaultKind for Oscillation {
         text: "A learning rate past the edge of stability with cross-entropy: the loss swings \
                every step.",
         fields: &[AT_STEP, LR_FACTOR],
+        detector: "loss_oscillation",
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -39,6 +39,9 @@ impl FaultKind for Plateau {
             AT_STEP,
             FieldDoc::new("bias_shift", "bias shift").range(-1000.0, 1000.0),
         ],
+        // Dead ReLUs: the loss is flat but batch-to-batch noise keeps its
+        // variance above the course's 1e-6.
+        detector: "dead_units",
     };
     fn at_step(&self) -> u64 {
         self.at_step
