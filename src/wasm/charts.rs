@@ -8,8 +8,8 @@ use web_sys::HtmlCanvasElement;
 
 use super::canvas::Canvas;
 use super::{error, from_js, to_js};
-use crate::plots::{self, RunsChart, Scale};
 pub(crate) use crate::plots::Trace;
+use crate::plots::{self, RunsChart, Scale};
 
 /// How to draw a chart, from JavaScript.
 #[derive(Debug, Default, Deserialize)]

@@ -26,8 +26,8 @@ pub mod eval;
 #[cfg(feature = "import")]
 pub mod import;
 pub mod lab;
-pub mod settings;
 pub mod live;
+pub mod settings;
 
 pub use board::Board;
 #[cfg(feature = "eval")]
