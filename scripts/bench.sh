@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark of the lab, with the figures the README quotes:
 # training speed natively and in Chromium, the detectors' share of a step,
-# live training in the page (examples/s, frame rate), log import, chart
+# live training in the page (examples/s, frame rate), first load and heap,
+# log import, chart
 # frame time, and the evaluation suite's wall time.
 # Installs and builds what is missing first (scripts/setup.sh, build.sh).
 set -euo pipefail
@@ -21,6 +22,8 @@ echo "== log import (native)"
 "$bin" bench-import
 echo "== live training in the page (Chromium: training worker, four charts)"
 node scripts/bench-live.mjs
+echo "== first load and heap after 1,000,000 live steps (Chromium)"
+node scripts/bench-load.mjs
 if [ -f scripts/bench-frame.mjs ]; then
     echo "== chart frame time (Chromium)"
     node scripts/bench-frame.mjs

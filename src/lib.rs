@@ -2,12 +2,14 @@
 //! and off, detectors that watch the metric stream, and charts, for native
 //! use and for the browser (see `wasm`).
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), feature = "eval", feature = "import"))]
 pub mod cli;
 pub mod config;
 pub mod detectors;
 pub mod diagnosis;
+#[cfg(feature = "eval")]
 pub mod eval;
+#[cfg(feature = "import")]
 pub mod import;
 pub mod metrics;
 pub mod monitor;

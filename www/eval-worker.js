@@ -1,6 +1,6 @@
 // The evaluation suite, off the page's thread: a module worker with its own
-// copy of the lab's wasm. It runs the suite in slices, posts its progress a
-// few times a second and a partial report now and then, then the report,
+// copy of the lab's full wasm (www/pkg-full, with the evaluation suite). It
+// runs the suite in slices, posts its progress a few times a second and a partial report now and then, then the report,
 // the lead times and the CSV. The page cancels it by terminating it.
 //
 // Messages in:  {type: 'start', options: {seeds, fault}}
@@ -8,7 +8,7 @@
 //               {type: 'report', final, report, leads, csv}  (csv only when final)
 //               {type: 'error', message}
 
-import init, { Evaluation } from './pkg/failure_lab.js';
+import init, { Evaluation } from './pkg-full/failure_lab.js';
 
 /** Training steps per call into wasm: small enough to post progress often. */
 const SLICE_STEPS = 400;

@@ -5,11 +5,16 @@
 // and a threshold sweep, and exports the report as CSV. Every number shown
 // comes from the report the worker computed; nothing is typed in here.
 
-import { drawCurves, drawHistogram, Evaluation, Lab } from './pkg/failure_lab.js';
+// Loaded when the Evaluate tab is first opened, with the full wasm
+// (www/pkg-full, initialised by main.js first) and the panel's stylesheet.
+
+import { drawCurves, drawHistogram, Evaluation, Lab } from './pkg-full/failure_lab.js';
 import { $, el } from './dom.js';
 import { download } from './io.js';
 import { chartScale } from './layout.js';
 import { faultTitle } from './words.js';
+
+document.head.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: new URL('./eval.css', import.meta.url).href }));
 
 
 /** A rate as the terminal prints it (two places), '–' when there is none. */
@@ -61,7 +66,7 @@ function verdict(met) {
   return met ? { text: '✓ met', class: 'verdict met' } : { text: '✗ missed', class: 'verdict missed' };
 }
 
-/** The Evaluate tab. Build it once the wasm is loaded, before the tabs are bound. */
+/** The Evaluate tab's panel, built when the tab is first opened (after the full wasm is initialised). */
 export class EvalPanel {
   constructor({ onError }) {
     this.onError = onError;
@@ -72,7 +77,6 @@ export class EvalPanel {
     this.limits = Evaluation.limits();
     this.sweepDetector = null;
     this.build();
-    $('tab-eval').hidden = false;
     // Charts are drawn when the panel shows (and when its size changes).
     this.resize = new ResizeObserver(() => this.requestCharts());
     this.resize.observe($('panel-eval'));

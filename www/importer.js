@@ -4,6 +4,8 @@
 // stored only when the whole import succeeded, so a bad file never touches
 // the runs already kept. A form maps unknown metric names to the detectors'
 // inputs and imports again. The lab's own JSON export is restored as it is.
+// Loaded on the first import (main.js binds the file picker and the drop),
+// with the full wasm (www/pkg-full) that has the importers.
 
 import { $, el, nextFrame } from './dom.js';
 import * as store from './store.js';
@@ -26,26 +28,7 @@ export class Importer {
     this.busy = false;
     this.cancelled = false;
     this.targets = LogImport.targets();
-    $('import-file').addEventListener('change', (e) => {
-      const files = [...e.target.files];
-      e.target.value = '';
-      if (files.length) this.run(files);
-    });
     $('import-cancel').addEventListener('click', () => { this.cancelled = true; });
-    const drop = $('import-drop');
-    document.addEventListener('dragover', (e) => {
-      if (![...(e.dataTransfer?.types || [])].includes('Files')) return;
-      e.preventDefault();
-      drop.classList.add('over');
-    });
-    document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) drop.classList.remove('over'); });
-    document.addEventListener('drop', (e) => {
-      drop.classList.remove('over');
-      const files = [...(e.dataTransfer?.files || [])];
-      if (!files.length) return;
-      e.preventDefault();
-      this.run(files);
-    });
   }
 
   error(text) {

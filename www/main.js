@@ -1,15 +1,15 @@
 // The lab's page: loads the wasm, builds the panels and runs the animation
 // frame loop (draw when something changed; the live run trains in a Web
 // Worker, see live.js). Each panel is its own module; this file only wires
-// them together.
+// them together. The first load is only what the first chart needs: the
+// lean wasm (www/pkg) and the live run's modules; the Evaluate panel and the
+// log importer, and the full wasm (www/pkg-full) they need, load on first use.
 
-import init, { Board, Lab, LiveView, LogImport, diagnose } from './pkg/failure_lab.js';
+import init, { Board, Lab, LiveView, diagnose } from './pkg/failure_lab.js';
 import { Alerts } from './alerts.js';
 import { Charts, chartKeys } from './charts.js';
 import { $, notice } from './dom.js';
-import { EvalPanel } from './eval.js';
 import { Faults } from './faults.js';
-import { Importer } from './importer.js';
 import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
 import { Live } from './live.js';
 import { latestOf, showReadout } from './readout.js';
@@ -195,6 +195,69 @@ function bindTransport() {
   document.addEventListener('visibilitychange', () => { if (document.hidden) live.save(); });
 }
 
+let full = null;
+/** The full wasm (evaluation suite, importers), loaded and initialised once. */
+function loadFull() {
+  full ??= import('./pkg-full/failure_lab.js').then(async (m) => { await m.default(); return m; });
+  return full;
+}
+
+let importer = null;
+/** Imports `files`, loading the importer the first time. */
+async function importFiles(files) {
+  try {
+    importer ??= Promise.all([loadFull(), import('./importer.js')]).then(([{ LogImport }, { Importer }]) => new Importer({
+      LogImport,
+      onStart: () => showTab('runs'),
+      onImported: async (id) => {
+        board.remove(id);
+        await runs.refresh();
+        await runs.open(id);
+      },
+    }));
+    (await importer).run(files);
+  } catch (e) {
+    importer = null;
+    notice(`Could not load the importer: ${e.message}`);
+  }
+}
+
+/** The file picker and drag and drop of logs (the importer loads on the first files). */
+function bindImport() {
+  $('import-file').addEventListener('change', (e) => {
+    const files = [...e.target.files];
+    e.target.value = '';
+    if (files.length) importFiles(files);
+  });
+  const drop = $('import-drop');
+  document.addEventListener('dragover', (e) => {
+    if (![...(e.dataTransfer?.types || [])].includes('Files')) return;
+    e.preventDefault();
+    drop.classList.add('over');
+  });
+  document.addEventListener('dragleave', (e) => { if (!e.relatedTarget) drop.classList.remove('over'); });
+  document.addEventListener('drop', (e) => {
+    drop.classList.remove('over');
+    const files = [...(e.dataTransfer?.files || [])];
+    if (!files.length) return;
+    e.preventDefault();
+    importFiles(files);
+  });
+}
+
+let evalPanel = null;
+/** Builds the Evaluate panel when its tab is first opened (or focused). */
+function bindEval() {
+  const tab = $('tab-eval');
+  const open = () => {
+    evalPanel ??= loadFull().then(() => import('./eval.js')).then(({ EvalPanel }) => new EvalPanel({ onError: notice }))
+      .catch((e) => { evalPanel = null; notice(`Could not load the Evaluate panel: ${e.message}`); });
+  };
+  tab.addEventListener('click', open);
+  tab.addEventListener('focus', open);
+  tab.hidden = false;
+}
+
 /** The page's severity colours come from the charts' (Rust) colours: one colour system. */
 function shareColours() {
   for (const s of ['info', 'warning', 'critical']) {
@@ -273,22 +336,14 @@ async function main() {
     onRenamed: (id, name) => live.renamed(id, name),
     onError: notice,
   });
-  new Importer({
-    LogImport,
-    onStart: () => showTab('runs'),
-    onImported: async (id) => {
-      board.remove(id);
-      await runs.refresh();
-      await runs.open(id);
-    },
-  });
+  bindImport();
 
   buildSettings({ onChange: onSettingChange, onError: notice });
   fillSettings(state);
   faults.render(state.fault);
   charts.setSelection(state.charts.split(',').filter(Boolean));
   setPresenter(state.big);
-  new EvalPanel({ onError: notice });
+  bindEval();
   bindTabs();
   bindTransport();
   buildFirstRun(errors);

@@ -20,8 +20,11 @@ use serde::Serialize;
 use crate::detectors::{self, Finding};
 use crate::metrics::Frame;
 use crate::monitor::Monitor;
-use crate::run::HISTORY_CAP;
 use names::{NameMap, Resolver};
+
+/// Points kept per metric of an imported log (a log is read once, and its
+/// whole detail is kept: more than a live run's `run::HISTORY_CAP`).
+pub const IMPORT_HISTORY_CAP: usize = 1 << 18;
 
 /// The most bytes one import reads: 512 MiB, about ten million rows of five
 /// metrics. Past it the import stops with [`ImportError::TooLarge`].
@@ -568,7 +571,7 @@ pub fn merge_by_step(runs: Vec<Vec<Frame>>) -> Vec<Frame> {
 /// The monitor an imported log is watched by: every registered detector,
 /// the same as a live run's.
 pub fn monitor() -> Monitor {
-    Monitor::new(detectors::build_all(), HISTORY_CAP)
+    Monitor::new(detectors::build_all(), IMPORT_HISTORY_CAP)
 }
 
 /// Runs every detector over `frames`, in order; returns what they found.

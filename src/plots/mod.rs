@@ -7,6 +7,7 @@
 //! - [`eval`]: the Evaluate panel's lead-time histograms and sweep curves;
 //! - [`palette`]: the one colour table (lines, severities, ink).
 
+#[cfg(feature = "eval")]
 pub mod eval;
 pub mod metric;
 pub mod palette;

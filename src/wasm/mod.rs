@@ -23,14 +23,18 @@ pub mod board;
 pub mod canvas;
 pub mod charts;
 pub mod diagnosis;
+#[cfg(feature = "eval")]
 pub mod eval;
+#[cfg(feature = "import")]
 pub mod import;
 pub mod lab;
 pub mod live;
 pub mod settings;
 
 pub use board::Board;
+#[cfg(feature = "eval")]
 pub use eval::Evaluation;
+#[cfg(feature = "import")]
 pub use import::LogImport;
 pub use lab::Lab;
 pub use live::LiveView;

@@ -39,7 +39,7 @@ function same(printed, value, places = 2) {
 /** The suite computed again in the page's own thread: report, lead times and CSV. */
 function evaluateInPage(page, options) {
   return page.evaluate(async (opts) => {
-    const { Evaluation } = await import('./pkg/failure_lab.js');
+    const { Evaluation } = await import('./pkg-full/failure_lab.js');
     const e = new Evaluation(opts);
     while (e.advance(20_000).done < e.progress().total) { /* runs to the end */ }
     const out = { report: e.report(), leads: e.leads(), csv: e.csv(), faults: Evaluation.faults() };
@@ -77,6 +77,9 @@ test('the suite runs in a worker, its report fills the panel, and the CSV export
   await page.setViewportSize({ width: 1400, height: 1000 });
   await waitReady(lab);
 
+  // The panel and the full wasm load on first use, not with the page.
+  const lazy = (u) => u.includes('/pkg-full/') || /\/eval(-worker)?\.(js|css)$/.test(u);
+  assert.deepEqual(lab.requests.filter(lazy), [], 'nothing of the Evaluate panel in the first load');
   await page.click('#tab-eval');
   assert.equal(await page.$eval('#panel-eval', (p) => p.hidden), false, 'the Evaluate tab opens its panel');
   await page.fill('#eval-seeds', '2');
@@ -248,7 +251,7 @@ test('bad seeds and options get a message, never a run or a panic; the fault fil
 
   // The wasm handle refuses what the form would not send, with a message.
   const refused = await page.evaluate(async () => {
-    const { Evaluation, drawHistogram, drawCurves } = await import('./pkg/failure_lab.js');
+    const { Evaluation, drawHistogram, drawCurves } = await import('./pkg-full/failure_lab.js');
     const canvas = document.createElement('canvas');
     const attempts = {
       zero: () => new Evaluation({ seeds: 0 }),
@@ -295,7 +298,7 @@ test('bad seeds and options get a message, never a run or a panic; the fault fil
   await page.click('#eval-run');
   await page.waitForSelector('#eval-results[data-final="true"]', { timeout: 60_000 });
   const expected = await page.evaluate(async () => {
-    const { Evaluation } = await import('./pkg/failure_lab.js');
+    const { Evaluation } = await import('./pkg-full/failure_lab.js');
     const e = new Evaluation({ seeds: 1, fault: 'lr_spike' });
     const p = e.progress();
     e.free();
