@@ -182,7 +182,7 @@ mod tests {
         let labels: Vec<String> = cases().into_iter().map(|c| c.label).collect();
         assert_eq!(
             labels.join(" "),
-            "lr_spike init_too_large vanishing plateau oscillation corrupt_batch \
+            "lr_spike lr_collapse init_too_large vanishing plateau oscillation corrupt_batch \
              class_imbalance label_noise data_contamination clean/spiral clean/circles \
              clean/xor clean/gaussians clean/circles_tanh_ce clean/small_circles \
              clean/overlapping_gaussians reward_hacking mode_collapse deceptive_alignment \
