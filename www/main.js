@@ -205,6 +205,10 @@ function loadFull() {
 let importer = null;
 /** Imports `files`, loading the importer the first time. */
 async function importFiles(files) {
+  // Busy from the first moment: the importer may still have to load.
+  const drop = $('import-drop');
+  if (!drop.dataset.busy) drop.dataset.busy = 'loading';
+  const loaded = () => { if (drop.dataset.busy === 'loading') delete drop.dataset.busy; };
   try {
     importer ??= Promise.all([loadFull(), import('./importer.js')]).then(([{ LogImport }, { Importer }]) => new Importer({
       LogImport,
@@ -215,8 +219,11 @@ async function importFiles(files) {
         await runs.open(id);
       },
     }));
-    (await importer).run(files);
+    const imp = await importer;
+    loaded();
+    imp.run(files);
   } catch (e) {
+    loaded();
     importer = null;
     notice(`Could not load the importer: ${e.message}`);
   }

@@ -45,6 +45,9 @@ for (const { fault, path, first, after } of [
     assert.equal(await page.isChecked(`#fault-${fault}`), true, 'the fault stays on');
     await trainTo(page, end);
     await pauseAndStore(page);
+    // The runs list is redrawn once the store has the replay.
+    await page.waitForFunction(() => document.querySelectorAll('#runs li.run').length >= 2, null, { timeout: 15_000 })
+      .catch(() => {});
     const secondId = (await runIds(page)).find((id) => id !== firstId);
     assert.ok(secondId, 'the replay is stored as its own run');
     const again = await seriesOf(page, secondId);

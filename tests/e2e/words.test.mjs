@@ -30,6 +30,9 @@ test('no internal id in the chart picker, run names, the Evaluate fault list or 
   assert.ok(run.name.startsWith(`${title} · seed 1`), `the run is named in words: ${run.name}`);
   noIds('run names', [run.name]);
 
+  // The Evaluate panel loads on first use: open its tab and wait for its fault list.
+  await page.click('#tab-eval');
+  await page.waitForFunction(() => document.querySelectorAll('#eval-fault option').length > 6);
   const faults = await page.$$eval('#eval-fault option', (o) => o.map((x) => x.textContent));
   assert.ok(faults.length > 6, `the Evaluate panel lists the faults: ${faults}`);
   noIds('Evaluate fault list', faults);
