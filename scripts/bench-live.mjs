@@ -63,7 +63,24 @@ try {
   for (let r = 0; r < 3; r++) rounds.push(await round(page, seconds * 1000));
   const steps = await page.$eval('#status', (s) => Number(s.dataset.step));
   const state = await page.$eval('#status', (s) => s.dataset.state);
-  await page.click('#pause');
+  // Pause latency: the click to the page showing the worker's pause, five
+  // times, each after a second of training.
+  const pauses = [];
+  for (let k = 0; k < 5; k++) {
+    if (k > 0) {
+      await page.click('#start');
+      await page.waitForTimeout(1000);
+    }
+    pauses.push(await page.evaluate(() => new Promise((resolve) => {
+      const t0 = performance.now();
+      document.querySelector('#pause').click();
+      const wait = () => {
+        if (document.querySelector('#status').dataset.state === 'paused') resolve(performance.now() - t0);
+        else setTimeout(wait, 0);
+      };
+      wait();
+    })));
+  }
   if (lab.errors.length) throw new Error(lab.errors.join('\n'));
   if (state !== 'running') throw new Error(`the run stopped (${state}) during the benchmark`);
 
@@ -78,6 +95,8 @@ try {
   rows.forEach((r, i) => console.log(`  round ${i + 1}: ${Math.round(r.eps).toLocaleString('en').padStart(9)} examples/s   ${r.fps.toFixed(1).padStart(5)} fps   frame median ${r.median.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`));
   const best = rows.reduce((a, b) => (b.eps > a.eps ? b : a));
   console.log(`  best: ${Math.round(best.eps).toLocaleString('en')} examples/s at ${best.fps.toFixed(1)} fps, p95 frame ${best.p95.toFixed(1)} ms`);
+  const p = stats(pauses);
+  console.log(`  pause (click to paused, 5 times): median ${p.median.toFixed(0)} ms, max ${p.max.toFixed(0)} ms`);
 } finally {
   await lab.close();
 }

@@ -465,4 +465,15 @@ fn advance_stops_at_a_critical_finding_when_asked() {
         critical.step + 1,
         "stopped right after it"
     );
+    assert!(lab.halted(), "and says so");
+
+    // A chunk whose last step raises the critical finding takes all its
+    // steps and still says it halted (the worker stops on that, not on a
+    // short count).
+    let mut exact = reference_lab();
+    let n = u32::try_from(critical.step + 1).unwrap();
+    assert_eq!(exact.advance(n, true), n);
+    assert!(exact.halted(), "a critical finding on the last step of a chunk halts");
+    assert_eq!(exact.advance(1, false), 1);
+    assert!(!exact.halted(), "a plain step does not");
 }

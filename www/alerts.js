@@ -6,8 +6,8 @@
 
 import { $, el } from './dom.js';
 
-/** At most this many alerts are kept on the page (the count shows them all). */
-const SHOWN = 300;
+/** At most this many detectors' cards follow the cause (the count shows every finding). */
+const SHOWN = 40;
 /** While findings keep coming, the list is ranked and drawn at most this often, in ms. */
 const SHOW_MS = 300;
 const TITLE = document.title;
@@ -109,18 +109,34 @@ export class Alerts {
     if (this.timer !== null) this.show();
   }
 
-  /** Draws the ranked list. */
+  /**
+   * Draws the ranked list: the cause and the course's detector, then one
+   * card per detector for what follows (its first finding, with how often
+   * it fired since), so that a run with thousands of findings stays a
+   * short diagnosis and a light page.
+   */
   show() {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     const all = this.findings;
     const d = this.diagnose(this.seen);
+    // Responses by "detector@step", each used once.
+    const pending = new Map();
+    this.responses.forEach((r, k) => {
+      const key = `${r.detector}@${r.step}`;
+      pending.set(key, [...(pending.get(key) || []), k]);
+    });
     const used = new Set();
-    const card = (i, role) => {
+    const take = (f) => {
+      const ks = pending.get(`${f.detector}@${f.step}`);
+      const k = ks && ks.find((j) => !used.has(j));
+      if (k === undefined) return null;
+      used.add(k);
+      return this.responses[k];
+    };
+    const card = (i, role, repeats = null) => {
       const f = all[i];
-      const k = this.responses.findIndex((r, j) => !used.has(j) && r.step === f.step && r.detector === f.detector);
-      if (k >= 0) used.add(k);
-      const li = this.render(f, k >= 0 ? this.responses[k] : null, this.responding);
+      const li = this.render(f, take(f), this.responding, repeats);
       li.dataset.role = role;
       return li;
     };
@@ -134,8 +150,23 @@ export class Alerts {
         items.push(course);
       }
     }
-    if (d.symptoms.length) items.push(el('li', { class: 'group', text: 'What follows from it' }));
-    for (const i of d.symptoms.slice(0, SHOWN)) items.push(card(i, 'symptom'));
+    // What follows, one card per detector in the order of its first
+    // (ranked) finding; the others of that detector are counted on it.
+    const groups = new Map();
+    for (const i of d.symptoms) {
+      const f = all[i];
+      const g = groups.get(f.detector);
+      if (g) {
+        g.count += 1;
+        g.last = Math.max(g.last, f.step);
+        if (take(f)) g.acted += 1;
+      } else {
+        groups.set(f.detector, { first: i, count: 1, last: f.step, acted: 0 });
+      }
+    }
+    if (groups.size) items.push(el('li', { class: 'group', text: 'What follows from it' }));
+    for (const g of [...groups.values()].slice(0, SHOWN)) items.push(card(g.first, 'symptom', g));
+    if (groups.size > SHOWN) items.push(el('li', { class: 'group', text: `… and ${groups.size - SHOWN} more detectors` }));
     this.responses.forEach((r, k) => { if (!used.has(k)) items.push(renderResponse(r)); });
     $('alerts').replaceChildren(...items);
   }
@@ -145,7 +176,8 @@ export class Alerts {
     $('no-alerts').hidden = this.count > 0;
   }
 
-  render(f, response, responding) {
+  /** One finding's card; `repeats` ({count, last, acted}) when it stands for its detector's later findings too. */
+  render(f, response, responding, repeats = null) {
     const doc = this.docs.get(f.detector);
     const step = el('button', {
       class: 'step-link', type: 'button', text: `step ${f.step}`,
@@ -158,6 +190,11 @@ export class Alerts {
         step),
       el('p', { class: 'msg', text: readableNumbers(f.message) }),
       el('p', { class: 'rec' }, el('b', { text: 'Do: ' }), f.recommendation));
+    if (repeats && repeats.count > 1) {
+      li.dataset.count = String(repeats.count);
+      const acted = repeats.acted ? `; the automatic response acted on ${repeats.acted} of the later ones` : '';
+      li.append(el('p', { class: 'repeats', text: `Fired ${repeats.count} times, the last at step ${repeats.last}${acted}.` }));
+    }
     if (response) {
       li.append(el('p', { class: 'action' }, el('b', { text: 'Pipeline: ' }), response.action));
     } else if (responding) {

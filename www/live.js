@@ -133,6 +133,16 @@ export class Live {
 
   /** A message from the worker. */
   receive(data) {
+    try {
+      this.handle(data);
+    } finally {
+      // Every 'data' message is acknowledged once handled, of this run or
+      // not: the worker posts the next only then (see train-worker.js).
+      if (data.type === 'data') this.send({ type: 'ack' });
+    }
+  }
+
+  handle(data) {
     this.lastHeard = performance.now();
     if (this.stalled) {
       this.stalled = false;

@@ -5,11 +5,18 @@
 // HEARTBEAT_MS while running) it posts what is new: metric points, findings,
 // responses, the twin, the step count; the page only draws.
 //
+// Flow control: while the page has not acknowledged a 'data' message, the
+// worker posts no periodic one (what is new waits and goes in the next), so
+// a page busy drawing never falls behind a queue of messages, and a pause
+// or a critical stop reaches it after at most one message it is still
+// handling.
+//
 // Messages in:  {type: 'build', gen, config}   a new run (settings checked by the page)
 //               {type: 'reset', gen}           the same run from step 0
 //               {type: 'run', seq, running}    start or pause
 //               {type: 'options', speed, autopause}
 //               {type: 'fault', gen, id, settings}  switch a fault on (settings) or off (null)
+//               {type: 'ack'}                  the page has taken one 'data' message
 // Messages out: {type: 'ready'}
 //               {type: 'data', gen, seq, running, steps, hard_failure, series, findings, responses, twin}
 //               {type: 'fault', gen, id, settings}  the settings applied (a start step in the
@@ -40,6 +47,8 @@ let lastRefill = 0;
 let lastPost = 0;
 let dirty = false;
 let scheduled = false;
+/** 'data' messages posted and not yet acknowledged by the page. */
+let unacked = 0;
 
 const channel = new MessageChannel();
 channel.port1.onmessage = () => slice();
@@ -49,6 +58,7 @@ function post() {
   const buffers = [];
   for (const s of data.series) buffers.push(s.steps.buffer, s.values.buffer);
   postMessage({ type: 'data', gen, seq, running, ...data }, buffers);
+  unacked += 1;
   lastPost = performance.now();
   dirty = false;
 }
@@ -79,15 +89,17 @@ function slice() {
       const n = lab.advance(want, autopause);
       tokens -= n;
       if (n > 0) dirty = true;
-      if (n < want) {
-        // Failed for good, or a critical finding with pause on critical.
+      if (lab.halted()) {
+        // Failed for good, or a critical finding with pause on critical
+        // (which may be the chunk's last step).
         running = false;
         break;
       }
       chunk = Math.min(chunk * 2, 256);
     }
     const now = performance.now();
-    if (!running || (dirty && now - lastPost >= POST_MS) || now - lastPost >= HEARTBEAT_MS) post();
+    const due = unacked === 0 && ((dirty && now - lastPost >= POST_MS) || now - lastPost >= HEARTBEAT_MS);
+    if (!running || due) post();
     schedule();
   } catch (e) {
     fail(e);
@@ -124,6 +136,9 @@ const handlers = {
   options(msg) {
     speed = msg.speed;
     autopause = msg.autopause;
+  },
+  ack() {
+    unacked = Math.max(0, unacked - 1);
   },
   fault({ id, settings }) {
     let applied = settings;

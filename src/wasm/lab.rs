@@ -28,6 +28,9 @@ pub struct Lab {
     run: Run,
     twin: Option<Run>,
     sent: Sent,
+    /// Whether the last [`Lab::advance`] stopped before its `n` steps were
+    /// due to stop: at a critical finding, or at the end of a failed run.
+    halted: bool,
 }
 
 /// How much of a metric [`Lab::drain`] has handed over: its point count
@@ -145,6 +148,7 @@ impl Lab {
             run,
             twin,
             sent: Sent::default(),
+            halted: false,
         })
     }
 
@@ -232,11 +236,15 @@ impl Lab {
     /// Takes up to `n` steps as [`Lab::step`] does; with
     /// `stop_on_critical`, stops right after a step whose findings include a
     /// critical one the automatic response did not act on. Returns the
-    /// steps taken.
+    /// steps taken; [`Lab::halted`] says whether it stopped for a reason
+    /// (which a critical finding on the `n`th step is, though all `n` steps
+    /// were taken).
     pub fn advance(&mut self, n: u32, stop_on_critical: bool) -> u32 {
         let mut taken = 0;
+        self.halted = false;
         while taken < n {
             let Some(outcome) = self.run.step() else {
+                self.halted = true;
                 break;
             };
             if let Some(twin) = &mut self.twin {
@@ -252,10 +260,17 @@ impl Lab {
                     .iter()
                     .any(|f| f.severity == Severity::Critical)
             {
+                self.halted = true;
                 break;
             }
         }
         taken
+    }
+
+    /// Whether the last [`Lab::advance`] stopped at a critical finding or at
+    /// the end of a failed run: the caller should stop asking for steps.
+    pub fn halted(&self) -> bool {
+        self.halted
     }
 
     /// What is new since the last call (since step 0 after a reset): `{steps,
@@ -306,6 +321,7 @@ impl Lab {
     pub fn reset(&mut self) -> Result<(), JsError> {
         (self.run, self.twin) = runs_of(&self.config)?;
         self.sent = Sent::default();
+        self.halted = false;
         Ok(())
     }
 
