@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod monitor;
 pub mod pipeline;
 pub mod plots;
+pub mod presets;
 pub mod rng;
 pub mod run;
 pub mod scenarios;

@@ -9,6 +9,8 @@
 //! (the default is valid, min and max are accepted, just outside is
 //! refused), so the two cannot drift apart.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -232,6 +234,24 @@ fn specs() -> Vec<Setting> {
             Number,
             &["train.noise"],
             closed(0.0, 2.0),
+        ),
+        spec(
+            "nTrain",
+            "Training points",
+            "Data",
+            C,
+            Int,
+            &["train.n_train"],
+            closed(10.0, 100_000.0),
+        ),
+        spec(
+            "nVal",
+            "Validation points",
+            "Data",
+            C,
+            Int,
+            &["train.n_val"],
+            closed(10.0, 100_000.0),
         ),
         layers("hidden", C, &["train.hidden"], (1.0, 8.0)),
         choice(
@@ -604,6 +624,28 @@ pub fn validate(config: &RunConfig) -> Result<(), ConfigError> {
     config.train.validate()?;
     config.agent.validate()?;
     config.respond.validate()
+}
+
+/// The page's value of every setting for `config` (name -> page value): a
+/// setting both learners share is read where `config`'s learner keeps it.
+pub fn values_of(config: &RunConfig) -> BTreeMap<&'static str, Value> {
+    let json = serde_json::to_value(config).unwrap_or(Value::Null);
+    let own = match config.scenario {
+        Scenario::Classifier => "train.",
+        Scenario::Agent => "agent.",
+    };
+    specs()
+        .into_iter()
+        .map(|s| {
+            let path = s
+                .paths
+                .iter()
+                .find(|p| p.starts_with(own))
+                .unwrap_or(&s.paths[0]);
+            let value = at(&json, path).map_or(Value::Null, |v| page_value(s.kind, v));
+            (s.name, value)
+        })
+        .collect()
 }
 
 /// The settings table, defaults and messages filled in from the engine.

@@ -24,6 +24,7 @@ const LAYERS: &[&[&str]] = &[
     &["trainer", "detectors"],
     &["scenarios", "monitor", "diagnosis", "pipeline"],
     &["run", "settings"],
+    &["presets"],
     &["eval", "import", "plots"],
     &["wasm", "cli"],
 ];

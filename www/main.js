@@ -5,13 +5,14 @@
 // lean wasm (www/pkg) and the live run's modules; the Evaluate panel and the
 // log importer, and the full wasm (www/pkg-full) they need, load on first use.
 
-import init, { Board, Lab, LiveView, diagnose } from './pkg/failure_lab.js';
+import init, { Board, Lab, LiveView, diagnose, presets } from './pkg/failure_lab.js';
 import { Alerts } from './alerts.js';
 import { Charts, chartKeys } from './charts.js';
 import { $, notice } from './dom.js';
 import { Faults } from './faults.js';
 import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
 import { Live } from './live.js';
+import { Presets } from './presets.js';
 import { latestOf, showReadout } from './readout.js';
 import { Runs } from './runs.js';
 import { buildSettings, fillSettings } from './settings.js';
@@ -345,6 +346,14 @@ async function main() {
   });
   bindImport();
 
+  new Presets({
+    list: presets(),
+    current: () => state,
+    onLoad: (hash) => {
+      runs.open('live');
+      applyHash(hash, 'Graded case');
+    },
+  });
   buildSettings({ onChange: onSettingChange, onError: notice });
   fillSettings(state);
   faults.render(state.fault);

@@ -6,12 +6,13 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::presets::{self, Preset};
 use crate::run::RunConfig;
-use crate::scenarios::agent::{self, AgentFault};
+use crate::scenarios::agent;
 use crate::scenarios::classifier::{
-    self, bounded_gradient_setup, default_setup, leak_setup, small_data_setup, ClassifierFault,
+    self, bounded_gradient_setup, default_setup, leak_setup, small_data_setup,
 };
-use crate::scenarios::{Fault, Scenario};
+use crate::scenarios::Scenario;
 use crate::trainer::data::DatasetKind;
 use crate::trainer::TrainConfig;
 
@@ -62,34 +63,14 @@ impl Case {
         }
     }
 
-    /// The case a registered classifier fault defines: the fault at its
-    /// defaults on its suite setup.
-    fn classifier(fault: ClassifierFault) -> Case {
-        Case::new(
-            Scenario::Classifier,
-            Some(fault.id()),
-            fault.id().into(),
-            move |seed| RunConfig {
-                train: fault.kind().suite_setup(seed),
-                faults: vec![Fault::Classifier(fault.clone())],
-                ..RunConfig::default()
-            },
-        )
-    }
-
-    /// The case a registered agent fault defines.
-    fn agent(fault: AgentFault) -> Case {
-        Case::new(
-            Scenario::Agent,
-            Some(fault.id()),
-            fault.id().into(),
-            move |seed| RunConfig {
-                scenario: Scenario::Agent,
-                agent: fault.kind().suite_setup(seed),
-                faults: vec![Fault::Agent(fault.clone())],
-                ..RunConfig::default()
-            },
-        )
+    /// The case of a fault's preset: the fault at its defaults on the setup
+    /// its file names (the page loads the same preset with one click).
+    fn preset(preset: Preset) -> Case {
+        let scenario = preset.scenario();
+        let id = preset.id();
+        Case::new(scenario, Some(id), id.into(), move |seed| {
+            preset.config(seed)
+        })
     }
 
     /// A clean classifier run of `setup`.
@@ -104,10 +85,10 @@ impl Case {
 /// Every case of every scenario: each registered fault (in registry order),
 /// and clean runs of every dataset and of every special setup a fault needs.
 pub fn cases() -> Vec<Case> {
-    let mut all: Vec<Case> = (ClassifierFault::IDS.iter())
-        .filter_map(|id| ClassifierFault::default_for(id))
-        .map(Case::classifier)
-        .collect();
+    let (classifier, agent): (Vec<Preset>, Vec<Preset>) = presets::presets()
+        .into_iter()
+        .partition(|p| p.scenario() == Scenario::Classifier);
+    let mut all: Vec<Case> = classifier.into_iter().map(Case::preset).collect();
     for kind in DatasetKind::ALL {
         all.push(Case::new(
             Scenario::Classifier,
@@ -131,10 +112,7 @@ pub fn cases() -> Vec<Case> {
         "clean/overlapping_gaussians".into(),
         leak_setup,
     ));
-    let agent_faults = AgentFault::IDS
-        .iter()
-        .filter_map(|id| AgentFault::default_for(id));
-    all.extend(agent_faults.map(Case::agent));
+    all.extend(agent.into_iter().map(Case::preset));
     all.push(Case::new(
         Scenario::Agent,
         None,
@@ -155,6 +133,8 @@ pub fn cases() -> Vec<Case> {
 mod tests {
     use super::*;
     use crate::run::Run;
+    use crate::scenarios::agent::AgentFault;
+    use crate::scenarios::classifier::ClassifierFault;
 
     #[test]
     fn every_fault_has_one_case_on_its_learner_and_its_setup_fits() {

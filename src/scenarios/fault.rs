@@ -118,6 +118,14 @@ impl Fault {
         }
     }
 
+    /// This fault's doc.
+    pub fn doc(&self) -> &'static FaultDoc {
+        match self {
+            Fault::Classifier(f) => f.doc(),
+            Fault::Agent(f) => f.doc(),
+        }
+    }
+
     /// The docs of the fault kinds of `scenario`, in display order.
     pub fn docs_for(scenario: Scenario) -> &'static [FaultDoc] {
         match scenario {

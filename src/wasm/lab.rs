@@ -242,6 +242,12 @@ impl Lab {
                 twin.step();
             }
             taken += 1;
+            // A failed run stops here (an agent's run could go on stepping,
+            // but the page says it failed at this step, and so it ends).
+            if self.run.hard_failure().is_some() {
+                self.halted = true;
+                break;
+            }
             // A critical finding the automatic response acted on does not
             // stop the run: the response is the answer, and the run goes on.
             if stop_on_critical
@@ -319,6 +325,12 @@ impl Lab {
         self.sent = Sent::default();
         self.halted = false;
         Ok(())
+    }
+
+    /// The run's whole config, as a plain object (every field, defaults
+    /// filled in; faults switched on mid-run included).
+    pub fn config(&self) -> Result<JsValue, JsError> {
+        to_js(&self.config)
     }
 
     /// Whether the run has a twin without the automatic response.

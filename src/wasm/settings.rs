@@ -22,3 +22,12 @@ pub fn metric_titles() -> Result<JsValue, JsError> {
     let titles: std::collections::BTreeMap<&str, &str> = names::TITLES.into_iter().collect();
     to_js(&titles)
 }
+
+/// One preset per fault of every learner, the setup the evaluation suite
+/// grades it on (`src/presets.rs`): `[{id, scenario, title, detector,
+/// settings: {name: page value}, fault: {kind, ...}, config, steps}]`, the
+/// classifier's first.
+#[wasm_bindgen]
+pub fn presets() -> Result<JsValue, JsError> {
+    to_js(&crate::presets::docs())
+}
