@@ -39,6 +39,21 @@ const COMMANDS: &[(&str, &[&str])] = &[
         ],
     ),
     ("detectors", &["--markdown"]),
+    (
+        "grade",
+        &[
+            "FILE.py",
+            "--seeds",
+            "--first-seed",
+            "--fault",
+            "--format",
+            "--timeout",
+            "--memory",
+            "--threads",
+            "--python",
+            "NOT a sandbox",
+        ],
+    ),
 ];
 
 #[test]
