@@ -11,7 +11,6 @@ use serde_json::{json, Value};
 use crate::eval::external::{ExternalFinding, Recording, RunInfo};
 use crate::eval::format::Table;
 use crate::eval::score::Stats;
-use crate::eval::Settings;
 
 use super::number_in;
 
@@ -146,17 +145,8 @@ impl Drop for Scratch {
 
 /// Runs `failure-lab grade`: progress on stderr, rows on stdout.
 pub fn run(o: Args) -> Result<(), String> {
-    let threads = o
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(2)));
-    let mut settings = Settings {
-        seeds: o.seeds,
-        first_seed: o.first_seed,
-        ..Settings::default()
-    };
-    if let Some(id) = &o.fault {
-        settings.only_fault(id).map_err(|e| e.to_string())?;
-    }
+    let (settings, threads) =
+        super::eval::suite_setup(o.seeds, o.first_seed, o.fault.as_deref(), o.threads)?;
     let start = Instant::now();
     let mut err = std::io::stderr();
     let live = err.is_terminal();
