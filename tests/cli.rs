@@ -51,7 +51,6 @@ const COMMANDS: &[(&str, &[&str])] = &[
             "--memory",
             "--threads",
             "--python",
-            "NOT a sandbox",
         ],
     ),
 ];

@@ -239,3 +239,18 @@ fn a_file_that_fails_is_a_row_with_its_error_and_the_others_are_graded() {
     assert!(good["recall"].is_number() && good["false_alarm_rate"].is_number());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_help_says_what_isolation_there_is_and_is_not() {
+    let help = String::from_utf8_lossy(&grade(&["--help"]).stdout).into_owned();
+    for words in [
+        "own `python3 -I`",
+        "temporary working directory",
+        "--timeout",
+        "--memory",
+        "NOT a sandbox",
+        "network",
+    ] {
+        assert!(help.contains(words), "{words}: {help}");
+    }
+}
