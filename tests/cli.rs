@@ -39,6 +39,20 @@ const COMMANDS: &[(&str, &[&str])] = &[
         ],
     ),
     ("detectors", &["--markdown"]),
+    (
+        "grade",
+        &[
+            "FILE.py",
+            "--seeds",
+            "--first-seed",
+            "--fault",
+            "--format",
+            "--timeout",
+            "--memory",
+            "--threads",
+            "--python",
+        ],
+    ),
 ];
 
 #[test]

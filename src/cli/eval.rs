@@ -48,18 +48,31 @@ pub enum Format {
     Markdown,
 }
 
-/// Runs `failure-lab eval`: progress on stderr, report on stdout.
-pub fn run(o: Args) -> Result<(), String> {
-    let threads = o
-        .threads
+/// The suite's settings for `seeds` seeds from `first_seed`, kept to one
+/// fault's cases when asked, and the worker threads (default: the cores,
+/// at most 2); shared by `eval` and `grade`.
+pub(crate) fn suite_setup(
+    seeds: u64,
+    first_seed: u64,
+    fault: Option<&str>,
+    threads: Option<usize>,
+) -> Result<(Settings, usize), String> {
+    let threads = threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(2)));
     let mut settings = Settings {
-        seeds: o.seeds,
+        seeds,
+        first_seed,
         ..Settings::default()
     };
-    if let Some(id) = &o.fault {
+    if let Some(id) = fault {
         settings.only_fault(id).map_err(|e| e.to_string())?;
     }
+    Ok((settings, threads))
+}
+
+/// Runs `failure-lab eval`: progress on stderr, report on stdout.
+pub fn run(o: Args) -> Result<(), String> {
+    let (settings, threads) = suite_setup(o.seeds, 1, o.fault.as_deref(), o.threads)?;
     let mut suite = Suite::new(settings).map_err(|e| e.to_string())?;
     let start = Instant::now();
     let mut err = std::io::stderr();

@@ -14,6 +14,7 @@ pub mod bench_train;
 pub mod detect;
 pub mod detectors;
 pub mod eval;
+pub mod grade;
 pub mod serve;
 
 /// An in-browser lab for learning how neural-network training goes wrong:
@@ -41,6 +42,7 @@ pub enum Command {
     BenchImport(bench_import::Args),
     BenchTrain(bench_train::Args),
     Eval(eval::Args),
+    Grade(grade::Args),
     Detectors(detectors::Args),
 }
 
@@ -53,6 +55,7 @@ impl Command {
             Command::BenchImport(a) => bench_import::run(a),
             Command::BenchTrain(a) => bench_train::run(a),
             Command::Eval(a) => eval::run(a),
+            Command::Grade(a) => grade::run(a),
             Command::Detectors(a) => detectors::run(a),
         }
     }

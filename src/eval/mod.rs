@@ -11,6 +11,7 @@
 //! The metric definitions are in [`score`].
 
 pub mod cases;
+pub mod external;
 pub mod format;
 pub mod leads;
 pub mod report;
@@ -24,7 +25,7 @@ use thiserror::Error;
 use crate::config::ConfigError;
 use crate::detectors::stats::RollingWindow;
 use crate::detectors::{self, Detector, DetectorInfo, Severity};
-use crate::metrics::names;
+use crate::metrics::{names, Frame};
 use crate::run::{Run, RunConfig};
 use cases::Case;
 pub use report::Report;
@@ -292,6 +293,8 @@ struct ActiveRun {
     final_acc: Option<f64>,
     quality: Vec<(u64, f64)>,
     diversity: RollingWindow,
+    /// Every frame the detectors read, when the run is recorded.
+    frames: Option<Vec<Frame>>,
 }
 
 impl ActiveRun {
@@ -324,6 +327,7 @@ impl ActiveRun {
             final_acc: None,
             quality: Vec::new(),
             diversity: RollingWindow::new(FINAL_DIVERSITY_STEPS),
+            frames: None,
         })
     }
 
@@ -357,6 +361,9 @@ impl ActiveRun {
                 if let Some(f) = d.observe(&out.frame) {
                     firings.push(Firing::from(&f));
                 }
+            }
+            if let Some(frames) = &mut self.frames {
+                frames.push(out.frame);
             }
         }
         taken
@@ -411,6 +418,51 @@ fn execute(job: Job, settings: &Settings, slots: &[BuildFn]) -> Result<RunRecord
     let mut active = ActiveRun::start(job, settings, slots)?;
     active.advance(u64::MAX);
     Ok(active.finish())
+}
+
+/// Runs `work` on every index of `pending` on `threads` threads, handing
+/// each result to `on_result` on the calling thread as it comes; stops at
+/// the first error and returns it.
+#[cfg(not(target_arch = "wasm32"))]
+fn on_threads<T: Send>(
+    pending: &[usize],
+    threads: usize,
+    work: impl Fn(usize) -> Result<T, EvalError> + Sync,
+    mut on_result: impl FnMut(usize, T),
+) -> Result<(), EvalError> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::mpsc;
+
+    let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel();
+    let (next, stop, work) = (&next, &stop, &work);
+    let mut first_error = None;
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let tx = tx.clone();
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let Some(&index) = pending.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                        break;
+                    };
+                    if tx.send((index, work(index))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (index, result) in rx {
+            match result {
+                Ok(value) => on_result(index, value),
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+    });
+    first_error.map_or(Ok(()), Err)
 }
 
 /// The evaluation suite: its runs, run incrementally, and their results.
@@ -533,58 +585,27 @@ impl Suite {
         threads: usize,
         mut on_progress: impl FnMut(Progress),
     ) -> Result<Progress, EvalError> {
-        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-        use std::sync::mpsc;
-
         if self.active.is_some() {
             self.step_run()?;
         }
         let pending: Vec<usize> = (0..self.jobs.len())
             .filter(|&i| self.records[i].is_none())
             .collect();
-        let (next, stop) = (AtomicUsize::new(0), AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel();
         let (settings, slots, jobs) = (&self.settings, &self.slots, &self.jobs);
-        let (pending, next, stop) = (&pending, &next, &stop);
-        let mut first_error = None;
+        let total = jobs.len();
         let mut done = self.progress().done;
-        std::thread::scope(|scope| {
-            for _ in 0..threads.max(1) {
-                let tx = tx.clone();
-                scope.spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        let Some(&index) = pending.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                            break;
-                        };
-                        let result = execute(jobs[index], settings, slots);
-                        if tx.send((index, result)).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(tx);
-            for (index, result) in rx {
-                match result {
-                    Ok(record) => {
-                        self.records[index] = Some(record);
-                        done += 1;
-                        on_progress(Progress {
-                            done,
-                            total: jobs.len(),
-                        });
-                    }
-                    Err(e) => {
-                        stop.store(true, Ordering::Relaxed);
-                        first_error.get_or_insert(e);
-                    }
-                }
-            }
-        });
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(self.progress()),
-        }
+        let records = &mut self.records;
+        on_threads(
+            &pending,
+            threads,
+            |index| execute(jobs[index], settings, slots),
+            |index, record| {
+                records[index] = Some(record);
+                done += 1;
+                on_progress(Progress { done, total });
+            },
+        )?;
+        Ok(self.progress())
     }
 
     /// What each run left behind, by job (None: not finished yet).

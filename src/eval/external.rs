@@ -1,0 +1,356 @@
+//! Grading detectors that run outside the engine: a student's Python file
+//! under `failure-lab grade` (and, later, in the page's Pyodide worker).
+//!
+//! A [`Recording`] runs the suite's observe runs (every case times every
+//! seed, no response runs) and keeps each run's metric frames, exactly the
+//! frames the built-in detectors read in [`Suite`](super::Suite), with the
+//! run's truth. The outside detectors read those frames and hand back their
+//! findings per run; [`Recording::grade`] turns them into firings and builds
+//! the suite's own [`Report`] from them: the same scoring code, so the
+//! numbers mean what they mean for the built-in detectors.
+//!
+//! Plain data in and out ([`RunInfo`], [`FrameOut`], [`ExternalFinding`],
+//! [`Report`], all serde), so the page can drive it through wasm.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::score::{Firing, Truth};
+use super::{ActiveRun, Candidate, EvalError, Job, Progress, Report, RunRecord, Settings};
+use crate::detectors::{Detector, Finding, Severity};
+use crate::metrics::Frame;
+
+/// One recorded run, as the outside grader needs to know it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunInfo {
+    /// Its index among the recording's runs.
+    pub index: usize,
+    /// The case's label ("lr_spike", "clean/spiral", ...).
+    pub case: String,
+    /// The scenario's id.
+    pub scenario: &'static str,
+    /// The fault's id (None: a clean run).
+    pub fault: Option<&'static str>,
+    /// The seed.
+    pub seed: u64,
+    /// What is known for certain about it (onset, hard failure).
+    pub truth: Truth,
+    /// How many frames it recorded.
+    pub frames: usize,
+}
+
+/// A frame as outside detectors read it: `{"step": 12, "metrics": {"loss": 0.7, ...}}`,
+/// the metrics in the order the learner set them.
+#[derive(Clone, Copy, Debug)]
+pub struct FrameOut<'a>(pub &'a Frame);
+
+impl Serialize for FrameOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeStruct};
+        struct Metrics<'a>(&'a Frame);
+        impl Serialize for Metrics<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(None)?;
+                for (name, value) in self.0.iter() {
+                    m.serialize_entry(name, &value)?;
+                }
+                m.end()
+            }
+        }
+        let mut st = s.serialize_struct("Frame", 2)?;
+        st.serialize_field("step", &self.0.step)?;
+        st.serialize_field("metrics", &Metrics(self.0))?;
+        st.end()
+    }
+}
+
+/// One finding of an outside detector: who fired, when, how loud (the
+/// message and recommendation do not count for grading and may be left out).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExternalFinding {
+    /// The detector's id (one of those graded).
+    pub detector: String,
+    /// The step it fired at.
+    pub step: u64,
+    /// "info", "warning" or "critical".
+    pub severity: String,
+}
+
+impl From<&Finding> for ExternalFinding {
+    fn from(f: &Finding) -> Self {
+        ExternalFinding {
+            detector: f.detector.clone(),
+            step: f.step,
+            severity: f.severity.as_str().to_string(),
+        }
+    }
+}
+
+/// Stands in for an outside detector in the suite's settings: the report
+/// needs a candidate per detector, never builds one.
+struct Outside;
+
+impl Detector for Outside {
+    fn id(&self) -> &'static str {
+        "outside"
+    }
+    fn observe(&mut self, _: &Frame) -> Option<Finding> {
+        None
+    }
+    fn reset(&mut self) {}
+}
+
+/// The suite's observe runs with their frames.
+pub struct Recording {
+    settings: Settings,
+    jobs: Vec<Job>,
+    records: Vec<Option<(RunRecord, Vec<Frame>)>>,
+}
+
+impl Recording {
+    /// The runs of `settings`' cases times its seeds, not yet run (its
+    /// detectors, sweeps and response are ignored: nothing but the frames
+    /// and the truth is kept).
+    pub fn new(mut settings: Settings) -> Result<Recording, EvalError> {
+        settings.respond = None;
+        settings.sweeps = Vec::new();
+        settings.validate()?;
+        let seeds = settings.first_seed..settings.first_seed + settings.seeds;
+        let jobs: Vec<Job> = (0..settings.cases.len())
+            .flat_map(|case| {
+                seeds.clone().map(move |seed| Job {
+                    case,
+                    seed,
+                    respond: false,
+                })
+            })
+            .collect();
+        Ok(Recording {
+            records: vec![None; jobs.len()],
+            jobs,
+            settings,
+        })
+    }
+
+    /// The settings (cases, seeds) recorded.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Runs recorded so far, out of all.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            done: self.records.iter().filter(|r| r.is_some()).count(),
+            total: self.jobs.len(),
+        }
+    }
+
+    fn record(&self, index: usize) -> Result<(RunRecord, Vec<Frame>), EvalError> {
+        let mut active = ActiveRun::start(self.jobs[index], &self.settings, &[])?;
+        active.frames = Some(Vec::new());
+        active.advance(u64::MAX);
+        let frames = active.frames.take().unwrap_or_default();
+        Ok((active.finish(), frames))
+    }
+
+    /// Records the next run not yet recorded (a time slice for the browser).
+    pub fn step_run(&mut self) -> Result<Progress, EvalError> {
+        if let Some(index) = self.records.iter().position(|r| r.is_none()) {
+            self.records[index] = Some(self.record(index)?);
+        }
+        Ok(self.progress())
+    }
+
+    /// Records every run left on `threads` threads, calling `on_progress`
+    /// after each. The frames do not depend on the thread count.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn run_parallel(
+        mut self,
+        threads: usize,
+        mut on_progress: impl FnMut(Progress),
+    ) -> Result<Recording, EvalError> {
+        let pending: Vec<usize> = (0..self.jobs.len())
+            .filter(|&i| self.records[i].is_none())
+            .collect();
+        let mut done = self.progress().done;
+        let total = self.jobs.len();
+        let mut results = Vec::new();
+        super::on_threads(
+            &pending,
+            threads,
+            |index| self.record(index),
+            |index, r| {
+                results.push((index, r));
+                done += 1;
+                on_progress(Progress { done, total });
+            },
+        )?;
+        for (index, r) in results {
+            self.records[index] = Some(r);
+        }
+        Ok(self)
+    }
+
+    /// The recorded runs, in order (only those finished).
+    pub fn runs(&self) -> Vec<RunInfo> {
+        self.jobs
+            .iter()
+            .zip(&self.records)
+            .enumerate()
+            .filter_map(|(index, (job, r))| {
+                let (record, frames) = r.as_ref()?;
+                let case = &self.settings.cases[job.case];
+                Some(RunInfo {
+                    index,
+                    case: case.label.clone(),
+                    scenario: case.scenario,
+                    fault: case.fault,
+                    seed: job.seed,
+                    truth: record.truth,
+                    frames: frames.len(),
+                })
+            })
+            .collect()
+    }
+
+    /// The frames of run `index` (empty when it is not recorded).
+    pub fn frames(&self, index: usize) -> &[Frame] {
+        self.records
+            .get(index)
+            .and_then(|r| r.as_ref())
+            .map_or(&[], |(_, f)| f.as_slice())
+    }
+
+    /// Writes run `index` as one JSON line, `{"run": index, "frames": [...]}`
+    /// (frames as [`FrameOut`]), with non-finite values as Python's `json`
+    /// reads them (`NaN`, `Infinity`, `-Infinity`; JSON itself has none).
+    pub fn write_python_json(&self, index: usize, w: &mut impl Write) -> io::Result<()> {
+        write!(w, "{{\"run\":{index},\"frames\":[")?;
+        for (i, frame) in self.frames(index).iter().enumerate() {
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            write!(w, "{{\"step\":{},\"metrics\":{{", frame.step)?;
+            for (j, (name, v)) in frame.iter().enumerate() {
+                if j > 0 {
+                    w.write_all(b",")?;
+                }
+                let name = serde_json::to_string(name).map_err(io::Error::other)?;
+                match v {
+                    v if v.is_nan() => write!(w, "{name}:NaN")?,
+                    v if v == f64::INFINITY => write!(w, "{name}:Infinity")?,
+                    v if v == f64::NEG_INFINITY => write!(w, "{name}:-Infinity")?,
+                    // Debug prints the shortest form that reads back as the same
+                    // f64, with an exponent for very large or small values.
+                    v => write!(w, "{name}:{v:?}")?,
+                }
+            }
+            w.write_all(b"}}")?;
+        }
+        w.write_all(b"]}\n")
+    }
+
+    /// The suite's report for outside detectors `detectors` (ids, in the
+    /// order to list them) from their findings, `findings[i]` being those
+    /// on run `i` of [`Recording::runs`]' indices (one list per recorded
+    /// run, in order). Findings below the suite's minimum severity count as
+    /// they do for the built-in detectors: not at all.
+    pub fn grade(
+        &self,
+        detectors: &[String],
+        findings: &[Vec<ExternalFinding>],
+    ) -> Result<Report, EvalError> {
+        let bad = |m: String| Err(EvalError::Setting(m));
+        let finished: Vec<usize> = (0..self.jobs.len())
+            .filter(|&i| self.records[i].is_some())
+            .collect();
+        if findings.len() != finished.len() {
+            return bad(format!(
+                "findings for {} runs, but {} runs were recorded",
+                findings.len(),
+                finished.len()
+            ));
+        }
+        if detectors.is_empty() {
+            return bad("no detector to grade".into());
+        }
+        let mut settings = self.settings.clone();
+        settings.detectors = detectors
+            .iter()
+            .map(|id| Candidate {
+                id: id.clone(),
+                baseline: false,
+                build: Arc::new(|| Box::new(Outside) as Box<dyn Detector>),
+            })
+            .collect();
+        let mut records: Vec<Option<RunRecord>> = vec![None; self.jobs.len()];
+        for (&index, found) in finished.iter().zip(findings) {
+            let Some((record, _)) = &self.records[index] else {
+                continue;
+            };
+            let mut firings = vec![Vec::new(); detectors.len()];
+            for f in found {
+                let Some(slot) = detectors.iter().position(|d| *d == f.detector) else {
+                    return bad(format!("run {index}: unknown detector {:?}", f.detector));
+                };
+                let Some(severity) = Severity::parse(&f.severity) else {
+                    return bad(format!(
+                        "run {index}: severity must be info, warning or critical, not {:?}",
+                        f.severity
+                    ));
+                };
+                firings[slot].push(Firing {
+                    step: f.step,
+                    severity,
+                });
+            }
+            records[index] = Some(RunRecord {
+                firings,
+                ..record.clone()
+            });
+        }
+        Ok(Report::build(&settings, &self.jobs, &records))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_are_written_as_python_reads_them() {
+        let mut settings = Settings {
+            seeds: 1,
+            ..Settings::default()
+        };
+        settings.cases.retain(|c| c.label == "clean/xor");
+        for c in &mut settings.cases {
+            c.steps = 3;
+        }
+        let rec = Recording::new(settings)
+            .unwrap()
+            .run_parallel(1, |_| {})
+            .unwrap();
+        assert_eq!(rec.runs().len(), 1);
+        assert_eq!(rec.frames(0).len(), 3);
+        let mut out = Vec::new();
+        rec.write_python_json(0, &mut out).unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert!(
+            line.starts_with("{\"run\":0,\"frames\":[{\"step\":"),
+            "{line}"
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(parsed["frames"].as_array().unwrap().len(), 3);
+        let f = Frame::new(7)
+            .with("a", f64::NAN)
+            .with("b", f64::NEG_INFINITY)
+            .with("c", 1e-300);
+        assert_eq!(
+            serde_json::to_string(&FrameOut(&f)).unwrap(),
+            "{\"step\":7,\"metrics\":{\"a\":null,\"b\":null,\"c\":1e-300}}"
+        );
+    }
+}
