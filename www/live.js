@@ -261,7 +261,7 @@ export class Live {
    */
   save() {
     const view = this.view;
-    if (this.steps === 0) return null;
+    if (this.steps === 0 || store.unavailable) return null;
     if (!this.record) {
       this.record = { id: store.newId(), created: Date.now(), name: describe(this.state), steps: -1 };
     }
