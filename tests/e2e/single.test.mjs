@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT } from './helpers.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, ROOT, record } from './helpers.mjs';
 
 const FILE = `${ROOT}dist/failure-lab.html`;
 
@@ -20,11 +20,7 @@ async function openFile(t, hash, { init = null } = {}) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   t.after(() => browser.close());
   const page = await browser.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const { requests, errors } = record(page);
   if (init) await page.addInitScript(init);
   const url = `${pathToFileURL(FILE).href}${hash}`;
   await page.goto(url);
