@@ -79,7 +79,7 @@ export class Share {
       el('p', { class: 'hint', text: 'The same settings, seed and faults: the same run, step for step.' }),
       this.options,
       field('share-link', 'Link', 2),
-      field('share-iframe', 'iframe (any page)', 3),
+      field('share-iframe', 'iframe (any page)', 4),
       SINGLE ? el('p', { class: 'hint', text: 'This is the one-file build: host failure-lab.html beside the course page and use the iframe. The <failure-lab> element comes with the served lab (embed.js).' })
         : field('share-element', '<failure-lab> element (one module script)', 4),
       el('p', { class: 'hint', text: 'Embeds point at this lab’s own files: host the lab where the course page can reach it.' }),
