@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test of the lab: native `cargo test`, the wasm-bindgen-test suite in
-# headless Chromium, then a release build and the end-to-end tests in
+# headless Chromium, then a release build, the one-file build, and the end-to-end tests in
 # tests/e2e/. Installs what is missing first. Stops at the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,8 @@ run native cargo test --all-targets
 run wasm env CHROMEDRIVER=/usr/bin/chromedriver \
     cargo test --target wasm32-unknown-unknown --test web
 run build bash scripts/build.sh
+# The one-file build for tests/e2e/single.test.mjs (under a second).
+run single bash scripts/build-single.sh
 run e2e node --test --test-reporter=spec tests/e2e/
 
 # Adds up the counts of cargo's "test result:" lines and node's "pass N"/"fail N".

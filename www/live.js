@@ -3,6 +3,7 @@
 // as it goes. The page never waits on training.
 
 import { $ } from './dom.js';
+import { trainWorker } from './spawn.js';
 import { describe, runConfig } from './state.js';
 import * as store from './store.js';
 
@@ -40,7 +41,7 @@ export class Live {
     this.crashed = null;
     this.pausing = false;
     this.clearRun();
-    this.worker = new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' });
+    this.worker = trainWorker();
     this.worker.onmessage = ({ data }) => this.receive(data);
     this.worker.onerror = (e) => {
       e.preventDefault();
@@ -261,7 +262,7 @@ export class Live {
    */
   save() {
     const view = this.view;
-    if (this.steps === 0) return null;
+    if (this.steps === 0 || store.unavailable) return null;
     if (!this.record) {
       this.record = { id: store.newId(), created: Date.now(), name: describe(this.state), steps: -1 };
     }

@@ -16,6 +16,7 @@ import { Presets } from './presets.js';
 import { latestOf, showReadout } from './readout.js';
 import { Runs } from './runs.js';
 import { buildSettings, fillSettings } from './settings.js';
+import { Stage } from './stage.js';
 import { SCENARIO_CHARTS, fromHash, toHash } from './state.js';
 import * as store from './store.js';
 
@@ -27,6 +28,10 @@ let runs;
 let faults;
 let board;
 let focusedLatest = null;
+/** Presentation mode, the parts hidden for an embed, Share / Embed (stage.js). */
+let stage;
+/** The page-level flags a stored run's settings or the defaults leave as they are. */
+const pageFlags = () => ({ big: state.big, present: state.present, hide: state.hide, autoplay: false });
 
 function saveHash() {
   history.replaceState(null, '', toHash(state) || location.pathname + location.search);
@@ -83,13 +88,14 @@ function applyHash(hash, what) {
   charts.setSelection(state.charts.split(',').filter(Boolean));
   $('autopause').checked = state.autopause;
   setPresenter(state.big);
+  stage.apply();
   saveHash();
   rebuild(false);
 }
 
 /** Loads a stored run's settings (and seed) as the live run. */
 function loadSettings(saved) {
-  applyHash(toHash({ ...state, ...saved, charts: state.charts, big: state.big }), 'Some stored settings were refused');
+  applyHash(toHash({ ...state, ...saved, charts: state.charts, ...pageFlags() }), 'Some stored settings were refused');
   runs.open('live');
   showTab('train');
 }
@@ -281,7 +287,7 @@ function buildFirstRun(errors) {
   const attempts = [
     () => state,
     () => ({ ...state, fault: {} }),
-    () => ({ ...fromHash('').state, big: state.big }),
+    () => ({ ...fromHash('').state, ...pageFlags() }),
   ];
   for (const [i, attempt] of attempts.entries()) {
     const next = attempt();
@@ -362,7 +368,9 @@ async function main() {
   bindEval();
   bindTabs();
   bindTransport();
+  stage = new Stage({ Lab, state: () => state, save: saveHash, redraw: () => charts.request() });
   buildFirstRun(errors);
+  stage.ready();
   await runs.refresh();
   document.body.dataset.ready = 'true';
   requestAnimationFrame(frame);

@@ -20,12 +20,20 @@ const SHOW = {
   respondEvery: (s) => s.respond,
 };
 
+/** The parts of the page a focused embed may hide (`hide=runs,evaluate`, see www/parts.js). */
+export const HIDEABLE = ['learner', 'faults', 'respond', 'settings', 'runs', 'import', 'evaluate', 'alerts', 'side', 'brand', 'tools'];
+
 /** Page-only preferences: not part of a run, kept in the URL all the same. */
 const PAGE_PROPS = [
   { name: 'speed', type: 'int', def: 20, min: 1, max: 2000, label: 'Steps per frame (max)', group: 'Speed', live: true },
   { name: 'autopause', type: 'bool', def: true, label: 'Pause on critical', live: true },
   { name: 'big', type: 'bool', def: false, label: 'Large type', live: true },
   { name: 'charts', type: 'list', def: 'loss,grad_norm,val_acc,lr', max: 12, label: 'Charts', live: true },
+  // Presentation mode, the parts of the page hidden for a focused embed, and
+  // training from the first moment (www/present.js, www/parts.js).
+  { name: 'present', type: 'bool', def: false, label: 'Presentation mode', live: true },
+  { name: 'hide', type: 'set', def: '', options: HIDEABLE, label: 'Hide', live: true },
+  { name: 'autoplay', type: 'bool', def: false, label: 'Autoplay', live: true },
   { name: 'fault', type: 'faults', def: {}, label: 'Fault' },
 ];
 
@@ -101,6 +109,12 @@ export function parseValue(prop, raw) {
         return { error: `${prop.label}: '${s}' must be ${prop.min} to ${prop.max} widths from ${lo} to ${hi}, like 16,16` };
       }
       return { value: widths.join(',') };
+    }
+    case 'set': {
+      const items = [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))];
+      const bad = items.filter((x) => !prop.options.includes(x));
+      if (bad.length) return { error: `${prop.label}: '${bad.join(',').slice(0, 60)}' is not one of ${prop.options.join(', ')}` };
+      return { value: items.join(',') };
     }
     case 'list': {
       const items = s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -178,7 +192,7 @@ export function fromHash(hash) {
       continue;
     }
     const r = parseValue(prop, raw);
-    if (r.error) errors.push(`${r.error}; using ${prop.def}`);
+    if (r.error) errors.push(`${r.error}; using ${prop.def === '' ? 'none' : prop.def}`);
     else state[key] = r.value;
   }
   if (!pairs.some((p) => p.startsWith('charts='))) state.charts = SCENARIO_CHARTS[state.scenario];

@@ -9,6 +9,8 @@ const DB_NAME = 'failure-lab';
 const VERSION = 1;
 
 let opening = null;
+/** Why runs cannot be stored in this browser (no IndexedDB, or refused here, as under file:// in some browsers), or null. */
+export let unavailable = null;
 
 function request(req) {
   return new Promise((resolve, reject) => {
@@ -29,18 +31,26 @@ function done(tx) {
 export function open() {
   if (!opening) {
     opening = new Promise((resolve, reject) => {
-      if (!globalThis.indexedDB) {
-        reject(new Error('this browser keeps no local storage (IndexedDB is off): runs cannot be kept'));
+      let req;
+      try {
+        if (!globalThis.indexedDB) throw new Error('this browser keeps no local storage (IndexedDB is off): runs cannot be kept');
+        req = indexedDB.open(DB_NAME, VERSION);
+      } catch (e) {
+        unavailable = e.message;
+        reject(e);
         return;
       }
-      const req = indexedDB.open(DB_NAME, VERSION);
       req.onupgradeneeded = () => {
         const db = req.result;
         if (!db.objectStoreNames.contains('runs')) db.createObjectStore('runs', { keyPath: 'id' });
         if (!db.objectStoreNames.contains('series')) db.createObjectStore('series', { keyPath: 'id' });
       };
       req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
+      req.onerror = () => {
+        // Storage refused for this page for good (a private window, file:// in some browsers).
+        if (['SecurityError', 'InvalidStateError'].includes(req.error?.name)) unavailable = req.error.message;
+        reject(req.error);
+      };
       req.onblocked = () => reject(new Error('the run store is busy in another tab; close it and reload'));
     });
     opening.catch(() => { opening = null; });

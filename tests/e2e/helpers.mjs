@@ -13,8 +13,8 @@ import { chromium } from 'playwright-core';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BINARY = `${ROOT}target/release/failure-lab`;
 const BUILT_PAGE = `${ROOT}www/pkg/failure_lab.js`;
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run',
 ];
@@ -58,6 +58,16 @@ export async function startServer() {
   }
 }
 
+/** Records every request's URL and every console error or uncaught error of `page`. */
+export function record(page) {
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return { requests, errors };
+}
+
 /**
  * Serves the lab, opens `path` in headless Chromium and records what the page
  * does. Returns { page, origin, requests, errors, offOrigin(), close() }.
@@ -73,11 +83,7 @@ export async function openLab(path = '/', { beforeGoto = null } = {}) {
     throw e;
   }
   const page = await browser.newPage();
-  const requests = [];
-  const errors = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  const { requests, errors } = record(page);
   const lab = {
     page,
     origin: server.origin,
