@@ -7,7 +7,8 @@
 // the first line of it runs.
 //
 // Messages in:  {type: 'load', gen, source}       (re)load the detectors: new instances
-//               {type: 'frames', gen, chunk, frames}   frames: [{step, metrics: {name: value}}]
+//               {type: 'frames', gen, chunk, frames}   frames: JSON text of [{step, metrics: {name: value}}]
+//                                                      (NaN, Infinity, -Infinity as Python's json reads them)
 // Messages out: {type: 'ready', version}          the interpreter is up
 //               {type: 'loaded', gen, ids}        the detectors the file defines
 //               {type: 'start', gen, chunk, detector, step}   a detector begins its pass over a chunk
@@ -30,7 +31,7 @@ self.onmessage = ({ data }) => handle(data);
 // detector that never returns is named by the last 'start'), errors with
 // the student's own line numbers (filename detectors.py).
 const GLUE = `
-import linecache, sys, time, traceback
+import json, linecache, sys, time, traceback
 sys.path.insert(0, '/failure_lab')
 from failure_lab import load, run, current
 
@@ -79,9 +80,11 @@ def _call(frame, event, arg):
     # Only the student's code is traced, line by line, to stop a loop that never ends.
     return _line if frame.f_code.co_filename == FILE else None
 
-def run_chunk(frames_js, budget, started):
-    frames = [{'step': int(f['step']), 'metrics': {k: float(v) for k, v in f['metrics'].items()}}
-              for f in frames_js.to_py()]
+def run_chunk(frames_json, budget, started):
+    # JSON with NaN and Infinity as Python's json reads them; every number a float but the step.
+    frames = json.loads(frames_json, parse_int=float)
+    for f in frames:
+        f['step'] = int(f['step'])
     found = []
     _deadline[0] = time.monotonic() + budget
     sys.settrace(_call)

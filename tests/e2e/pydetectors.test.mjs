@@ -62,6 +62,22 @@ class StepWatch:
             self.fired = True
             return Finding("warning", f"loss {metrics['loss']:.3f} at step {step}", "nothing: a test")
         return None
+
+import js
+
+class Probe:
+    id = "probe"
+
+    def __init__(self):
+        self.done = False
+
+    def observe(self, step, metrics):
+        if self.done:
+            return None
+        self.done = True
+        names = ("fetch", "XMLHttpRequest", "WebSocket", "indexedDB", "caches", "importScripts", "document", "localStorage")
+        reachable = [n for n in names if getattr(js, n, None) is not None]
+        return {"severity": "info", "message": "reachable: " + (", ".join(reachable) or "none"), "recommendation": "-"}
 `;
 
 test('a typed detector fires on the live run: listed as yours and marked on the chart; nothing fetched before the place opens', async (t) => {
@@ -85,7 +101,15 @@ test('a typed detector fires on the live run: listed as yours and marked on the 
   await page.waitForTimeout(300); // the next frame draws it
   const after = await orangePixels(page, '#chart-loss');
   assert.ok(after > before, `a warning marker on the loss chart (${before} -> ${after} amber pixels)`);
-  assert.match(await page.$eval('#py-state', (p) => p.textContent), /1 finding/);
+  assert.match(await page.$eval('#py-state', (p) => p.textContent), /2 findings/);
+  // The student's code reaches neither the network nor the page's storage.
+  const probe = await page.waitForSelector('#alerts li.alert[data-detector="you: probe"]');
+  assert.equal(await probe.$eval('.msg', (p) => p.textContent), 'reachable: none');
+  // Reset: new instances, from step 0: the detector fires again.
+  await page.click('#reset');
+  await page.waitForFunction(() => document.querySelector('#alert-count').textContent === '0');
+  await page.click('#start');
+  await page.waitForSelector('#alerts li.alert[data-detector="you: step_watch"]', { timeout: 60_000 });
   assertClean(lab);
 });
 
