@@ -38,6 +38,8 @@ const num = (v) => (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v
 export const framesJson = (frames) => `[${frames.map((f) => `{"step":${f.step},"metrics":{${
   Object.entries(f.metrics).map(([k, v]) => `${JSON.stringify(k)}:${num(v)}`).join(',')}}}`).join(',')}]`;
 
+/** At most this many findings of the student's a run go to the alerts and charts (a detector that fires every step floods); the rest are counted. */
+const MAX_LISTED = 5000;
 /** A student's detector id as the alert list shows it. */
 export const mine = (id) => `you: ${id}`;
 
@@ -256,6 +258,7 @@ export class PyDetectors {
   reset() {
     this.lastStep = -1;
     this.pending = [];
+    this.count = 0;
     if (this.active) this.run();
   }
 
@@ -392,15 +395,17 @@ export class PyDetectors {
 
   watching() {
     const n = this.ids.length;
-    return `Running ${n} detector${n === 1 ? '' : 's'} (${this.ids.join(', ')}) on the live run · ${this.count} finding${this.count === 1 ? '' : 's'}.`;
+    const more = this.count > MAX_LISTED ? ` (the first ${MAX_LISTED} listed)` : '';
+    return `Running ${n} detector${n === 1 ? '' : 's'} (${this.ids.join(', ')}) on the live run · ${this.count} finding${this.count === 1 ? '' : 's'}${more}.`;
   }
 
   found(findings) {
     if (!findings.length) return;
-    const out = findings.map((f) => ({ ...f, detector: mine(f.detector), yours: true }));
-    this.count += out.length;
+    const room = Math.max(0, MAX_LISTED - this.count);
+    const out = findings.slice(0, room).map((f) => ({ ...f, detector: mine(f.detector), yours: true }));
+    this.count += findings.length;
     this.say('running', this.watching());
-    this.onFindings(out);
+    if (out.length) this.onFindings(out);
   }
 
   /** An error from Python: the detectors stop (a timeout keeps them off until the code is edited). */

@@ -174,6 +174,11 @@ test('a syntax error and a runtime error show their line; the code survives a re
   const lab = await readyLab(t, '/#speed=5');
   const page = lab.page;
   await openPlace(lab);
+  // Space types in the editor; it does not start training.
+  await page.click('#py-editor .cm-content');
+  await page.keyboard.type('# a b ');
+  assert.equal(await page.$eval('#status', (s) => s.dataset.state), 'ready');
+  assert.match(await editorText(page), /# a b/);
   await typeCode(page, 'class Broken:\n    def observe(self, step, metrics)\n        return None\n');
   await page.click('#py-run');
   let text = await stateWhen(page, 'error');
