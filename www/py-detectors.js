@@ -67,6 +67,7 @@ export class PyDetectors {
     this.disabledSource = null; // code that overran its budget: off until edited
     this.count = 0;
     this.saveTimer = null;
+    this.loadTimer = null;
     this.build(localStorage.getItem(STORAGE_KEY) ?? starter);
     this.startWorker();
     live.tap = this;
@@ -241,8 +242,19 @@ export class PyDetectors {
     this.pending = [];
     this.count = 0;
     this.say('loading', 'Loading your detectors…');
-    this.worker.postMessage({ type: 'load', gen: this.gen, source: this.source() });
+    const gen = this.gen;
+    clearTimeout(this.loadTimer);
+    this.loadTimer = setTimeout(() => this.loadOverran(gen), BUDGET_MS + GRACE_MS);
+    this.worker.postMessage({ type: 'load', gen, source: this.source() });
     this.buttons();
+  }
+
+  /** The file's loading did not finish in time (a loop at its top level or in a constructor, into C). */
+  loadOverran(gen) {
+    if (gen !== this.gen || this.active) return;
+    this.worker.terminate();
+    this.disable(`Your file did not finish loading within ${BUDGET_MS / 1000} s (an endless loop at its top level or in a constructor?). It was stopped; edit the code to run it again.`);
+    this.startWorker();
   }
 
   /** Stops the detectors (their findings stay listed). */
@@ -368,6 +380,7 @@ export class PyDetectors {
         return;
       case 'loaded':
         if (data.gen !== this.gen) return;
+        clearTimeout(this.loadTimer);
         this.ids = data.ids;
         this.active = true;
         this.pending = this.replay();
@@ -387,6 +400,7 @@ export class PyDetectors {
           return;
         }
         if (data.gen !== this.gen) return;
+        clearTimeout(this.loadTimer);
         this.failed(data);
         return;
       default:
@@ -412,6 +426,10 @@ export class PyDetectors {
   failed(e) {
     const where = e.line ? ` (line ${e.line})` : '';
     const at = e.step !== null && e.step !== undefined ? ` at step ${e.step}` : '';
+    if (e.kind === 'timeout' && !e.detector) {
+      this.disable(`Your file did not finish loading within ${BUDGET_MS / 1000} s${where} (an endless loop at its top level or in a constructor?). It was stopped; edit the code to run it again.`, e.line, e.traceback);
+      return;
+    }
     if (e.kind === 'timeout') {
       this.disable(`Your detector ${e.detector} did not return within ${BUDGET_MS / 1000} s${at}${where} (an endless loop?). It was stopped; edit the code to run it again.`, e.line, e.traceback);
       return;

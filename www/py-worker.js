@@ -16,7 +16,8 @@
 //               {type: 'error', gen, kind, message, line, traceback, detector, step, chunk}
 //                  kind: 'syntax' (nothing ran), 'load' (the file or a constructor raised),
 //                  'runtime' (observe raised or returned something else), 'timeout'
-//                  (a detector overran the time budget and was stopped inside Python),
+//                  (a detector, or the file's loading, overran the time budget and was
+//                  stopped inside Python),
 //                  'fatal' (the interpreter could not load)
 
 /** A chunk's detectors together may take this long before Python stops them, in s (the page waits a little longer). */
@@ -55,20 +56,26 @@ def _error(kind, e, detector=None, step=None):
     return {'kind': kind, 'message': only, 'line': frames[-1].lineno if frames else None,
             'traceback': text, 'detector': detector, 'step': step}
 
-def load_source(source):
+_deadline = [0.0]
+_count = [0]
+
+def load_source(source, budget):
     global detectors
     detectors = []
     linecache.cache[FILE] = (len(source), None, source.splitlines(True), FILE)
+    _deadline[0] = time.monotonic() + budget
+    sys.settrace(_call)
     try:
         detectors = load(source, FILE)
     except SyntaxError as e:
         return {'error': _error('syntax', e)}
+    except TimeLimit as e:
+        return {'error': _error('timeout', e)}
     except BaseException as e:
         return {'error': _error('load', e)}
+    finally:
+        sys.settrace(None)
     return {'ids': [ident for ident, _ in detectors]}
-
-_deadline = [0.0]
-_count = [0]
 
 def _line(frame, event, arg):
     _count[0] += 1
@@ -146,7 +153,7 @@ async function boot() {
 function serve(py) {
   const handlers = {
     load({ gen, source }) {
-      const got = toJs(py.loadSource(String(source)));
+      const got = toJs(py.loadSource(String(source), BUDGET_S));
       if (got.error) postMessage({ type: 'error', gen, ...got.error });
       else postMessage({ type: 'loaded', gen, ids: got.ids });
     },
