@@ -299,6 +299,13 @@ impl Run {
         &self.monitor
     }
 
+    /// From where each metric's history was rewritten since the last call
+    /// (see [`History::take_edits`](crate::monitor::History::take_edits)):
+    /// for the one consumer that copies the history as it grows.
+    pub fn take_history_edits(&mut self) -> Vec<Option<usize>> {
+        self.monitor.history.take_edits()
+    }
+
     /// The classifier's trainer (None in an agent run).
     pub fn trainer(&self) -> Option<&Trainer> {
         match &self.learner {

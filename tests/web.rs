@@ -379,8 +379,8 @@ fn drain_into(lab: &mut Lab, view: &mut failure_lab::wasm::LiveView) -> JsValue 
         let values = Float64Array::from(get(&item, "values")).to_vec();
         let name = get(&item, "name").as_string().unwrap();
         let twin = get(&item, "twin").as_bool().unwrap();
-        let replace = get(&item, "replace").as_bool().unwrap();
-        view.append(&name, twin, replace, &steps, &values).unwrap();
+        let keep = get(&item, "keep").as_f64().unwrap();
+        view.append(&name, twin, keep, &steps, &values).unwrap();
     }
     view.add_findings(get(&batch, "findings")).unwrap();
     view.set_steps(get(&batch, "steps").as_f64().unwrap());
@@ -422,10 +422,15 @@ fn drained_batches_rebuild_the_run_in_a_live_view() {
     assert_eq!(findings as usize, all.len());
     assert!(view.has_twin());
     // A batch that does not follow what the view holds is refused, not a panic.
-    assert!(view.append("loss", false, false, &[3.0], &[1.0]).is_err());
-    assert!(view
-        .append("loss", true, false, &[1.0, 2.0], &[1.0])
-        .is_err());
+    let held = view.steps_of("loss").len() as f64;
+    assert!(view.append("loss", false, held, &[3.0], &[1.0]).is_err());
+    assert!(view.append("loss", true, 0.0, &[1.0, 2.0], &[1.0]).is_err());
+    for keep in [held + 1.0, -1.0, 0.5, f64::NAN, f64::INFINITY] {
+        assert!(
+            view.append("loss", false, keep, &[1e9], &[1.0]).is_err(),
+            "keep {keep}"
+        );
+    }
     // Nothing new: an empty batch.
     let batch = lab.drain().unwrap();
     assert_eq!(Array::from(&get(&batch, "series")).length(), 0);
@@ -433,8 +438,9 @@ fn drained_batches_rebuild_the_run_in_a_live_view() {
     lab.advance(5, false);
     let batch = lab.drain().unwrap();
     let first = Array::from(&get(&batch, "series")).get(0);
-    assert!(
-        get(&first, "replace").as_bool().unwrap(),
+    assert_eq!(
+        get(&first, "keep").as_f64(),
+        Some(0.0),
         "after a reset every metric starts again"
     );
 }
@@ -473,7 +479,10 @@ fn advance_stops_at_a_critical_finding_when_asked() {
     let mut exact = reference_lab();
     let n = u32::try_from(critical.step + 1).unwrap();
     assert_eq!(exact.advance(n, true), n);
-    assert!(exact.halted(), "a critical finding on the last step of a chunk halts");
+    assert!(
+        exact.halted(),
+        "a critical finding on the last step of a chunk halts"
+    );
     assert_eq!(exact.advance(1, false), 1);
     assert!(!exact.halted(), "a plain step does not");
 }

@@ -173,7 +173,7 @@ export class Live {
   take(data) {
     const view = this.view;
     this.tap?.points(data);
-    for (const s of data.series) view.append(s.name, s.twin, s.replace, s.steps, s.values);
+    for (const s of data.series) view.append(s.name, s.twin, s.keep, s.steps, s.values);
     if (data.findings.length) view.addFindings(data.findings);
     if (data.responses.length) view.addActions(Float64Array.from(data.responses, (r) => r.step));
     view.setSteps(data.steps);

@@ -282,7 +282,7 @@ export class PyDetectors {
     for (const s of data.series) {
       if (s.twin) continue;
       const { steps, values } = s;
-      // A thinned series comes whole again (replace): only its points after the last step taken are new.
+      // The history rewrites a thinned series' older points (sent again after `keep`): only the points after the last step taken are new.
       let i = steps.length;
       while (i > 0 && steps[i - 1] > this.lastStep) i -= 1;
       for (; i < steps.length; i += 1) {

@@ -33,39 +33,33 @@ pub struct Lab {
     halted: bool,
 }
 
-/// How much of a metric [`Lab::drain`] has handed over: its point count
-/// and the step of the last point.
-#[derive(Clone, Copy, Debug, Default)]
-struct Cursor {
-    len: usize,
-    last: u64,
-}
-
-/// What [`Lab::drain`] has handed over so far.
+/// What [`Lab::drain`] has handed over so far: the point count of each
+/// metric of the run and of its twin, and the findings and responses.
 #[derive(Debug, Default)]
 struct Sent {
-    run: Vec<Cursor>,
-    twin: Vec<Cursor>,
+    run: Vec<usize>,
+    twin: Vec<usize>,
     findings: usize,
     responses: usize,
 }
 
 /// The points of `series` not handed over yet, as JS objects `{name, twin,
-/// replace, steps, values}` (Float64Arrays) pushed onto `out`. When the
-/// history was thinned since (its point at the cursor moved), the whole
-/// metric is sent again with `replace` set.
+/// keep, steps, values}` (Float64Arrays) pushed onto `out`: the receiver
+/// keeps its first `keep` points of the metric and appends these. `edits`
+/// ([`History::take_edits`](crate::monitor::History::take_edits)) say from
+/// where the history rewrote a metric since the last drain; `sent` counts
+/// what was handed over.
 fn drain_series(
     series: &[Series],
-    cursors: &mut Vec<Cursor>,
+    edits: &[Option<usize>],
+    sent: &mut Vec<usize>,
     twin: bool,
     out: &js_sys::Array,
 ) -> Result<(), JsError> {
-    cursors.resize(series.len(), Cursor::default());
-    for (s, cursor) in series.iter().zip(cursors.iter_mut()) {
-        let kept =
-            cursor.len > 0 && cursor.len <= s.steps.len() && s.steps[cursor.len - 1] == cursor.last;
-        let from = if kept { cursor.len } else { 0 };
-        if from == s.steps.len() {
+    sent.resize(series.len(), 0);
+    for ((s, edit), sent) in series.iter().zip(edits).zip(sent.iter_mut()) {
+        let from = edit.map_or(*sent, |e| e.min(*sent)).min(s.steps.len());
+        if from == s.steps.len() && from == *sent {
             continue;
         }
         let steps: Vec<f64> = s.steps[from..].iter().map(|&x| x as f64).collect();
@@ -77,17 +71,14 @@ fn drain_series(
         };
         set("name", &JsValue::from_str(&s.name))?;
         set("twin", &JsValue::from_bool(twin))?;
-        set("replace", &JsValue::from_bool(!kept))?;
+        set("keep", &JsValue::from_f64(from as f64))?;
         set("steps", &js_sys::Float64Array::from(&steps[..]).into())?;
         set(
             "values",
             &js_sys::Float64Array::from(&s.values[from..]).into(),
         )?;
         out.push(&item);
-        *cursor = Cursor {
-            len: s.steps.len(),
-            last: *s.steps.last().unwrap_or(&0),
-        };
+        *sent = s.steps.len();
     }
     Ok(())
 }
@@ -275,21 +266,26 @@ impl Lab {
 
     /// What is new since the last call (since step 0 after a reset): `{steps,
     /// hard_failure, series, findings, responses, twin}`, `series` an array
-    /// of `{name, twin, replace, steps, values}` with Float64Arrays (the
-    /// points appended to each metric of the run and its twin; all of them
-    /// with `replace` when the history was thinned), `findings` and
+    /// of `{name, twin, keep, steps, values}` with Float64Arrays (for each
+    /// metric of the run and its twin: keep the first `keep` points sent
+    /// before, then append these; the history rewrites its older points as
+    /// it thins them), `findings` and
     /// `responses` the new ones, `twin` as [`Lab::twin`] says.
     pub fn drain(&mut self) -> Result<JsValue, JsError> {
         let series = js_sys::Array::new();
+        let edits = self.run.take_history_edits();
         drain_series(
             self.run.monitor().history.series(),
+            &edits,
             &mut self.sent.run,
             false,
             &series,
         )?;
-        if let Some(twin) = &self.twin {
+        if let Some(twin) = &mut self.twin {
+            let edits = twin.take_history_edits();
             drain_series(
                 twin.monitor().history.series(),
+                &edits,
                 &mut self.sent.twin,
                 true,
                 &series,

@@ -54,18 +54,25 @@ impl LiveView {
         };
     }
 
-    /// Appends points of metric `name` (of the twin when `twin`); with
-    /// `replace`, they replace the metric's points (the run's history was
-    /// thinned). Steps must be whole, increasing, and after the points kept.
+    /// Keeps the first `keep` points of metric `name` (of the twin when
+    /// `twin`) and appends these (the run's history rewrites its older
+    /// points as it thins them: `Lab.drain` says how many still stand).
+    /// Steps must be whole, increasing, and after the points kept.
     pub fn append(
         &mut self,
         name: &str,
         twin: bool,
-        replace: bool,
+        keep: f64,
         steps: &[f64],
         values: &[f64],
     ) -> Result<(), JsError> {
         let what = format!("live run, metric '{name}'");
+        if !(keep.is_finite() && keep >= 0.0 && keep.fract() == 0.0) {
+            return Err(error(
+                &what,
+                format!("points to keep must be a whole number from 0 up, not {keep}"),
+            ));
+        }
         let steps = read_steps(&what, steps, values)?;
         let series = match (twin, &mut self.twin) {
             (false, _) => &mut self.run.series,
@@ -83,10 +90,14 @@ impl LiveView {
             }
         };
         let s = &mut series[i];
-        if replace {
-            s.steps.clear();
-            s.values.clear();
+        if keep > s.steps.len() as f64 {
+            return Err(error(
+                &what,
+                format!("{keep} points to keep, but {} are held", s.steps.len()),
+            ));
         }
+        s.steps.truncate(keep as usize);
+        s.values.truncate(keep as usize);
         if let (Some(&last), Some(&first)) = (s.steps.last(), steps.first()) {
             if first <= last {
                 return Err(error(
