@@ -112,7 +112,7 @@ export class PyDetectors {
           el('code', { text: 'Finding(severity, message, recommendation)' }), ' (', el('code', { text: 'from failure_lab import Finding' }),
           ') or a dict with those keys; severity is "info", "warning" or "critical".'),
         el('p', {}, 'A chunk of steps (a quarter of a second of training) may take ', el('b', { text: `${BUDGET_MS / 1000} s` }),
-          ' for all your detectors together; a detector that runs longer is stopped and stays off until you edit the code. Python’s standard library is there (math, statistics, collections); numpy is not. Long runs are thinned as the charts are: past 32,768 steps a detector sees every 2nd, 4th … step.'),
+          ' for all your detectors together; a detector that runs longer is stopped and stays off until you edit the code. Python’s standard library is there (math, statistics, collections); numpy is not. Run starts them on the run so far (past 32,768 steps its older part is thinned, as the charts are), then they see every new step.'),
         el('p', {}, 'The metrics (the classifier reports the first ones, the agent the last ones; ',
           el('code', { text: 'grad_norm/0' }), ', ', el('code', { text: 'grad_norm/1' }), ' … are per layer):'),
         el('table', { class: 'py-metrics' },
