@@ -40,6 +40,12 @@ export const framesJson = (frames) => `[${frames.map((f) => `{"step":${f.step},"
 
 /** At most this many findings of the student's a run go to the alerts and charts (a detector that fires every step floods); the rest are counted. */
 const MAX_LISTED = 5000;
+/**
+ * At most this many frames wait for Python; past that the oldest are
+ * skipped. Above the live history's 32,768 points a metric, so that a replay
+ * of the run so far is never cut.
+ */
+const MAX_PENDING = 50_000;
 /** A student's detector id as the alert list shows it. */
 export const mine = (id) => `you: ${id}`;
 
@@ -66,6 +72,7 @@ export class PyDetectors {
     this.started = null;     // the last 'start' of the chunk in flight: {detector, step}
     this.disabledSource = null; // code that overran its budget: off until edited
     this.count = 0;
+    this.skipped = 0;
     this.saveTimer = null;
     this.loadTimer = null;
     this.build(localStorage.getItem(STORAGE_KEY) ?? starter);
@@ -241,6 +248,7 @@ export class PyDetectors {
     this.active = false;
     this.pending = [];
     this.count = 0;
+    this.skipped = 0;
     this.say('loading', 'Loading your detectors…');
     const gen = this.gen;
     clearTimeout(this.loadTimer);
@@ -271,6 +279,7 @@ export class PyDetectors {
     this.lastStep = -1;
     this.pending = [];
     this.count = 0;
+    this.skipped = 0;
     if (this.active) this.run();
   }
 
@@ -295,6 +304,11 @@ export class PyDetectors {
     }
     this.lastStep = last;
     if (frames.size) this.pending.push(...[...frames.values()].sort((a, b) => a.step - b.step));
+    // Python slower than training (flat out): the oldest frames waiting are dropped, and counted.
+    if (this.pending.length > MAX_PENDING) {
+      this.skipped += this.pending.splice(0, this.pending.length - MAX_PENDING).length;
+      this.say('running', this.watching());
+    }
   }
 
   /** The whole live run so far as frames (what the page holds of it), for detectors that start mid-run. */
@@ -410,7 +424,8 @@ export class PyDetectors {
   watching() {
     const n = this.ids.length;
     const more = this.count > MAX_LISTED ? ` (the first ${MAX_LISTED} listed)` : '';
-    return `Running ${n} detector${n === 1 ? '' : 's'} (${this.ids.join(', ')}) on the live run · ${this.count} finding${this.count === 1 ? '' : 's'}${more}.`;
+    const behind = this.skipped ? ` Python fell behind the training: ${this.skipped} steps skipped (train slower to see them all).` : '';
+    return `Running ${n} detector${n === 1 ? '' : 's'} (${this.ids.join(', ')}) on the live run · ${this.count} finding${this.count === 1 ? '' : 's'}${more}.${behind}`;
   }
 
   found(findings) {
