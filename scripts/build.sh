@@ -5,6 +5,8 @@
 #   detectors, the live run and chart drawing (no `eval`, no `import`);
 # - www/pkg-full/: everything, loaded on first use by the Evaluate panel
 #   (www/eval.js, www/eval-worker.js) and the log importer (www/importer.js).
+# - www/vendor/: CodeMirror and Pyodide for the "Your detectors" place
+#   (scripts/vendor.sh), loaded only when that place is opened.
 # Run scripts/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +31,8 @@ wasm_pkg() {
     mv "$wasm.opt" "$wasm"
     echo "build: $wasm is $(wc -c < "$wasm") bytes, $(gzip -9c "$wasm" | wc -c) gzip"
 }
+
+bash scripts/vendor.sh
 
 wasm_pkg pkg --no-default-features
 wasm_pkg pkg-full

@@ -183,10 +183,11 @@ export class Alerts {
       class: 'step-link', type: 'button', text: `step ${f.step}`,
       title: 'Show this step on the charts', onclick: () => this.onShowStep(f.step),
     });
-    const li = el('li', { class: 'alert', data: { detector: f.detector, severity: f.severity, step: String(f.step) } },
+    const li = el('li', { class: f.yours ? 'alert yours' : 'alert', data: { detector: f.detector, severity: f.severity, step: String(f.step) } },
       el('header', {},
         el('span', { class: 'sev', text: f.severity }),
         el('span', { class: 'title', text: doc ? doc.title : f.detector }),
+        f.yours ? el('span', { class: 'yours-tag', text: 'yours', title: 'A finding of your own detector (Your detectors)' }) : null,
         step),
       el('p', { class: 'msg', text: readableNumbers(f.message) }),
       el('p', { class: 'rec' }, el('b', { text: 'Do: ' }), f.recommendation));

@@ -40,6 +40,8 @@ export class Live {
     this.stalled = false;
     this.crashed = null;
     this.pausing = false;
+    // Also told the new points and each new run: the student's detectors (py-detectors.js), once loaded.
+    this.tap = null;
     this.clearRun();
     this.worker = trainWorker();
     this.worker.onmessage = ({ data }) => this.receive(data);
@@ -59,6 +61,13 @@ export class Live {
     this.responses = [];
     this.twin = null;
     this.record = null;
+    this.tap?.reset();
+  }
+
+  /** Findings made on the page (the student's detectors) for the live run: listed, stored and marked. */
+  addFindings(findings) {
+    this.view.addFindings(findings);
+    this.findings.push(...findings);
   }
 
   send(message) {
@@ -164,6 +173,7 @@ export class Live {
   /** New points, findings and responses of the current run. */
   take(data) {
     const view = this.view;
+    this.tap?.points(data);
     for (const s of data.series) view.append(s.name, s.twin, s.keep, s.steps, s.values);
     if (data.findings.length) view.addFindings(data.findings);
     if (data.responses.length) view.addActions(Float64Array.from(data.responses, (r) => r.step));

@@ -5,7 +5,7 @@
 // lean wasm (www/pkg) and the live run's modules; the Evaluate panel and the
 // log importer, and the full wasm (www/pkg-full) they need, load on first use.
 
-import init, { Board, Lab, LiveView, diagnose, presets } from './pkg/failure_lab.js';
+import init, { Board, Lab, LiveView, diagnose, metricTitles, presets } from './pkg/failure_lab.js';
 import { Alerts } from './alerts.js';
 import { Charts, chartKeys } from './charts.js';
 import { $, notice } from './dom.js';
@@ -272,6 +272,28 @@ function bindEval() {
   tab.hidden = false;
 }
 
+let pyPlace = null;
+/** Builds the "Your detectors" place (editor, Pyodide worker) when its tab is first opened (or focused). */
+function bindPy() {
+  const tab = $('tab-py');
+  const open = () => {
+    pyPlace ??= Promise.all([import('./py-detectors.js'), fetch('py/starter.py').then((r) => r.text())])
+      .then(([{ PyDetectors }, starter]) => new PyDetectors({
+        panel: $('panel-py'),
+        live,
+        metricTitles: metricTitles(),
+        starter,
+        onFindings: (findings) => {
+          live.addFindings(findings);
+          onLiveData({ findings, responses: [], failed: false });
+        },
+      }))
+      .catch((e) => { pyPlace = null; notice(`Could not load Your detectors: ${e.message}`); });
+  };
+  tab.addEventListener('click', open);
+  tab.addEventListener('focus', open);
+}
+
 /** The page's severity colours come from the charts' (Rust) colours: one colour system. */
 function shareColours() {
   for (const s of ['info', 'warning', 'critical']) {
@@ -366,6 +388,7 @@ async function main() {
   charts.setSelection(state.charts.split(',').filter(Boolean));
   setPresenter(state.big);
   bindEval();
+  bindPy();
   bindTabs();
   bindTransport();
   stage = new Stage({ Lab, state: () => state, save: saveHash, redraw: () => charts.request() });
