@@ -473,7 +473,10 @@ fn advance_stops_at_a_critical_finding_when_asked() {
     let mut exact = reference_lab();
     let n = u32::try_from(critical.step + 1).unwrap();
     assert_eq!(exact.advance(n, true), n);
-    assert!(exact.halted(), "a critical finding on the last step of a chunk halts");
+    assert!(
+        exact.halted(),
+        "a critical finding on the last step of a chunk halts"
+    );
     assert_eq!(exact.advance(1, false), 1);
     assert!(!exact.halted(), "a plain step does not");
 }
