@@ -27,3 +27,123 @@ fn defect_01_large_agent_batch_is_not_mode_collapse() {
         assert!(collapse.is_empty(), "{collapse:?}");
     }
 }
+
+use failure_lab::import::{self, names::NameMap, ImportError, ImportOptions};
+use std::process::{Command, Output};
+
+/// `failure-lab detect` on files written from `(name, content)`.
+fn detect(files: &[(&str, &[u8])], args: &[&str]) -> Output {
+    let dir = std::env::temp_dir().join(format!(
+        "failure-lab-reliability-{}-{}",
+        std::process::id(),
+        files[0].0
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_failure-lab"));
+    cmd.arg("detect").args(args);
+    for (name, content) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        cmd.arg(path);
+    }
+    cmd.output().expect("failure-lab runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Defect 3: two columns (or keys) naming the same metric were merged, the
+/// later overwriting the earlier: a NaN in `train_loss` was never seen.
+#[test]
+fn defect_03_two_columns_of_one_metric_are_refused_naming_both() {
+    for (file, text) in [
+        ("dup.csv", &b"step,train_loss,loss\n0,nan,1\n1,2,1\n"[..]),
+        (
+            "dup.jsonl",
+            &b"{\"step\":0,\"loss\":1}\n{\"step\":1,\"loss\":1,\"train_loss\":NaN}\n"[..],
+        ),
+    ] {
+        let out = detect(&[(file, text)], &[]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(
+            err.contains("'train_loss'") && err.contains("'loss'") && err.contains("both"),
+            "{file}: {err}"
+        );
+    }
+    let e = import::parse_str("step,loss,Loss/train\n0,1,2\n", &ImportOptions::default());
+    assert!(
+        matches!(e, Err(ImportError::SameMetric { line: 1, .. })),
+        "{e:?}"
+    );
+}
+
+/// Defect 4: steps written out of order were read in file order.
+#[test]
+fn defect_04_a_step_going_back_is_refused_naming_the_line() {
+    let e = import::parse_str("step,loss\n0,1\n2,1\n1,5\n", &ImportOptions::default());
+    assert_eq!(
+        e,
+        Err(ImportError::OutOfOrder {
+            line: 4,
+            step: 1,
+            previous: 2
+        })
+    );
+    let out = detect(
+        &[(
+            "ooo.jsonl",
+            b"{\"step\":5,\"loss\":1}\n{\"step\":3,\"loss\":1}\n",
+        )],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 2: step 3 comes after step 5"),
+        "{}",
+        stderr(&out)
+    );
+    // Repeated steps on adjacent rows are still one frame.
+    let frames = import::parse_str(
+        "step,loss,val_loss\n0,1,\n0,,2\n1,1,\n",
+        &Default::default(),
+    );
+    assert_eq!(frames.unwrap().len(), 2);
+}
+
+/// Defect 9: control characters of a header were echoed raw to the terminal.
+#[test]
+fn defect_09_control_characters_are_written_out() {
+    let out = detect(&[("ctl.csv", b"step,\x1b]0;pwn\x07lossy\n0,1\n")], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{err:?}");
+    assert!(err.contains("\\u{1b}]0;pwn\\u{7}lossy"), "{err}");
+    let out = detect(&[("ctl2.csv", b"step,a\x1b[2Jb\n0,x\n")], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains('\x1b'), "{:?}", stderr(&out));
+}
+
+/// Defect 10: `--map foo=loss --map bar=loss` ignored the second; JSON
+/// Lines with no metric exited 0 where a CSV with none exits 2.
+#[test]
+fn defect_10_map_targets_and_no_metric_exit_codes() {
+    let mut map = NameMap::new();
+    map.insert("foo", "loss").unwrap();
+    let e = map.insert("bar", "loss").unwrap_err().to_string();
+    assert!(e.contains("'foo' is already mapped to 'loss'"), "{e}");
+    map.insert("foo", "val_loss").unwrap(); // remapping the same name is fine
+    let out = detect(
+        &[("map.csv", b"step,foo,bar\n0,1,2\n")],
+        &["--map", "foo=loss", "--map", "bar=loss"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already mapped"), "{}", stderr(&out));
+
+    let csv = detect(&[("nometric.csv", b"step\n0\n1\n")], &[]);
+    let jsonl = detect(&[("nometric.jsonl", b"{\"step\":0}\n{\"step\":1}\n")], &[]);
+    assert_eq!(csv.status.code(), Some(2), "{}", stderr(&csv));
+    assert_eq!(jsonl.status.code(), Some(2), "{}", stderr(&jsonl));
+    assert!(stderr(&jsonl).contains("no metric"), "{}", stderr(&jsonl));
+}
