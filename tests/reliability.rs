@@ -147,3 +147,118 @@ fn defect_10_map_targets_and_no_metric_exit_codes() {
     assert_eq!(jsonl.status.code(), Some(2), "{}", stderr(&jsonl));
     assert!(stderr(&jsonl).contains("no metric"), "{}", stderr(&jsonl));
 }
+
+/// A `failure-lab serve` of `www/` on a free port, stopped on drop.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn server() -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_failure-lab"))
+        .args(["serve", "--port", &port.to_string(), "--root", "www"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server { child, port };
+    for _ in 0..200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return server;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("failure-lab serve did not answer");
+}
+
+/// Sends `request` raw; returns the whole response (the server closes).
+fn exchange(port: u16, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let _ = s.write_all(request);
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The header `name` of a response, if present.
+fn header<'a>(response: &'a str, name: &str) -> Option<&'a str> {
+    let head = response.split("\r\n\r\n").next()?;
+    head.lines().find_map(|l| {
+        let (n, v) = l.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then_some(v.trim())
+    })
+}
+
+/// Defect 8: `failure-lab serve` had no size or time limits, no bound on
+/// connections, no security headers; HEAD on a 404 sent a body; the 405
+/// had no `Allow`.
+#[test]
+fn defect_08_the_server_is_bounded_and_sends_its_headers() {
+    let srv = server();
+    let page = exchange(srv.port, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page:.200}");
+    let csp = header(&page, "Content-Security-Policy").expect("a CSP header");
+    let html =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/index.html")).unwrap();
+    let meta = html
+        .split("http-equiv=\"Content-Security-Policy\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page's meta CSP");
+    assert_eq!(csp, format!("{meta}; frame-ancestors 'self'"));
+    assert_eq!(header(&page, "X-Content-Type-Options"), Some("nosniff"));
+    assert_eq!(header(&page, "X-Frame-Options"), Some("SAMEORIGIN"));
+
+    for target in ["/", "/nope.js"] {
+        let r = exchange(
+            srv.port,
+            format!("HEAD {target} HTTP/1.1\r\n\r\n").as_bytes(),
+        );
+        let body = r.split_once("\r\n\r\n").unwrap().1;
+        assert!(body.is_empty(), "HEAD {target} sent a body: {r:.300}");
+        assert_eq!(header(&r, "X-Content-Type-Options"), Some("nosniff"));
+    }
+    let r = exchange(srv.port, b"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    assert!(r.starts_with("HTTP/1.1 405"), "{r}");
+    assert_eq!(header(&r, "Allow"), Some("GET, HEAD"));
+
+    // 1 MiB without a newline: refused at 16 KiB, not read to its end.
+    let started = std::time::Instant::now();
+    let r = exchange(srv.port, &vec![b'A'; 1 << 20]);
+    assert!(r.starts_with("HTTP/1.1 431"), "{r:.200}");
+    assert!(started.elapsed().as_secs() < 5);
+
+    // Idle connections take at most 64 threads; the next is told 503 at
+    // once, and the server answers again once they go.
+    let idle: Vec<_> = (0..70)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", srv.port)).unwrap())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let r = exchange(srv.port, b"GET / HTTP/1.1\r\n\r\n");
+    assert!(r.starts_with("HTTP/1.1 503"), "{r:.200}");
+    drop(idle);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let r = exchange(srv.port, b"GET / HTTP/1.1\r\n\r\n");
+    assert!(r.starts_with("HTTP/1.1 200"), "{r:.200}");
+
+    // A client that sends nothing is dropped after the request timeout.
+    let started = std::time::Instant::now();
+    let r = exchange(srv.port, b"GET / HTTP/1.1\r\n");
+    assert!(r.starts_with("HTTP/1.1 408"), "{r:.200}");
+    assert!(started.elapsed().as_secs() < 15);
+}
