@@ -262,3 +262,25 @@ fn defect_08_the_server_is_bounded_and_sends_its_headers() {
     assert!(r.starts_with("HTTP/1.1 408"), "{r:.200}");
     assert!(started.elapsed().as_secs() < 15);
 }
+
+/// Defect 10: a setting of the wrong type was refused in serde's words
+/// ("invalid value: integer `-5`, expected u64"); the settings table and the
+/// engine agree on the agent's hidden layers.
+#[test]
+fn defect_10_settings_are_refused_in_the_labs_words() {
+    use failure_lab::settings::table;
+    use serde_json::json;
+    let base = RunConfig::default();
+    let warmup = table().into_iter().find(|s| s.name == "warmup").unwrap();
+    let e = warmup.apply(&base, &json!(-5)).unwrap_err().to_string();
+    assert_eq!(e, "train.warmup_steps: -5 is not a whole number from 0 up");
+    let fault: Result<failure_lab::scenarios::Fault, _> =
+        serde_json::from_str(r#"{"kind": "corrupt_batch", "value": 1e308}"#);
+    let e = failure_lab::config::plain_words(&fault.unwrap_err().to_string());
+    assert_eq!(e, "1e+308 is not one of the options");
+    let hidden = table().into_iter().find(|s| s.name == "aHidden").unwrap();
+    let max = hidden.range.unwrap().max as usize;
+    let layers = |n: usize| json!(vec!["8"; n].join(","));
+    assert!(hidden.apply(&base, &layers(max)).is_ok());
+    assert!(hidden.apply(&base, &layers(max + 1)).is_err());
+}

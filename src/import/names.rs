@@ -50,7 +50,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("validation_loss", names::VAL_LOSS),
     ("eval_loss", names::VAL_LOSS),
     ("dev_loss", names::VAL_LOSS),
-    ("test_loss", names::VAL_LOSS),
     ("loss_val", names::VAL_LOSS),
     ("loss_valid", names::VAL_LOSS),
     ("loss_validation", names::VAL_LOSS),
@@ -192,6 +191,11 @@ impl NameMap {
         // wandb's bookkeeping: _runtime, _timestamp, _wandb.
         if key.starts_with('_') {
             return Role::Skip;
+        }
+        // A metric the lab reports itself (`test_loss`, `reward`...) is read
+        // as itself, so the lab's own export reads back as it was written.
+        if let Some((name, _)) = names::TITLES.iter().find(|(n, _)| *n == key) {
+            return Role::Metric(name.to_string());
         }
         if let Some(canonical) = canonical_of(&key).or_else(|| lightning_lr(original)) {
             return Role::Metric(canonical.to_string());
