@@ -51,3 +51,22 @@ test('defect 7: a newer store is read, and versionchange closes the page\'s conn
   });
   assert.deepEqual(result, { upgraded: 'upgraded', listed: 'listed', reset: 'reset' });
 });
+
+test('defect 5: a crafted lab export with invalid series stores nothing and says why', async (t) => {
+  const lab = await readyLab(t);
+  const { page } = lab;
+  const before = await page.evaluate(async () => (await (await import('./store.js')).list()).length);
+  const crafted = JSON.stringify({
+    format: 'failure-lab run',
+    run: { name: 'crafted', findings: [{ step: 1, severity: 'critical' }, { step: 2, severity: 'loud' }] },
+    metrics: { loss: { steps: [0, 2, 1], values: [1, 2, 3] } },
+  });
+  await page.click('#tab-runs');
+  await page.setInputFiles('#import-file', [{ name: 'crafted.json', mimeType: 'application/json', buffer: Buffer.from(crafted) }]);
+  await page.waitForFunction(() => !document.querySelector('#import-drop').dataset.busy, null, { timeout: 30_000 });
+  const error = await page.$eval('#import-error', (e) => (e.hidden ? '' : e.textContent));
+  assert.match(error, /crafted\.json: not restored, nothing stored: .*steps must increase/);
+  const after = await page.evaluate(async () => (await (await import('./store.js')).list()).length);
+  assert.equal(after, before);
+  assert.deepEqual(lab.errors.filter((e) => e.startsWith('pageerror')), []);
+});
