@@ -137,7 +137,7 @@ pub const ACTIONS: usize = RESPONSES.len() * PHRASINGS;
 /// course's distinct / batch; above, a batch that uses every answer is not
 /// read as collapsed only because it is larger than the answer set.
 pub fn diversity_ratio(distinct: usize, n: usize) -> f64 {
-    distinct as f64 / n.min(ACTIONS).max(1) as f64
+    distinct as f64 / n.clamp(1, ACTIONS) as f64
 }
 
 /// The response type of output `a`.
