@@ -549,7 +549,8 @@ impl Setting {
                 .ok_or_else(|| refused(format!("no setting {path} in the run config")))?;
             *slot = config_value(self.kind, value);
         }
-        let config: RunConfig = serde_json::from_value(json).map_err(|e| refused(e.to_string()))?;
+        let config: RunConfig = serde_json::from_value(json)
+            .map_err(|e| refused(crate::config::plain_words(&e.to_string())))?;
         validate(&config)?;
         Ok(config)
     }

@@ -255,9 +255,13 @@ fn a_user_mapping_names_unknown_columns() {
         (f.step, f.get("grad_norm"), f.get("phase")),
         (7, Some(3.5), None)
     );
-    // Two names for one metric: the first keeps the canonical name.
-    let f = &parse("step,loss,train_loss\n0,1,2\n").unwrap()[0];
-    assert_eq!((f.get("loss"), f.get("train_loss")), (Some(1.0), Some(2.0)));
+    // Two names for one metric are refused, naming both (issue 11, defect
+    // 3: the later one used to overwrite or shadow the earlier); skipping
+    // one reads the other.
+    let e = parse("step,loss,train_loss\n0,1,2\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("'loss' and 'train_loss' both name"), "{e}");
     // Typos in a mapping's target are caught before any reading.
     let e = NameMap::new().insert_arg("gn=grad_nrom").unwrap_err();
     assert!(

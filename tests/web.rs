@@ -12,6 +12,21 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Text for a handle's argument.
+fn t(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+/// Numbers for a handle's argument.
+fn nums(values: &[f64]) -> JsValue {
+    js_sys::Float64Array::from(values).into()
+}
+
+/// Bytes for a handle's argument.
+fn bytes(b: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(b).into()
+}
+
 #[derive(Debug, Deserialize)]
 struct Finding {
     detector: String,
@@ -47,10 +62,10 @@ fn lab_metrics_are_bit_identical_to_the_native_run() {
 #[wasm_bindgen_test]
 fn lab_trains_and_reports_the_explosion_with_its_recommendation() {
     let mut lab = reference_lab();
-    let first_loss = lab.values("loss");
+    let first_loss = lab.values(t("loss"));
     assert!(first_loss.is_empty());
     lab.step(250);
-    let loss = lab.values("loss");
+    let loss = lab.values(t("loss"));
     assert_eq!(loss.len(), 250);
     assert!(
         loss[249] < loss[0],
@@ -90,10 +105,10 @@ fn bad_settings_are_errors_with_a_message_not_panics() {
 
     let mut lab = reference_lab();
     let wrong = js_sys::JSON::parse(r#"{"kind":"lr_spike","at_step":1,"factor":0}"#).unwrap();
-    assert!(lab.set_fault("lr_spike", wrong).is_err());
+    assert!(lab.set_fault(t("lr_spike"), wrong).is_err());
     let mismatched = js_sys::JSON::parse(r#"{"kind":"lr_spike","at_step":1,"factor":5}"#).unwrap();
-    assert!(lab.set_fault("other", mismatched).is_err());
-    assert!(lab.set_fault("lr_spike", JsValue::NULL).is_ok());
+    assert!(lab.set_fault(t("other"), mismatched).is_err());
+    assert!(lab.set_fault(t("lr_spike"), JsValue::NULL).is_ok());
 }
 
 #[wasm_bindgen_test]
@@ -101,7 +116,7 @@ fn fault_switched_on_mid_run_starts_at_that_step_and_reset_restarts() {
     let mut lab = Lab::new(JsValue::UNDEFINED).unwrap();
     lab.step(120);
     let spike = js_sys::JSON::parse(r#"{"kind":"lr_spike","at_step":120,"factor":50}"#).unwrap();
-    lab.set_fault("lr_spike", spike).unwrap();
+    lab.set_fault(t("lr_spike"), spike).unwrap();
     lab.step(1);
     #[derive(Deserialize)]
     struct Truth {
@@ -111,7 +126,7 @@ fn fault_switched_on_mid_run_starts_at_that_step_and_reset_restarts() {
     assert_eq!(truth[0].onset, Some(120));
     lab.reset().unwrap();
     assert_eq!(lab.steps(), 0.0);
-    assert!(lab.values("loss").is_empty());
+    assert!(lab.values(t("loss")).is_empty());
 }
 
 fn message(err: wasm_bindgen::JsError) -> String {
@@ -140,10 +155,12 @@ fn the_board_refuses_bad_series_with_a_message() {
     use failure_lab::wasm::Board;
     let mut board = Board::new();
     assert!(
-        board.add_series("r", "loss", &[0.0], &[1.0]).is_err(),
+        board
+            .add_series(t("r"), t("loss"), nums(&[0.0]), nums(&[1.0]))
+            .is_err(),
         "add the run first"
     );
-    board.add("r", "run r").unwrap();
+    board.add(t("r"), t("run r")).unwrap();
     let cases: [(&[f64], &[f64], &str); 4] = [
         (&[0.0, 1.0], &[1.0], "2 steps but 1 values"),
         (&[0.0, 2.0, 1.0], &[1.0, 1.0, 1.0], "steps must increase"),
@@ -151,19 +168,26 @@ fn the_board_refuses_bad_series_with_a_message() {
         (&[f64::NAN], &[1.0], "not a whole number"),
     ];
     for (steps, values, want) in cases {
-        let err = board.add_series("r", "loss", steps, values).unwrap_err();
+        let err = board
+            .add_series(t("r"), t("loss"), nums(steps), nums(values))
+            .unwrap_err();
         assert!(message(err).contains(want), "{want}");
     }
     board
-        .add_series("r", "loss", &[0.0, 1.0, 5.0], &[1.0, f64::NAN, 0.5])
+        .add_series(
+            t("r"),
+            t("loss"),
+            nums(&[0.0, 1.0, 5.0]),
+            nums(&[1.0, f64::NAN, 0.5]),
+        )
         .unwrap();
-    assert_eq!(board.metric_names("r"), ["loss"]);
+    assert_eq!(board.metric_names(t("r")), ["loss"]);
     let bad = json(r#"[{"step": 1, "severity": "loud"}]"#);
-    assert!(message(board.set_findings("r", bad).unwrap_err()).contains("loud"));
+    assert!(message(board.set_findings(t("r"), bad).unwrap_err()).contains("loud"));
     let good = json(r#"[{"step": 1, "severity": "critical", "detector": "x", "message": "m"}]"#);
-    board.set_findings("r", good).unwrap();
-    board.remove("r");
-    assert!(!board.has("r"));
+    board.set_findings(t("r"), good).unwrap();
+    board.remove(t("r"));
+    assert!(!board.has(t("r")));
 }
 
 #[wasm_bindgen_test]
@@ -181,10 +205,10 @@ fn a_chart_of_the_live_run_and_a_stored_one_reports_its_plot_area() {
     let mut view = LiveView::new();
     drain_into(&mut lab, &mut view);
     let mut board = Board::new();
-    board.add("old", "an old run").unwrap();
+    board.add(t("old"), t("an old run")).unwrap();
     let steps: Vec<f64> = (0..400).map(f64::from).collect();
     board
-        .add_series("old", "loss", &steps, &vec![0.5; 400])
+        .add_series(t("old"), t("loss"), nums(&steps), nums(&[0.5; 400]))
         .unwrap();
     let c = canvas(500, 250);
     let options = json(r#"{"metrics": ["loss", "val_loss"], "traces": ["old"], "pixel_ratio": 2}"#);
@@ -235,9 +259,9 @@ fn a_log_fed_in_chunks_finds_what_the_live_run_found() {
         csv += &format!("{step},{}\n", cells.join(","));
     }
     let mut import = LogImport::new(JsValue::UNDEFINED, 1).unwrap();
-    import.begin_file("run.csv").unwrap();
+    import.begin_file(t("run.csv")).unwrap();
     for chunk in csv.as_bytes().chunks(997) {
-        import.feed(chunk).unwrap();
+        import.feed(bytes(chunk)).unwrap();
     }
     import.end_file().unwrap();
     import.finish().unwrap();
@@ -249,16 +273,16 @@ fn a_log_fed_in_chunks_finds_what_the_live_run_found() {
         live.iter().map(key).collect::<Vec<_>>(),
         again.iter().map(key).collect::<Vec<_>>()
     );
-    assert_eq!(import.values("loss").len(), lab.values("loss").len());
+    assert_eq!(import.values(t("loss")).len(), lab.values(t("loss")).len());
 }
 
 #[wasm_bindgen_test]
 fn a_bad_log_or_mapping_is_an_error_naming_where() {
     use failure_lab::wasm::LogImport;
     let mut import = LogImport::new(JsValue::UNDEFINED, 1).unwrap();
-    import.begin_file("bad.csv").unwrap();
-    import.feed(b"step,loss\n0,1.0\n1,").unwrap();
-    let err = import.feed(b"abc\n").unwrap_err();
+    import.begin_file(t("bad.csv")).unwrap();
+    import.feed(bytes(b"step,loss\n0,1.0\n1,")).unwrap();
+    let err = import.feed(bytes(b"abc\n")).unwrap_err();
     assert_eq!(
         message(err),
         "bad.csv: line 3, column 2 (loss): 'abc' is not a number"
@@ -270,7 +294,7 @@ fn a_bad_log_or_mapping_is_an_error_naming_where() {
     assert!(message(err).contains("'los' is not a canonical name"));
     assert!(LogImport::new(JsValue::UNDEFINED, 0).is_err());
     let mut none = LogImport::new(JsValue::UNDEFINED, 2).unwrap();
-    assert!(none.feed(b"x").is_err(), "no file open");
+    assert!(none.feed(bytes(b"x")).is_err(), "no file open");
     assert!(none.finish().is_err(), "nothing read");
 }
 
@@ -284,7 +308,8 @@ fn every_offered_fault_checks_and_switches_on() {
         fields: Vec<serde_json::Value>,
         defaults: serde_json::Value,
     }
-    let choices: Vec<Choice> = serde_wasm_bindgen::from_value(Lab::faults(None).unwrap()).unwrap();
+    let choices: Vec<Choice> =
+        serde_wasm_bindgen::from_value(Lab::faults(JsValue::UNDEFINED).unwrap()).unwrap();
     assert!(choices.iter().any(|c| c.id == "lr_spike"));
     // The page's words for each fault are its Rust FaultDoc's.
     let spike = &choices[0];
@@ -307,26 +332,26 @@ fn every_offered_fault_checks_and_switches_on() {
         Lab::check_fault(settings.clone()).unwrap();
         let mut lab = Lab::new(JsValue::UNDEFINED).unwrap();
         lab.step(2);
-        if let Err(e) = lab.set_fault(&c.id, settings.clone()) {
+        if let Err(e) = lab.set_fault(t(&c.id), settings.clone()) {
             // A fault that needs another setup says which.
             assert!(message(e).contains("cross-entropy"), "{}", c.id);
             let mut lab = Lab::new(json(r#"{"train": {"loss": "cross_entropy"}}"#)).unwrap();
             lab.step(2);
-            lab.set_fault(&c.id, settings)
+            lab.set_fault(t(&c.id), settings)
                 .unwrap_or_else(|e| panic!("{}: {}", c.id, message(e)));
         }
     }
     assert!(Lab::check_fault(json(r#"{"kind": "meteor"}"#)).is_err());
     let agent: Vec<Choice> =
-        serde_wasm_bindgen::from_value(Lab::faults(Some("agent".into())).unwrap()).unwrap();
+        serde_wasm_bindgen::from_value(Lab::faults(t("agent")).unwrap()).unwrap();
     assert!(agent.iter().any(|c| c.id == "reward_hacking"));
     for c in &agent {
         let mut lab = Lab::new(json(r#"{"scenario": "agent"}"#)).unwrap();
         lab.step(2);
-        lab.set_fault(&c.id, json(&c.defaults.to_string()))
+        lab.set_fault(t(&c.id), json(&c.defaults.to_string()))
             .unwrap_or_else(|e| panic!("{}: {}", c.id, message(e)));
     }
-    assert!(Lab::faults(Some("robot".into())).is_err());
+    assert!(Lab::faults(t("robot")).is_err());
 }
 
 #[wasm_bindgen_test]
@@ -380,7 +405,8 @@ fn drain_into(lab: &mut Lab, view: &mut failure_lab::wasm::LiveView) -> JsValue 
         let name = get(&item, "name").as_string().unwrap();
         let twin = get(&item, "twin").as_bool().unwrap();
         let keep = get(&item, "keep").as_f64().unwrap();
-        view.append(&name, twin, keep, &steps, &values).unwrap();
+        view.append(t(&name), twin, keep, nums(&steps), nums(&values))
+            .unwrap();
     }
     view.add_findings(get(&batch, "findings")).unwrap();
     view.set_steps(get(&batch, "steps").as_f64().unwrap());
@@ -410,11 +436,11 @@ fn drained_batches_rebuild_the_run_in_a_live_view() {
     assert_eq!(lab.steps(), 678.0);
     assert_eq!(view.metric_names(), lab.metric_names());
     for name in lab.metric_names() {
-        assert_eq!(view.steps_of(&name), lab.steps_of(&name), "{name}");
+        assert_eq!(view.steps_of(t(&name)), lab.steps_of(t(&name)), "{name}");
         let same = view
-            .values(&name)
+            .values(t(&name))
             .iter()
-            .zip(lab.values(&name))
+            .zip(lab.values(t(&name)))
             .all(|(a, b)| a.to_bits() == b.to_bits());
         assert!(same, "{name} bit for bit");
     }
@@ -422,12 +448,17 @@ fn drained_batches_rebuild_the_run_in_a_live_view() {
     assert_eq!(findings as usize, all.len());
     assert!(view.has_twin());
     // A batch that does not follow what the view holds is refused, not a panic.
-    let held = view.steps_of("loss").len() as f64;
-    assert!(view.append("loss", false, held, &[3.0], &[1.0]).is_err());
-    assert!(view.append("loss", true, 0.0, &[1.0, 2.0], &[1.0]).is_err());
+    let held = view.steps_of(t("loss")).len() as f64;
+    assert!(view
+        .append(t("loss"), false, held, nums(&[3.0]), nums(&[1.0]))
+        .is_err());
+    assert!(view
+        .append(t("loss"), true, 0.0, nums(&[1.0, 2.0]), nums(&[1.0]))
+        .is_err());
     for keep in [held + 1.0, -1.0, 0.5, f64::NAN, f64::INFINITY] {
         assert!(
-            view.append("loss", false, keep, &[1e9], &[1.0]).is_err(),
+            view.append(t("loss"), false, keep, nums(&[1e9]), nums(&[1.0]))
+                .is_err(),
             "keep {keep}"
         );
     }
@@ -485,4 +516,35 @@ fn advance_stops_at_a_critical_finding_when_asked() {
     );
     assert_eq!(exact.advance(1, false), 1);
     assert!(!exact.halted(), "a plain step does not");
+}
+
+/// Issue 11, defect 6: no JS value can trap the wasm; messages are in the
+/// lab's words.
+#[wasm_bindgen_test]
+fn defect_06_any_js_value_is_an_error_not_a_trap() {
+    use failure_lab::wasm::Board;
+    let mut board = Board::new();
+    let e = message(board.add(t("x"), JsValue::from_f64(12345.0)).unwrap_err());
+    assert!(e.contains("expected text, got a number"), "{e}");
+    board.add(t("x"), t("run x")).unwrap();
+    let e = message(
+        board
+            .add_series(t("x"), t("loss"), JsValue::from_f64(3.0), nums(&[1.0]))
+            .unwrap_err(),
+    );
+    assert!(e.contains("expected a list of numbers"), "{e}");
+    let e = message(
+        board
+            .add_series(t("x"), t("loss"), nums(&[0.0]), json(r#"["a"]"#))
+            .unwrap_err(),
+    );
+    assert!(e.contains("item 1 is text"), "{e}");
+    let e = message(board.set_findings(t("x"), json("[null]")).unwrap_err());
+    assert!(
+        e.contains("item 1 is not a finding") && !e.contains("MarkerIn"),
+        "{e}"
+    );
+    assert!(!board.has(JsValue::from_f64(1.0)));
+    let e = message(Lab::check_fault(json(r#"{"kind": "lr_spike", "at_step": -5}"#)).unwrap_err());
+    assert!(e.contains("-5 is not a whole number from 0 up"), "{e}");
 }

@@ -23,8 +23,8 @@ const mb = (n) => (n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 0);
 /** The import panel. */
 export class Importer {
   /** `LogImport`: the wasm class; `onImported(id)`: a run was stored. */
-  constructor({ LogImport, onImported, onStart }) {
-    Object.assign(this, { LogImport, onImported, onStart });
+  constructor({ LogImport, Board, onImported, onStart }) {
+    Object.assign(this, { LogImport, Board, onImported, onStart });
     this.busy = false;
     this.cancelled = false;
     this.targets = LogImport.targets();
@@ -169,6 +169,21 @@ export class Importer {
         throw new Error(`${file.name}: metric '${name}' needs steps and values of the same length`);
       }
       out[name] = { steps: Float64Array.from(s.steps, Number), values: Float64Array.from(s.values, Number) };
+    }
+    // Checked whole by the same code that will draw it, before anything is
+    // stored: a run that is stored also opens (issue 11, defect 5).
+    if (this.Board) {
+      const check = new this.Board();
+      try {
+        check.add('check', run.name);
+        for (const [name, s] of Object.entries(out)) check.addSeries('check', name, s.steps, s.values);
+        check.setFindings('check', run.findings);
+        check.setActions('check', (run.responses || []).map((r) => r?.step));
+      } catch (e) {
+        throw new Error(`${file.name}: not restored, nothing stored: ${e.message}`);
+      } finally {
+        check.free();
+      }
     }
     return { run: { ...run, id: store.newId(), created: Date.now(), name: run.name }, metrics: out, summaries: null };
   }

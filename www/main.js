@@ -217,8 +217,9 @@ async function importFiles(files) {
   if (!drop.dataset.busy) drop.dataset.busy = 'loading';
   const loaded = () => { if (drop.dataset.busy === 'loading') delete drop.dataset.busy; };
   try {
-    importer ??= Promise.all([loadFull(), import('./importer.js')]).then(([{ LogImport }, { Importer }]) => new Importer({
+    importer ??= Promise.all([loadFull(), import('./importer.js')]).then(([{ LogImport, Board }, { Importer }]) => new Importer({
       LogImport,
+      Board,
       onStart: () => showTab('runs'),
       onImported: async (id) => {
         board.remove(id);

@@ -65,10 +65,16 @@ export class Runs {
     const run = await store.get(id);
     if (!run) throw new Error('that run is no longer stored');
     const metrics = await store.series(id);
-    this.board.add(id, short(run.name));
-    for (const [name, s] of Object.entries(metrics)) this.board.addSeries(id, name, s.steps, s.values);
-    this.board.setFindings(id, run.findings || []);
-    this.board.setActions(id, (run.responses || []).map((r) => r.step));
+    try {
+      this.board.add(id, short(run.name));
+      for (const [name, s] of Object.entries(metrics)) this.board.addSeries(id, name, s.steps, s.values);
+      this.board.setFindings(id, run.findings || []);
+      this.board.setActions(id, (run.responses || []).map((r) => r?.step));
+    } catch (e) {
+      // Never half-registered: a later open tries again and says why.
+      this.board.remove(id);
+      throw new Error(`run '${run.name}' cannot be shown: ${e.message}`);
+    }
   }
 
   /** Focuses run `id` ('live' for the live run): its alerts are listed and its findings marked. */

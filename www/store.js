@@ -45,17 +45,57 @@ export function open() {
         if (!db.objectStoreNames.contains('runs')) db.createObjectStore('runs', { keyPath: 'id' });
         if (!db.objectStoreNames.contains('series')) db.createObjectStore('series', { keyPath: 'id' });
       };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => {
-        // Storage refused for this page for good (a private window, file:// in some browsers).
-        if (['SecurityError', 'InvalidStateError'].includes(req.error?.name)) unavailable = req.error.message;
-        reject(req.error);
+      req.onsuccess = () => resolve(watch(req.result));
+      req.onerror = (event) => {
+        if (req.error?.name !== 'VersionError') {
+          // Storage refused for this page for good (a private window, file:// in some browsers).
+          if (['SecurityError', 'InvalidStateError'].includes(req.error?.name)) unavailable = req.error.message;
+          reject(req.error);
+          return;
+        }
+        // A store written by a newer lab: open it at its own version and keep
+        // using it when it has the stores this page knows (export and reset
+        // stay possible); never a dead end.
+        event.preventDefault();
+        const again = indexedDB.open(DB_NAME);
+        again.onsuccess = () => {
+          const db = again.result;
+          if (db.objectStoreNames.contains('runs') && db.objectStoreNames.contains('series')) {
+            console.warn(`failure-lab: the run store is at version ${db.version}, newer than this page's ${VERSION}; it is read as it is`);
+            resolve(watch(db));
+          } else {
+            db.close();
+            reject(new Error(`the run store was written by a newer version of the lab (version ${db.version}) in a form this page cannot read; reset it (Runs) or open the newer lab`));
+          }
+        };
+        again.onerror = () => reject(again.error);
       };
       req.onblocked = () => reject(new Error('the run store is busy in another tab; close it and reload'));
     });
     opening.catch(() => { opening = null; });
   }
   return opening;
+}
+
+/** `db`, closed when another tab upgrades or deletes the store (so it is
+ *  not blocked by this one); the next call opens it again. */
+function watch(db) {
+  db.onversionchange = () => {
+    db.close();
+    opening = null;
+  };
+  return db;
+}
+
+/** Deletes every stored run (the store itself), e.g. a store this page
+ *  cannot read. */
+export async function reset() {
+  if (opening) {
+    const db = await opening.catch(() => null);
+    db?.close();
+    opening = null;
+  }
+  await request(indexedDB.deleteDatabase(DB_NAME));
 }
 
 /** A new run id. */

@@ -81,7 +81,22 @@ pub fn run(args: Args) -> Result<(), String> {
     Ok(())
 }
 
-/// The error's message, with the option that gets past a text column.
+/// `text` with its control characters written out (`\u{1b}`), so that a
+/// name read from a log cannot move, retitle or clear the terminal.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The error's message (control characters written out), with the option
+/// that gets past a text column.
 fn with_hint(e: ImportError) -> String {
     let inner = match &e {
         ImportError::InFile { error, .. } => error.as_ref(),
@@ -89,9 +104,13 @@ fn with_hint(e: ImportError) -> String {
     };
     match inner {
         ImportError::NotANumber { name, .. } => {
-            format!("{e}\n(if '{name}' is not a metric, skip it with --map '{name}=-')")
+            let name = printable(name);
+            format!(
+                "{}\n(if '{name}' is not a metric, skip it with --map '{name}=-')",
+                printable(&e.to_string())
+            )
         }
-        _ => e.to_string(),
+        _ => printable(&e.to_string()),
     }
 }
 
@@ -104,6 +123,7 @@ fn report(path: &str, s: &Summary) {
         .metrics
         .iter()
         .map(|(original, name)| {
+            let (original, name) = (printable(original), printable(name));
             if !CANONICAL.contains(&name.as_str()) {
                 format!("{name} (not a known name: kept as is; --map it if it is one)")
             } else if original != name {
@@ -114,7 +134,8 @@ fn report(path: &str, s: &Summary) {
         })
         .collect();
     eprintln!(
-        "{path}: {format}, {} rows, {} steps; metrics: {}",
+        "{}: {format}, {} rows, {} steps; metrics: {}",
+        printable(path),
         s.rows,
         s.frames,
         metrics.join(", ")

@@ -191,7 +191,7 @@ impl Csv {
                 })
             }
         };
-        let frame = sink.row(step);
+        let frame = sink.row(line, step)?;
         let metrics = columns.iter().filter_map(|c| match c {
             Column::Metric(name) => Some(name),
             _ => None,

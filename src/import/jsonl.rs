@@ -89,7 +89,7 @@ impl JsonLines {
                 })
             }
         };
-        let frame = sink.row(step);
+        let frame = sink.row(line, step)?;
         for &(slot, v) in values.iter() {
             if let Role::Metric(name) = resolver.role(slot) {
                 frame.set(name, v);

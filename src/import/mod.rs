@@ -150,6 +150,37 @@ pub enum ImportError {
         /// The step column's or key's name.
         name: String,
     },
+    /// A row whose step is below the step of the row before it.
+    #[error(
+        "line {line}: step {step} comes after step {previous}: the steps of a log must not go \
+         back (sort the log by step, or import a resumed run's part as its own file)"
+    )]
+    OutOfOrder {
+        /// 1-based line number.
+        line: usize,
+        /// The row's step.
+        step: u64,
+        /// The step of the row before it.
+        previous: u64,
+    },
+    /// Two columns or keys that name the same metric.
+    #[error(
+        "line {line}: '{first}' and '{second}' both name the metric '{metric}': skip one \
+         (map it to '-') or map it to another name"
+    )]
+    SameMetric {
+        /// 1-based line number (the header, or the object with the second).
+        line: usize,
+        /// The name seen first.
+        first: String,
+        /// The name seen second.
+        second: String,
+        /// The metric both map to.
+        metric: String,
+    },
+    /// A log whose keys are all steps or skipped.
+    #[error("the log names no metric (only a step or skipped keys)")]
+    NoMetric,
     /// A row with more or fewer cells than the header.
     #[error("line {line}: {found} cells, but the header names {expected} columns")]
     Ragged {
@@ -222,6 +253,7 @@ pub(crate) struct Sink {
     out: Vec<Frame>,
     rows: u64,
     frames: u64,
+    last: Option<u64>,
 }
 
 impl Sink {
@@ -230,13 +262,22 @@ impl Sink {
         self.rows
     }
 
-    /// The frame for a new row at `step`.
-    pub fn row(&mut self, step: u64) -> &mut Frame {
+    /// The frame for a new row at `step` (on line `line`); a step below
+    /// the row before's is refused: the detectors read a log in step order.
+    pub fn row(&mut self, line: usize, step: u64) -> Result<&mut Frame, ImportError> {
+        if let Some(previous) = self.last.filter(|&p| step < p) {
+            return Err(ImportError::OutOfOrder {
+                line,
+                step,
+                previous,
+            });
+        }
+        self.last = Some(step);
         self.rows += 1;
         if self.current.as_ref().is_some_and(|f| f.step != step) {
             self.flush();
         }
-        self.current.get_or_insert_with(|| Frame::new(step))
+        Ok(self.current.get_or_insert_with(|| Frame::new(step)))
     }
 
     fn flush(&mut self) {
@@ -323,6 +364,7 @@ impl Importer {
             match self.state {
                 State::Start => Err(ImportError::Empty),
                 _ if self.sink.rows == 0 => Err(ImportError::NoRows),
+                _ if self.resolver.metrics().is_empty() => Err(ImportError::NoMetric),
                 _ => Ok(std::mem::take(&mut self.sink.out)),
             }
         });

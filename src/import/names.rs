@@ -50,7 +50,6 @@ const ALIASES: &[(&str, &str)] = &[
     ("validation_loss", names::VAL_LOSS),
     ("eval_loss", names::VAL_LOSS),
     ("dev_loss", names::VAL_LOSS),
-    ("test_loss", names::VAL_LOSS),
     ("loss_val", names::VAL_LOSS),
     ("loss_valid", names::VAL_LOSS),
     ("loss_validation", names::VAL_LOSS),
@@ -146,7 +145,20 @@ impl NameMap {
                 CANONICAL.join(", ")
             )));
         }
-        self.targets.insert(normalize(name), target.to_string());
+        let key = normalize(name);
+        if target != SKIP {
+            if let Some((other, _)) = self
+                .targets
+                .iter()
+                .find(|(k, t)| **k != key && t.as_str() == target)
+            {
+                return Err(bad(format!(
+                    "'{other}' is already mapped to '{target}': two columns cannot be one \
+                     metric (skip one with '{other}=-' or '{name}=-')"
+                )));
+            }
+        }
+        self.targets.insert(key, target.to_string());
         Ok(())
     }
 
@@ -180,6 +192,11 @@ impl NameMap {
         if key.starts_with('_') {
             return Role::Skip;
         }
+        // A metric the lab reports itself (`test_loss`, `reward`...) is read
+        // as itself, so the lab's own export reads back as it was written.
+        if let Some((name, _)) = names::TITLES.iter().find(|(n, _)| *n == key) {
+            return Role::Metric(name.to_string());
+        }
         if let Some(canonical) = canonical_of(&key).or_else(|| lightning_lr(original)) {
             return Role::Metric(canonical.to_string());
         }
@@ -207,9 +224,8 @@ fn lightning_lr(original: &str) -> Option<&'static str> {
 
 /// Resolves the names of one file's columns or keys, once each.
 ///
-/// Two names that mean the same canonical metric (say `loss` and
-/// `train_loss`) would overwrite each other: the first keeps the canonical
-/// name, the later one keeps its own.
+/// Two names that mean the same metric (say `loss` and `train_loss`) would
+/// overwrite each other: the second is refused, naming both.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Resolver {
     map: NameMap,
@@ -238,19 +254,28 @@ impl Resolver {
                 reason: format!("more than {MAX_COLUMNS} different columns or keys"),
             });
         }
-        let role = match self.map.role(original) {
-            Role::Metric(name) if self.claimed(&name) => Role::Metric(original.to_string()),
-            role => role,
-        };
+        let role = self.map.role(original);
+        if let Role::Metric(name) = &role {
+            if let Some(first) = self.claimed(name) {
+                return Err(ImportError::SameMetric {
+                    line,
+                    first: first.to_string(),
+                    second: original.to_string(),
+                    metric: name.clone(),
+                });
+            }
+        }
         self.index.insert(original.to_string(), self.slots.len());
         self.slots.push((original.to_string(), role));
         Ok(self.slots.len() - 1)
     }
 
-    fn claimed(&self, name: &str) -> bool {
+    /// The name already read as metric `name`, if any.
+    fn claimed(&self, name: &str) -> Option<&str> {
         self.slots
             .iter()
-            .any(|(_, r)| matches!(r, Role::Metric(m) if m == name))
+            .find(|(_, r)| matches!(r, Role::Metric(m) if m == name))
+            .map(|(o, _)| o.as_str())
     }
 
     /// The role of a slot.

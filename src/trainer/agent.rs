@@ -131,6 +131,15 @@ pub const PHRASINGS: usize = 8;
 /// is phrasing `a % PHRASINGS` of response type `a / PHRASINGS`.
 pub const ACTIONS: usize = RESPONSES.len() * PHRASINGS;
 
+/// The diversity ratio of a batch of `n` episodes with `distinct` distinct
+/// answers: distinct answers over the most a batch of that size can give
+/// (`n`, but never more than [`ACTIONS`]). Up to 80 episodes it is the
+/// course's distinct / batch; above, a batch that uses every answer is not
+/// read as collapsed only because it is larger than the answer set.
+pub fn diversity_ratio(distinct: usize, n: usize) -> f64 {
+    distinct as f64 / n.clamp(1, ACTIONS) as f64
+}
+
 /// The response type of output `a`.
 pub fn response_type(a: usize) -> usize {
     a / PHRASINGS
@@ -602,7 +611,7 @@ impl Agent {
             .set(names::REWARD, baseline)
             .set(names::TRUE_QUALITY, quality / n as f64)
             .set(names::POLICY_ENTROPY, objective.entropy)
-            .set(names::DIVERSITY_RATIO, distinct as f64 / n as f64);
+            .set(names::DIVERSITY_RATIO, diversity_ratio(distinct, n));
         if self.step % self.config.eval_every == 0 {
             let e = self.evaluate();
             self.last_eval = Some(e);

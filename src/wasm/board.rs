@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::{error, from_js};
+use super::{error, from_js, name_arg, numbers_arg, text_arg};
 use crate::detectors::Severity;
 use crate::monitor::Series;
 use crate::plots::Marker;
@@ -72,11 +72,20 @@ pub(crate) fn read_steps(what: &str, steps: &[f64], values: &[f64]) -> Result<Ve
 }
 
 /// Finding markers from an array of objects with at least `step` and
-/// `severity`.
+/// `severity`; an item that is not one is refused by its number.
 pub(crate) fn read_markers(findings: JsValue) -> Result<Vec<Marker>, JsError> {
-    let list: Vec<MarkerIn> = from_js(findings, "findings")?;
+    let list: Vec<serde_json::Value> = from_js(findings, "findings")?;
     let mut markers = Vec::with_capacity(list.len());
-    for f in list {
+    for (i, item) in list.into_iter().enumerate() {
+        let f: MarkerIn = serde_json::from_value(item).map_err(|_| {
+            error(
+                "findings",
+                format!(
+                    "item {} is not a finding (an object with a step and a severity)",
+                    i + 1
+                ),
+            )
+        })?;
         let severity = Severity::parse(&f.severity)
             .ok_or_else(|| error("findings", format!("unknown severity '{}'", f.severity)))?;
         markers.push(Marker {
@@ -88,8 +97,11 @@ pub(crate) fn read_markers(findings: JsValue) -> Result<Vec<Marker>, JsError> {
 }
 
 /// The steps at which the automatic response acted, from JavaScript.
-pub(crate) fn read_actions(steps: &[f64]) -> Result<Vec<u64>, JsError> {
-    steps.iter().map(|&s| step_of(s, "actions")).collect()
+pub(crate) fn read_actions(steps: &JsValue) -> Result<Vec<u64>, JsError> {
+    numbers_arg(steps, "actions")?
+        .into_iter()
+        .map(|s| step_of(s, "actions"))
+        .collect()
 }
 
 /// Rust-only access for drawing.
@@ -117,8 +129,10 @@ impl Board {
 
     /// Holds a run under `key` (replacing one with the same key), empty
     /// until its series are added.
-    pub fn add(&mut self, key: &str, label: &str) -> Result<(), JsError> {
-        self.remove(key);
+    pub fn add(&mut self, key: JsValue, label: JsValue) -> Result<(), JsError> {
+        let key = text_arg(&key, "board: the run's key")?;
+        let label = text_arg(&label, "board: the run's name")?;
+        self.traces.retain(|t| t.key != key);
         if self.traces.len() >= MAX_TRACES {
             return Err(error(
                 "board",
@@ -126,8 +140,8 @@ impl Board {
             ));
         }
         self.traces.push(StoredTrace {
-            key: key.to_string(),
-            label: label.to_string(),
+            key,
+            label,
             ..StoredTrace::default()
         });
         Ok(())
@@ -138,19 +152,22 @@ impl Board {
     #[wasm_bindgen(js_name = addSeries)]
     pub fn add_series(
         &mut self,
-        key: &str,
-        name: &str,
-        steps: &[f64],
-        values: &[f64],
+        key: JsValue,
+        name: JsValue,
+        steps: JsValue,
+        values: JsValue,
     ) -> Result<(), JsError> {
+        let key = text_arg(&key, "board: the run's key")?;
+        let name = text_arg(&name, &format!("run '{key}': the metric's name"))?;
         let what = format!("run '{key}', metric '{name}'");
-        let steps = read_steps(&what, steps, values)?;
-        let trace = self.get_mut(key)?;
+        let values = numbers_arg(&values, &what)?;
+        let steps = read_steps(&what, &numbers_arg(&steps, &what)?, &values)?;
+        let trace = self.get_mut(&key)?;
         trace.series.retain(|s| s.name != name);
         trace.series.push(Series {
-            name: name.to_string(),
+            name,
             steps,
-            values: values.to_vec(),
+            values,
         });
         Ok(())
     }
@@ -158,27 +175,31 @@ impl Board {
     /// Sets the findings of run `key` to mark: an array of objects with at
     /// least `step` and `severity`.
     #[wasm_bindgen(js_name = setFindings)]
-    pub fn set_findings(&mut self, key: &str, findings: JsValue) -> Result<(), JsError> {
+    pub fn set_findings(&mut self, key: JsValue, findings: JsValue) -> Result<(), JsError> {
+        let key = text_arg(&key, "board: the run's key")?;
         let markers = read_markers(findings)?;
-        self.get_mut(key)?.markers = markers;
+        self.get_mut(&key)?.markers = markers;
         Ok(())
     }
 
     /// Sets the steps at which the automatic response acted in run `key`.
     #[wasm_bindgen(js_name = setActions)]
-    pub fn set_actions(&mut self, key: &str, steps: &[f64]) -> Result<(), JsError> {
-        self.get_mut(key)?.actions = read_actions(steps)?;
+    pub fn set_actions(&mut self, key: JsValue, steps: JsValue) -> Result<(), JsError> {
+        let key = text_arg(&key, "board: the run's key")?;
+        let actions = read_actions(&steps)?;
+        self.get_mut(&key)?.actions = actions;
         Ok(())
     }
 
     /// Forgets run `key` (nothing happens when it is not held).
-    pub fn remove(&mut self, key: &str) {
+    pub fn remove(&mut self, key: JsValue) {
+        let key = name_arg(&key);
         self.traces.retain(|t| t.key != key);
     }
 
     /// Whether run `key` is held.
-    pub fn has(&self, key: &str) -> bool {
-        self.get(key).is_some()
+    pub fn has(&self, key: JsValue) -> bool {
+        self.get(&name_arg(&key)).is_some()
     }
 
     /// Keys of the runs held.
@@ -188,8 +209,8 @@ impl Board {
 
     /// Metric names of run `key` (empty when not held).
     #[wasm_bindgen(js_name = metricNames)]
-    pub fn metric_names(&self, key: &str) -> Vec<String> {
-        self.get(key)
+    pub fn metric_names(&self, key: JsValue) -> Vec<String> {
+        self.get(&name_arg(&key))
             .map(|t| t.series.iter().map(|s| s.name.clone()).collect())
             .unwrap_or_default()
     }

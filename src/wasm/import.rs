@@ -124,7 +124,8 @@ impl LogImport {
     /// Starts reading the file called `name` (its name names a TensorBoard
     /// export's metric, and its extension hints at the format).
     #[wasm_bindgen(js_name = beginFile)]
-    pub fn begin_file(&mut self, name: &str) -> Result<(), JsError> {
+    pub fn begin_file(&mut self, name: JsValue) -> Result<(), JsError> {
+        let name = &super::text_arg(&name, "import: the file's name")?;
         if self.finished || self.current.is_some() {
             return Err(JsError::new(
                 "import: finish the open file first (or the import is finished)",
@@ -143,9 +144,10 @@ impl LogImport {
 
     /// Reads the next chunk of the open file; returns the progress
     /// `{bytes, rows, frames}`. An error names the file, line and column.
-    pub fn feed(&mut self, chunk: &[u8]) -> Result<JsValue, JsError> {
+    pub fn feed(&mut self, chunk: JsValue) -> Result<JsValue, JsError> {
+        let chunk = super::bytes_arg(&chunk, "import")?;
         let (name, importer) = self.open()?;
-        let frames = importer.feed(chunk).map_err(|e| error(name, e))?;
+        let frames = importer.feed(&chunk).map_err(|e| error(name, e))?;
         let summary = importer.summary();
         let progress = Progress {
             bytes: importer.bytes_read() as f64,
@@ -201,13 +203,15 @@ impl LogImport {
 
     /// Values of metric `name` (a long log keeps every other point, then
     /// every fourth..., as a live run does).
-    pub fn values(&self, name: &str) -> Vec<f64> {
+    pub fn values(&self, name: JsValue) -> Vec<f64> {
+        let name = &super::name_arg(&name);
         super::values(self.monitor.history.series(), name)
     }
 
     /// Steps of metric `name`'s values.
     #[wasm_bindgen(js_name = stepsOf)]
-    pub fn steps_of(&self, name: &str) -> Vec<f64> {
+    pub fn steps_of(&self, name: JsValue) -> Vec<f64> {
+        let name = &super::name_arg(&name);
         super::steps_of(self.monitor.history.series(), name)
     }
 

@@ -181,11 +181,15 @@ impl Lab {
     /// `fields` each `{name, label, range: [lo, hi] | null, options}` and
     /// `defaults` the settings (and `kind`) at their defaults. The page
     /// words its fault panel from these alone.
-    pub fn faults(scenario: Option<String>) -> Result<JsValue, JsError> {
-        let scenario: Scenario = match scenario.as_deref() {
-            None | Some("") => Scenario::default(),
-            Some(id) => serde_json::from_value(serde_json::Value::String(id.to_string()))
-                .map_err(|e| error("scenario", e))?,
+    pub fn faults(scenario: JsValue) -> Result<JsValue, JsError> {
+        let scenario: Scenario = if scenario.is_undefined() || scenario.is_null() {
+            Scenario::default()
+        } else {
+            match super::text_arg(&scenario, "scenario")?.as_str() {
+                "" => Scenario::default(),
+                id => serde_json::from_value(serde_json::Value::String(id.to_string()))
+                    .map_err(|e| error("scenario", crate::config::plain_words(&e.to_string())))?,
+            }
         };
         let choices: Vec<FaultChoice> = Fault::docs_for(scenario)
             .iter()
@@ -372,7 +376,8 @@ impl Lab {
     /// Switches fault `id` on with `settings` (a Fault as a plain object with
     /// its `kind`), or off when `settings` is null or undefined.
     #[wasm_bindgen(js_name = setFault)]
-    pub fn set_fault(&mut self, id: &str, settings: JsValue) -> Result<(), JsError> {
+    pub fn set_fault(&mut self, id: JsValue, settings: JsValue) -> Result<(), JsError> {
+        let id = &super::text_arg(&id, "fault: its id")?;
         let what = format!("fault {id}");
         let fault = if settings.is_undefined() || settings.is_null() {
             None
@@ -434,21 +439,23 @@ impl Lab {
     }
 
     /// Values of metric `name` (empty when never reported).
-    pub fn values(&self, name: &str) -> Vec<f64> {
+    pub fn values(&self, name: JsValue) -> Vec<f64> {
+        let name = &super::name_arg(&name);
         super::values(self.run.monitor().history.series(), name)
     }
 
     /// Steps of metric `name`'s values.
     #[wasm_bindgen(js_name = stepsOf)]
-    pub fn steps_of(&self, name: &str) -> Vec<f64> {
+    pub fn steps_of(&self, name: JsValue) -> Vec<f64> {
+        let name = &super::name_arg(&name);
         super::steps_of(self.run.monitor().history.series(), name)
     }
 
     /// The colour of a severity ("info", "warning", "critical") as #rrggbb.
     #[wasm_bindgen(js_name = severityColor)]
-    pub fn severity_color(severity: &str) -> String {
+    pub fn severity_color(severity: JsValue) -> String {
         hex(plots::severity_color(
-            Severity::parse(severity).unwrap_or(Severity::Info),
+            Severity::parse(&super::name_arg(&severity)).unwrap_or(Severity::Info),
         ))
     }
 

@@ -60,12 +60,13 @@ impl LiveView {
     /// Steps must be whole, increasing, and after the points kept.
     pub fn append(
         &mut self,
-        name: &str,
+        name: JsValue,
         twin: bool,
         keep: f64,
-        steps: &[f64],
-        values: &[f64],
+        steps: JsValue,
+        values: JsValue,
     ) -> Result<(), JsError> {
+        let name = super::text_arg(&name, "live run: the metric's name")?;
         let what = format!("live run, metric '{name}'");
         if !(keep.is_finite() && keep >= 0.0 && keep.fract() == 0.0) {
             return Err(error(
@@ -73,7 +74,9 @@ impl LiveView {
                 format!("points to keep must be a whole number from 0 up, not {keep}"),
             ));
         }
-        let steps = read_steps(&what, steps, values)?;
+        let values = super::numbers_arg(&values, &what)?;
+        let steps = read_steps(&what, &super::numbers_arg(&steps, &what)?, &values)?;
+        let values = &values[..];
         let series = match (twin, &mut self.twin) {
             (false, _) => &mut self.run.series,
             (true, Some(t)) => t,
@@ -121,8 +124,8 @@ impl LiveView {
 
     /// Adds steps at which the automatic response acted.
     #[wasm_bindgen(js_name = addActions)]
-    pub fn add_actions(&mut self, steps: &[f64]) -> Result<(), JsError> {
-        let steps = read_actions(steps)?;
+    pub fn add_actions(&mut self, steps: JsValue) -> Result<(), JsError> {
+        let steps = read_actions(&steps)?;
         self.run.actions.extend(steps);
         Ok(())
     }
@@ -153,13 +156,15 @@ impl LiveView {
     }
 
     /// Values of metric `name` (empty when not held).
-    pub fn values(&self, name: &str) -> Vec<f64> {
+    pub fn values(&self, name: JsValue) -> Vec<f64> {
+        let name = &super::name_arg(&name);
         super::values(&self.run.series, name)
     }
 
     /// Steps of metric `name`'s values.
     #[wasm_bindgen(js_name = stepsOf)]
-    pub fn steps_of(&self, name: &str) -> Vec<f64> {
+    pub fn steps_of(&self, name: JsValue) -> Vec<f64> {
+        let name = &super::name_arg(&name);
         super::steps_of(&self.run.series, name)
     }
 

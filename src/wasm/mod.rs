@@ -74,7 +74,95 @@ pub(crate) fn from_js<T: for<'de> Deserialize<'de> + Default>(
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| JsError::new(&format!("{what}: not a plain object")))?;
-    serde_json::from_str(&json).map_err(|e| JsError::new(&format!("{what}: {e}")))
+    serde_json::from_str(&json).map_err(|e| {
+        JsError::new(&format!(
+            "{what}: {}",
+            crate::config::plain_words(&e.to_string())
+        ))
+    })
+}
+
+/// A text argument from JavaScript, checked here: the generated glue
+/// hands a number or an object straight to wasm memory, which could trap.
+pub(crate) fn text_arg(value: &JsValue, what: &str) -> Result<String, JsError> {
+    value
+        .as_string()
+        .ok_or_else(|| error(what, format!("expected text, got {}", kind_of(value))))
+}
+
+/// A name to look up from JavaScript: anything but text names nothing.
+pub(crate) fn name_arg(value: &JsValue) -> String {
+    value.as_string().unwrap_or_default()
+}
+
+/// Numbers from JavaScript: a Float64Array, or an array of numbers (null,
+/// as JSON writes NaN, reads as NaN); anything else is refused.
+pub(crate) fn numbers_arg(value: &JsValue, what: &str) -> Result<Vec<f64>, JsError> {
+    use wasm_bindgen::JsCast;
+    if let Some(a) = value.dyn_ref::<js_sys::Float64Array>() {
+        return Ok(a.to_vec());
+    }
+    if js_sys::Array::is_array(value) {
+        let array: &js_sys::Array = value.unchecked_ref();
+        let mut out = Vec::with_capacity(array.length() as usize);
+        for (i, v) in array.iter().enumerate() {
+            match v.as_f64() {
+                Some(x) => out.push(x),
+                None if v.is_null() || v.is_undefined() => out.push(f64::NAN),
+                None => {
+                    return Err(error(
+                        what,
+                        format!("item {} is {}, not a number", i + 1, kind_of(&v)),
+                    ))
+                }
+            }
+        }
+        return Ok(out);
+    }
+    Err(error(
+        what,
+        format!("expected a list of numbers, got {}", kind_of(value)),
+    ))
+}
+
+/// Bytes from JavaScript: a Uint8Array (or an ArrayBuffer).
+#[cfg(feature = "import")]
+pub(crate) fn bytes_arg(value: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
+    use wasm_bindgen::JsCast;
+    if let Some(a) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(a.to_vec());
+    }
+    if value.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(value).to_vec());
+    }
+    Err(error(
+        what,
+        format!(
+            "expected the file's bytes (a Uint8Array), got {}",
+            kind_of(value)
+        ),
+    ))
+}
+
+/// What a JS value is, in words, for a message.
+fn kind_of(value: &JsValue) -> &'static str {
+    if value.is_undefined() {
+        "nothing"
+    } else if value.is_null() {
+        "null"
+    } else if value.as_f64().is_some() {
+        "a number"
+    } else if value.as_string().is_some() {
+        "text"
+    } else if value.as_bool().is_some() {
+        "true or false"
+    } else if js_sys::Array::is_array(value) {
+        "a list"
+    } else if value.is_function() {
+        "a function"
+    } else {
+        "an object"
+    }
 }
 
 /// A JS error reading "`what`: `error`".
