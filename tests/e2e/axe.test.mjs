@@ -10,7 +10,9 @@ import { readyLab } from './actions.mjs';
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 async function audit(page) {
-  await page.addScriptTag({ path: AXE });
+  // Served from the lab's own origin (the page's CSP allows only its own scripts).
+  await page.route('**/__axe.min.js', (route) => route.fulfill({ path: AXE, contentType: 'text/javascript' }));
+  await page.addScriptTag({ url: '/__axe.min.js' });
   const result = await page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
