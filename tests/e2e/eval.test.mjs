@@ -284,7 +284,7 @@ test('bad seeds and options get a message, never a run or a panic; the fault fil
   assert.match(refused.fraction, /seeds: 1.5 is not a whole number/);
   assert.match(refused.many, /seeds: 101/);
   assert.match(refused.fault, /no case has the fault "no_such_fault"; known faults: lr_spike/);
-  assert.match(refused.field, /unknown field `sedes`/);
+  assert.match(refused.field, /no setting 'sedes' \(the settings are 'seeds', 'fault'\)/);
   assert.match(refused.histogram, /values must be from 0 to 1e12/);
   assert.match(refused.bins, /bins must be from 1 to 200/);
   assert.match(refused.curves, /curves: /);
