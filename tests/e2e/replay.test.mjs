@@ -32,7 +32,11 @@ for (const { fault, path, first, after } of [
     const at = Number(await page.$eval(`#fault-${fault}-at_step`, (i) => i.value));
     assert.ok(at >= first, `the fault starts at the current step (${at})`);
     // The worker may move the start to the step it was at: wait for the URL to settle.
-    await page.waitForFunction((n) => Number(document.querySelector('#status').dataset.step) >= n, at + after);
+    // (An agent's run ends at its hard failure, which may come first.)
+    await page.waitForFunction((n) => {
+      const s = document.querySelector('#status');
+      return s.dataset.state === 'failed' || Number(s.dataset.step) >= n;
+    }, at + after);
     const end = await pauseAndStore(page);
     const atStep = Number(await page.$eval(`#fault-${fault}-at_step`, (i) => i.value));
     assert.match(await page.evaluate(() => location.hash), new RegExp(`fault=${fault}\\(at_step:${atStep}`));
