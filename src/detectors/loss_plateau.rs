@@ -92,6 +92,25 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_loss_sliding_out_of_the_window_is_no_plateau() {
+        // Issue 13: after the automatic response rolled a spiked run back,
+        // "Loss plateau ... variance 0.00e0" fired on a visibly noisy loss.
+        // The spike's huge (finite) losses entered the window; sliding them
+        // out again cancelled the running sums to nothing (or below zero,
+        // read as 0), until the next exact recount.
+        let mut rng = Rng::new(3);
+        let mut d = LossPlateau::default();
+        let before = (0..1200).map(|_| 0.5 + 0.05 * rng.normal());
+        assert!(feed(&mut d, 0, before).is_empty());
+        let spike = [1e3, 1e8, 1e12, 1e15];
+        assert!(feed(&mut d, 1200, spike.into_iter()).is_empty());
+        // Rolled back: the same noisy loss again (variance 2.5e-3).
+        let after: Vec<f64> = (0..3000).map(|_| 0.5 + 0.05 * rng.normal()).collect();
+        let fired = feed(&mut d, 1204, after.into_iter());
+        assert!(fired.is_empty(), "a noisy loss read as flat at {fired:?}");
+    }
+
+    #[test]
     fn skips_missing_and_non_finite_losses() {
         let mut d = LossPlateau::with(Settings {
             window: 3,

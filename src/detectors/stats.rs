@@ -115,7 +115,9 @@ impl EwStats {
 /// are slid in O(1) per value (Welford's update for a value in, its inverse
 /// for the value out). Sliding accumulates rounding error, so every
 /// `capacity` values they are recomputed exactly in two passes: O(capacity)
-/// once per `capacity` values, O(1) amortised.
+/// once per `capacity` values, O(1) amortised; and at once when a slide
+/// removes more than half the squared deviations (an outlier leaving),
+/// where the slid sums would be mostly rounding error.
 #[derive(Clone, Debug)]
 pub struct RollingWindow {
     buf: Vec<f64>,
@@ -173,10 +175,14 @@ impl RollingWindow {
         let old = std::mem::replace(&mut self.buf[self.head], x);
         self.head = (self.head + 1) % cap;
         let old_mean = self.mean;
+        let old_m2 = self.m2;
         self.mean += (x - old) / cap as f64;
         self.m2 += (x - old) * (x - self.mean + old - old_mean);
         self.since_resum += 1;
-        if self.since_resum >= cap {
+        // A value that held most of the spread has left (a spike's huge
+        // loss): what is left of the sums is cancellation error, zero or
+        // below it, or NaN after an overflow. Recount them exactly.
+        if self.since_resum >= cap || !(self.m2 >= 0.5 * old_m2) {
             self.resum();
         }
         Some(old)
