@@ -182,7 +182,7 @@ impl RollingWindow {
         // A value that held most of the spread has left (a spike's huge
         // loss): what is left of the sums is cancellation error, zero or
         // below it, or NaN after an overflow. Recount them exactly.
-        if self.since_resum >= cap || !(self.m2 >= 0.5 * old_m2) {
+        if self.since_resum >= cap || self.m2.is_nan() || self.m2 < 0.5 * old_m2 {
             self.resum();
         }
         Some(old)
