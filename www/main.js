@@ -43,11 +43,12 @@ function rebuild(wasRunning = live.running) {
     live.build(state);
   } catch (e) {
     notice(`Could not start the run: ${e.message}`);
-    return;
+    return false;
   }
   if (wasRunning) live.start();
   if (runs.primary === 'live') showFocusedAlerts();
   charts.request();
+  return true;
 }
 
 /** The alert list of the run in focus, from its first finding. */
@@ -60,6 +61,7 @@ function showFocusedAlerts() {
 
 function onSettingChange(prop, value) {
   notice('');
+  const before = state[prop.name];
   state[prop.name] = value;
   if (prop.name === 'scenario') {
     // Another learner: its own faults (all off) and charts.
@@ -71,8 +73,13 @@ function onSettingChange(prop, value) {
   }
   fillSettings(state);
   saveHash();
-  if (!prop.live) rebuild();
-  else live.options();
+  if (prop.live) live.options();
+  else if (!rebuild() && prop.name !== 'scenario') {
+    // Refused (a step too costly for the page): the form keeps the run's value.
+    state[prop.name] = before;
+    fillSettings(state);
+    saveHash();
+  }
 }
 
 /** Uses settings read from a hash (a stored run's, or a URL edited by hand) for a new live run. */
