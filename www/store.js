@@ -140,15 +140,23 @@ export async function list() {
   return runs.sort((a, b) => b.created - a.created);
 }
 
-/** Every record of the store as it is, readable or not, for an export before a reset. */
+/**
+ * Every record of the store as it is, readable or not, whatever its version
+ * (a newer lab's too), for an export before a reset: {version, stores: {name: [records]}}.
+ */
 export async function dump() {
-  const db = await open();
-  const tx = db.transaction(['runs', 'series']);
-  const [runs, series] = await Promise.all([
-    request(tx.objectStore('runs').getAll()),
-    request(tx.objectStore('series').getAll()),
-  ]);
-  return { runs, series };
+  const db = await request(indexedDB.open(DB_NAME));
+  try {
+    const names = [...db.objectStoreNames];
+    const stores = {};
+    if (names.length) {
+      const tx = db.transaction(names);
+      for (const name of names) stores[name] = await request(tx.objectStore(name).getAll());
+    }
+    return { version: db.version, stores };
+  } finally {
+    db.close();
+  }
 }
 
 /** One run's description, or undefined (an error naming the problem when it is unreadable). */
