@@ -6,8 +6,9 @@
 // log importer, and the full wasm (www/pkg-full) they need, load on first use.
 
 import init, { Board, Lab, LiveView, diagnose, metricTitles, presets } from './pkg/failure_lab.js';
+import { Access } from './a11y.js';
 import { Alerts } from './alerts.js';
-import { Charts, chartKeys } from './charts.js';
+import { Charts, chartKeys, chartTitle } from './charts.js';
 import { $, notice } from './dom.js';
 import { Faults } from './faults.js';
 import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
@@ -24,6 +25,8 @@ let state;
 let live;
 let charts;
 let alerts;
+/** Findings announced and charts summarised for screen readers (a11y.js). */
+let access;
 let runs;
 let faults;
 let board;
@@ -113,6 +116,7 @@ function loadSettings(saved) {
  * the automatic response did not act on; the banner says so while it lasts.
  */
 function onLiveData({ findings, responses, failed }) {
+  if (findings.length) access.findings(findings);
   if (findings.length || responses.length) {
     // The live run's alerts are listed while it is in focus.
     const critical = runs.primary === 'live'
@@ -366,6 +370,7 @@ async function main() {
     onSaved: () => runs.refresh(),
     onError: notice,
   });
+  access = new Access({ view: () => live.view, title: chartTitle });
   alerts = new Alerts({ docs, diagnose, onShowStep: (step) => charts.focusStep(step) });
   charts = new Charts({
     onSelect: (keys) => { state.charts = keys.join(','); saveHash(); },
