@@ -41,7 +41,15 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("detectors", &["--markdown"]),
     (
         "soak",
-        &["--steps", "1000000", "--every", "--warmup", "--max-growth", "--learner", "--respond"],
+        &[
+            "--steps",
+            "1000000",
+            "--every",
+            "--warmup",
+            "--max-growth",
+            "--learner",
+            "--respond",
+        ],
     ),
     (
         "grade",
