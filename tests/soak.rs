@@ -36,8 +36,10 @@ fn check(config: RunConfig, what: &str) {
 #[test]
 fn memory_is_flat_after_the_warm_up() {
     check(RunConfig::default(), "classifier");
-    let mut agent = RunConfig::default();
-    agent.scenario = Scenario::Agent;
+    let mut agent = RunConfig {
+        scenario: Scenario::Agent,
+        ..RunConfig::default()
+    };
     agent.respond.enabled = true;
     check(agent, "agent with the response");
 }
