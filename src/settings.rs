@@ -620,11 +620,80 @@ fn number(kind: Kind, v: f64) -> Value {
 }
 
 /// The engine's validation of everything a page's settings reach: the
-/// classifier's, the agent's and the response's settings.
+/// classifier's, the agent's and the response's settings, and the cost of
+/// one step in the page ([`check_step_cost`]).
 pub fn validate(config: &RunConfig) -> Result<(), ConfigError> {
     config.train.validate()?;
     config.agent.validate()?;
-    config.respond.validate()
+    config.respond.validate()?;
+    check_step_cost(config)
+}
+
+/// The most multiply-adds one step of a live run may cost in the page.
+/// Measured in headless Chromium under load, the wasm trainer does about
+/// 1 billion a second (2 to 3 idle), and the training worker only reads a
+/// Pause between steps: this keeps a step (and so the wait for a Pause)
+/// under about a third of a second. Native runs have no such limit.
+pub const STEP_COST_LIMIT: u64 = 300_000_000;
+
+/// The multiply-adds of the heaviest step of `config`'s learner (its worst
+/// step, when the validation and test splits are scored as well), twice
+/// that with the automatic response (the run and its twin step together):
+/// forward and backward over the batch (about 3 passes), plus a forward pass
+/// over each held-out split.
+pub fn step_cost(config: &RunConfig) -> u64 {
+    fn weights(sizes: &[usize]) -> u64 {
+        sizes.windows(2).map(|w| (w[0] * w[1]) as u64).sum()
+    }
+    let per_step = match config.scenario {
+        Scenario::Classifier => {
+            let t = &config.train;
+            let mut sizes = vec![2];
+            sizes.extend(&t.hidden);
+            sizes.push(2);
+            weights(&sizes) * (3 * t.batch_size + t.n_val + t.n_test) as u64
+        }
+        Scenario::Agent => {
+            use crate::trainer::agent::{ACTIONS, INPUTS};
+            let a = &config.agent;
+            let mut sizes = vec![INPUTS];
+            sizes.extend(&a.hidden);
+            sizes.push(ACTIONS);
+            weights(&sizes) * (3 * a.batch_size + a.eval_prompts) as u64
+        }
+    };
+    per_step * if config.respond.enabled { 2 } else { 1 }
+}
+
+/// Refuses settings whose one step would cost over [`STEP_COST_LIMIT`],
+/// naming the cost: the page could not honour a Pause for that long.
+pub fn check_step_cost(config: &RunConfig) -> Result<(), ConfigError> {
+    let cost = step_cost(config);
+    let millions = |n: u64| {
+        if n >= 1_000_000_000 {
+            format!("{:.1} billion", n as f64 / 1e9)
+        } else {
+            format!("{} million", n.div_ceil(1_000_000))
+        }
+    };
+    crate::config::check(
+        cost <= STEP_COST_LIMIT,
+        "step_cost",
+        format!(
+            "one step of these settings would cost about {} multiply-adds (the batch and \
+             the held-out points through every layer{}), over the page's limit of {}: at \
+             about a billion a second a step would take {:.1} s, and Pause waits for the \
+             step under way. Lower the batch size, the hidden layers or the held-out points",
+            millions(cost),
+            if config.respond.enabled {
+                ", twice with the automatic response"
+            } else {
+                ""
+            },
+            millions(STEP_COST_LIMIT),
+            cost as f64 / 1e9,
+        ),
+    )
 }
 
 /// The page's value of every setting for `config` (name -> page value): a

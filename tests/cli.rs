@@ -40,6 +40,18 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ),
     ("detectors", &["--markdown"]),
     (
+        "soak",
+        &[
+            "--steps",
+            "1000000",
+            "--every",
+            "--warmup",
+            "--max-growth",
+            "--learner",
+            "--respond",
+        ],
+    ),
+    (
         "grade",
         &[
             "FILE.py",

@@ -118,3 +118,38 @@ fn metric_titles_cover_the_known_metrics() {
     seen.dedup();
     assert_eq!(seen.len(), names::TITLES.len());
 }
+
+/// Every graded case the page can load is within the page's step cost, and
+/// the issue's heavy settings (batch 4096, 8 layers of 256) are refused by
+/// it, naming the cost (issue 11, defect 2).
+#[test]
+fn the_step_cost_limit_keeps_the_presets_and_refuses_heavy_settings() {
+    for p in failure_lab::presets::presets() {
+        let config = p.config(1);
+        let cost = settings::step_cost(&config);
+        assert!(
+            settings::check_step_cost(&config).is_ok(),
+            "a preset over the page's step cost: {cost}"
+        );
+    }
+    let mut heavy = RunConfig {
+        train: failure_lab::trainer::TrainConfig {
+            batch_size: 4096,
+            hidden: vec![256; 8],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let err = settings::validate(&heavy).unwrap_err();
+    assert_eq!(err.field, "step_cost");
+    assert!(
+        err.reason.contains("5.8 billion multiply-adds"),
+        "{}",
+        err.reason
+    );
+    heavy.train.batch_size = 32;
+    assert!(
+        settings::validate(&heavy).is_ok(),
+        "the heaviest layers alone"
+    );
+}

@@ -247,6 +247,11 @@ export class Alerts {
   /** Alternates the page title with `text` for ten seconds (or until the page is focused). */
   flash(text) {
     this.stopFlash();
+    if (matchMedia('(prefers-reduced-motion: reduce)').matches) {
+      // No blinking: the title says it once, until the banner is closed.
+      document.title = text;
+      return;
+    }
     let on = false;
     let ticks = 0;
     this.flashing = setInterval(() => {

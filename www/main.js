@@ -6,8 +6,9 @@
 // log importer, and the full wasm (www/pkg-full) they need, load on first use.
 
 import init, { Board, Lab, LiveView, diagnose, metricTitles, presets } from './pkg/failure_lab.js';
+import { Access } from './a11y.js';
 import { Alerts } from './alerts.js';
-import { Charts, chartKeys } from './charts.js';
+import { Charts, chartKeys, chartTitle } from './charts.js';
 import { $, notice } from './dom.js';
 import { Faults } from './faults.js';
 import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
@@ -24,6 +25,8 @@ let state;
 let live;
 let charts;
 let alerts;
+/** Findings announced and charts summarised for screen readers (a11y.js). */
+let access;
 let runs;
 let faults;
 let board;
@@ -43,11 +46,12 @@ function rebuild(wasRunning = live.running) {
     live.build(state);
   } catch (e) {
     notice(`Could not start the run: ${e.message}`);
-    return;
+    return false;
   }
   if (wasRunning) live.start();
   if (runs.primary === 'live') showFocusedAlerts();
   charts.request();
+  return true;
 }
 
 /** The alert list of the run in focus, from its first finding. */
@@ -60,6 +64,7 @@ function showFocusedAlerts() {
 
 function onSettingChange(prop, value) {
   notice('');
+  const before = state[prop.name];
   state[prop.name] = value;
   if (prop.name === 'scenario') {
     // Another learner: its own faults (all off) and charts.
@@ -71,8 +76,13 @@ function onSettingChange(prop, value) {
   }
   fillSettings(state);
   saveHash();
-  if (!prop.live) rebuild();
-  else live.options();
+  if (prop.live) live.options();
+  else if (!rebuild() && prop.name !== 'scenario') {
+    // Refused (a step too costly for the page): the form keeps the run's value.
+    state[prop.name] = before;
+    fillSettings(state);
+    saveHash();
+  }
 }
 
 /** Uses settings read from a hash (a stored run's, or a URL edited by hand) for a new live run. */
@@ -106,6 +116,7 @@ function loadSettings(saved) {
  * the automatic response did not act on; the banner says so while it lasts.
  */
 function onLiveData({ findings, responses, failed }) {
+  if (findings.length) access.findings(findings);
   if (findings.length || responses.length) {
     // The live run's alerts are listed while it is in focus.
     const critical = runs.primary === 'live'
@@ -359,6 +370,7 @@ async function main() {
     onSaved: () => runs.refresh(),
     onError: notice,
   });
+  access = new Access({ view: () => live.view, title: chartTitle });
   alerts = new Alerts({ docs, diagnose, onShowStep: (step) => charts.focusStep(step) });
   charts = new Charts({
     onSelect: (keys) => { state.charts = keys.join(','); saveHash(); },

@@ -5,6 +5,7 @@
 import { $, el, when } from './dom.js';
 import { download, fileName, toCsv, toJson } from './io.js';
 import * as store from './store.js';
+import { StoreRescue } from './store-rescue.js';
 
 /** A run's name short enough for a chart legend. */
 const short = (name) => (name.length > 28 ? `${name.slice(0, 27)}…` : name);
@@ -49,9 +50,13 @@ export class Runs {
   /** Re-reads the list from the store (at most one read at a time). */
   refresh() {
     if (this.pending) { this.again = true; return this.pending; }
+    this.rescue ??= new StoreRescue({ onReset: () => this.refresh(), onError: this.onError });
     this.pending = store.list()
-      .then((runs) => { this.runs = runs; this.render(); })
-      .catch((e) => this.onError(`Stored runs could not be read: ${e.message}`))
+      .then((runs) => { this.runs = runs; this.rescue.show(null); this.render(); })
+      .catch((e) => {
+        this.rescue.show(store.unavailable ? null : e.message);
+        this.onError(`Stored runs could not be read: ${e.message}`);
+      })
       .finally(() => {
         this.pending = null;
         if (this.again) { this.again = false; this.refresh(); }

@@ -104,17 +104,68 @@ export function newId() {
   return `run-${Date.now().toString(36)}-${rand}`;
 }
 
-/** Every run's description, newest first. */
+/** Why a stored run's description cannot be used, or null when it can. */
+export function problem(run) {
+  if (!run || typeof run !== 'object') return 'not a run';
+  if (typeof run.id !== 'string' || !run.id) return 'no id';
+  if (typeof run.name !== 'string') return 'no name';
+  if (!Number.isFinite(run.created)) return 'no date';
+  if (!Number.isInteger(run.steps) || run.steps < 0) return 'no step count';
+  if (!Array.isArray(run.metrics) || !run.metrics.every((m) => typeof m === 'string')) return 'no metric list';
+  for (const key of ['findings', 'responses']) {
+    if (run[key] !== undefined && !Array.isArray(run[key])) return `bad ${key}`;
+  }
+  if ((run.findings || []).some((f) => !f || typeof f !== 'object' || !Number.isFinite(f.step) || typeof f.severity !== 'string')) return 'a bad finding';
+  return null;
+}
+
+/**
+ * Runs whose stored description was unreadable at the last `list()`, set
+ * aside (kept in the store, listed apart): [{id, problem, record}].
+ */
+export let setAside = [];
+
+/** Every run's description that reads well, newest first; the others go to `setAside`. */
 export async function list() {
   const db = await open();
-  const runs = await request(db.transaction('runs').objectStore('runs').getAll());
+  const rows = await request(db.transaction('runs').objectStore('runs').getAll());
+  const runs = [];
+  const aside = [];
+  for (const row of rows) {
+    const why = problem(row);
+    if (why) aside.push({ id: typeof row?.id === 'string' ? row.id : String(row?.id), problem: why, record: row });
+    else runs.push(row);
+  }
+  setAside = aside;
   return runs.sort((a, b) => b.created - a.created);
 }
 
-/** One run's description, or undefined. */
+/**
+ * Every record of the store as it is, readable or not, whatever its version
+ * (a newer lab's too), for an export before a reset: {version, stores: {name: [records]}}.
+ */
+export async function dump() {
+  const db = await request(indexedDB.open(DB_NAME));
+  try {
+    const names = [...db.objectStoreNames];
+    const stores = {};
+    if (names.length) {
+      const tx = db.transaction(names);
+      for (const name of names) stores[name] = await request(tx.objectStore(name).getAll());
+    }
+    return { version: db.version, stores };
+  } finally {
+    db.close();
+  }
+}
+
+/** One run's description, or undefined (an error naming the problem when it is unreadable). */
 export async function get(id) {
   const db = await open();
-  return request(db.transaction('runs').objectStore('runs').get(id));
+  const run = await request(db.transaction('runs').objectStore('runs').get(id));
+  const why = run === undefined ? null : problem(run);
+  if (why) throw new Error(`the stored run ${id} is unreadable (${why})`);
+  return run;
 }
 
 /** One run's metrics: {name: {steps: Float64Array, values: Float64Array}}. */
@@ -128,9 +179,17 @@ export async function series(id) {
 export async function put(run, metrics) {
   const db = await open();
   const tx = db.transaction(['runs', 'series'], 'readwrite');
-  tx.objectStore('runs').put(run);
-  tx.objectStore('series').put({ id: run.id, metrics });
-  return done(tx);
+  try {
+    tx.objectStore('runs').put(run);
+    tx.objectStore('series').put({ id: run.id, metrics });
+    await done(tx);
+  } catch (e) {
+    try { tx.abort(); } catch { /* already finished */ }
+    if (e?.name === 'QuotaExceededError') {
+      throw new Error('the browser\'s storage for this page is full (quota exceeded): the run stays in memory, not stored; export it (CSV or JSON) or delete stored runs');
+    }
+    throw e;
+  }
 }
 
 /** Renames a run. */

@@ -47,6 +47,8 @@ let lastRefill = 0;
 let lastPost = 0;
 let dirty = false;
 let scheduled = false;
+/** The measured time of one step, in ms (a running average; a new run starts high, so its first chunk is one step). */
+let stepMs = SLICE_MS;
 /** 'data' messages posted and not yet acknowledged by the page. */
 let unacked = 0;
 
@@ -83,10 +85,18 @@ function slice() {
     const t0 = performance.now();
     tokens = Math.min(tokens + (speed * (t0 - lastRefill)) / FRAME_MS, speed * 2);
     lastRefill = t0;
-    let chunk = 1;
-    while (tokens >= 1 && performance.now() - t0 < SLICE_MS) {
-      const want = Math.min(chunk, Math.floor(tokens));
+    let elapsed = 0;
+    while (tokens >= 1 && elapsed < SLICE_MS) {
+      // As many steps as fit in what is left of the slice at the measured
+      // step time (one at least): a Pause waits for at most the step under
+      // way (the settings table bounds a step's cost: settings::STEP_COST_LIMIT).
+      const fit = Math.floor((SLICE_MS - elapsed) / Math.max(stepMs, 0.001));
+      const want = Math.max(1, Math.min(fit, 256, Math.floor(tokens)));
+      const t1 = performance.now();
       const n = lab.advance(want, autopause);
+      const took = performance.now() - t1;
+      if (n > 0) stepMs = 0.7 * stepMs + (0.3 * took) / n;
+      elapsed = performance.now() - t0;
       tokens -= n;
       if (n > 0) dirty = true;
       if (lab.halted()) {
@@ -95,7 +105,6 @@ function slice() {
         running = false;
         break;
       }
-      chunk = Math.min(chunk * 2, 256);
     }
     const now = performance.now();
     const due = unacked === 0 && ((dirty && now - lastPost >= POST_MS) || now - lastPost >= HEARTBEAT_MS);
@@ -121,6 +130,7 @@ const handlers = {
     const next = new Lab(config);
     if (lab) lab.free();
     lab = next;
+    stepMs = SLICE_MS;
     running = false;
     post();
   },

@@ -16,6 +16,7 @@ pub mod detectors;
 pub mod eval;
 pub mod grade;
 pub mod serve;
+pub mod soak;
 
 /// An in-browser lab for learning how neural-network training goes wrong:
 /// serve the page, run the detectors over a log, grade them, time them.
@@ -44,6 +45,7 @@ pub enum Command {
     Eval(eval::Args),
     Grade(grade::Args),
     Detectors(detectors::Args),
+    Soak(soak::Args),
 }
 
 impl Command {
@@ -57,6 +59,7 @@ impl Command {
             Command::Eval(a) => eval::run(a),
             Command::Grade(a) => grade::run(a),
             Command::Detectors(a) => detectors::run(a),
+            Command::Soak(a) => soak::run(a),
         }
     }
 }

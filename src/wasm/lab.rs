@@ -133,6 +133,8 @@ impl Lab {
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Lab, JsError> {
         let config: RunConfig = from_js(config, "settings")?;
+        // The page reads a Pause between steps: a step must stay short.
+        crate::settings::check_step_cost(&config).map_err(|e| error("settings", e))?;
         let (run, twin) = runs_of(&config)?;
         Ok(Lab {
             config,
