@@ -190,6 +190,17 @@ impl TrainConfig {
             "n_test",
             "must be 0 (no test split) or between 10 and 100000",
         )?;
+        if self.dataset == DatasetKind::Modular {
+            let pairs = data::MODULUS * data::MODULUS;
+            check(
+                self.n_train + self.n_val + self.n_test <= pairs,
+                "n_train",
+                format!(
+                    "the modular dataset has {pairs} pairs: training, validation and test \
+                     points must add up to at most {pairs}"
+                ),
+            )?;
+        }
         check_hidden(&self.hidden, 1..=8, "needs 1 to 8 hidden layers")?;
         check_learning(self.init_scale, self.lr, self.momentum, self.beta2)?;
         check(
@@ -315,7 +326,7 @@ impl Trainer {
     pub fn new(config: TrainConfig) -> Result<Trainer, ConfigError> {
         config.validate()?;
         let data = generate_data(&config);
-        let mut sizes = vec![2];
+        let mut sizes = vec![data.train.x.ncols()];
         sizes.extend(&config.hidden);
         sizes.push(data.classes);
         let mlp = Mlp::new(
