@@ -102,6 +102,22 @@ impl Split {
         }
     }
 
+    /// The (a, b) of every row of a [`DatasetKind::Modular`] split, read
+    /// from its one-hot inputs; None for other data.
+    pub fn modular_pairs(&self) -> Option<Vec<(usize, usize)>> {
+        let p = MODULUS;
+        if self.x.ncols() != 2 * p {
+            return None;
+        }
+        (self.x.rows().into_iter())
+            .map(|row| {
+                let a = (0..p).find(|&c| row[c] == 1.0)?;
+                let b = (0..p).find(|&c| row[p + c] == 1.0)?;
+                Some((a, b))
+            })
+            .collect()
+    }
+
     /// The rows at `idx`, as a batch.
     pub fn batch(&self, idx: &[usize]) -> Split {
         Split {
