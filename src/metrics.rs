@@ -56,6 +56,14 @@ pub mod names {
     /// Held-out true quality when watched minus when unwatched, on the same
     /// prompts (the course's behaviour shift; at the evaluation cadence).
     pub const BEHAVIOR_GAP: &str = "behavior_gap";
+    /// Held-out accuracy of a linear probe reading (a + b) mod p, the task,
+    /// from the last hidden layer (modular data; at the test cadence): the
+    /// representation has generalised, whatever the output layer says.
+    pub const PROBE_SUM: &str = "probe_sum";
+    /// Held-out accuracy of a linear probe reading (a - b) mod p from the
+    /// last hidden layer (modular data; at the test cadence): a capability
+    /// that is not among the training objectives.
+    pub const PROBE_DIFF: &str = "probe_diff";
     /// L2 norm of layer `l`'s weight gradient, for layers 0 (first) to 8;
     /// read it through [`grad_norm_layer`].
     pub const GRAD_NORM_LAYERS: [&str; 9] = [
@@ -73,7 +81,7 @@ pub mod names {
     /// Chart titles of the metrics the lab knows, and of `grad_norm/*`
     /// (every layer's gradient norm on one chart); the page titles any
     /// other metric by its name.
-    pub const TITLES: [(&str, &str); 21] = [
+    pub const TITLES: [(&str, &str); 23] = [
         (LOSS, "Loss"),
         (VAL_LOSS, "Validation loss"),
         (VAL_ACC, "Validation accuracy"),
@@ -95,6 +103,8 @@ pub mod names {
         (DIVERSITY_RATIO, "Diversity of responses"),
         (EVAL_QUALITY, "Held-out quality"),
         (BEHAVIOR_GAP, "Watched minus unwatched quality"),
+        (PROBE_SUM, "Probe: a + b on held-out pairs"),
+        (PROBE_DIFF, "Probe: a − b (never trained)"),
     ];
 
     /// The chart title of metric (or chart key) `name`, if the lab knows it.

@@ -189,6 +189,9 @@ registry! {
     reward_hacking,
     behavior_drift,
     capability_spike,
+    // Emergence: the course page's CapabilityOverhangDetector on a learner's
+    // capability tests (silent where they are missing).
+    capability_overhang,
 }
 
 /// Looks a registry entry up by id.

@@ -17,10 +17,21 @@ pub enum DatasetKind {
     Xor,
     /// Two Gaussian blobs (nearly linearly separable).
     Gaussians,
+    /// Not a 2-D problem: (a + b) mod [`MODULUS`] from `a` and `b` one-hot
+    /// ([`MODULUS`] classes, 2 x [`MODULUS`] inputs, so the first layer is a
+    /// lookup table). The [`MODULUS`]² pairs are shuffled and split in order;
+    /// noise is not used. With weight decay a network fits its training
+    /// pairs first and generalises to the held-out ones only much later
+    /// (grokking); without, it never does.
+    Modular,
 }
 
+/// The modulus of [`DatasetKind::Modular`].
+pub const MODULUS: usize = 23;
+
 impl DatasetKind {
-    /// Every kind, in display order.
+    /// Every 2-D problem, in display order ([`DatasetKind::Modular`] is
+    /// apart: it has other inputs and classes).
     pub const ALL: [DatasetKind; 4] = [
         DatasetKind::Spiral,
         DatasetKind::Circles,
@@ -35,6 +46,7 @@ impl DatasetKind {
             DatasetKind::Circles => "circles",
             DatasetKind::Xor => "xor",
             DatasetKind::Gaussians => "gaussians",
+            DatasetKind::Modular => "modular",
         }
     }
 }
@@ -90,6 +102,22 @@ impl Split {
         }
     }
 
+    /// The (a, b) of every row of a [`DatasetKind::Modular`] split, read
+    /// from its one-hot inputs; None for other data.
+    pub fn modular_pairs(&self) -> Option<Vec<(usize, usize)>> {
+        let p = MODULUS;
+        if self.x.ncols() != 2 * p {
+            return None;
+        }
+        (self.x.rows().into_iter())
+            .map(|row| {
+                let a = (0..p).find(|&c| row[c] == 1.0)?;
+                let b = (0..p).find(|&c| row[p + c] == 1.0)?;
+                Some((a, b))
+            })
+            .collect()
+    }
+
     /// The rows at `idx`, as a batch.
     pub fn batch(&self, idx: &[usize]) -> Split {
         Split {
@@ -124,6 +152,9 @@ impl Dataset {
         noise: f64,
         rng: &mut Rng,
     ) -> Dataset {
+        if kind == DatasetKind::Modular {
+            return modular([n_train, n_val, n_test], rng);
+        }
         let train = sample(kind, n_train, noise, rng);
         let val = sample(kind, n_val, noise, rng);
         let test = sample(kind, n_test, noise, rng);
@@ -133,6 +164,34 @@ impl Dataset {
             test,
             classes: 2,
         }
+    }
+}
+
+/// The pairs of [`DatasetKind::Modular`], shuffled by `rng` and split in
+/// order; a split asking for more pairs than are left gets what is left.
+fn modular(sizes: [usize; 3], rng: &mut Rng) -> Dataset {
+    let p = MODULUS;
+    let mut pairs: Vec<(usize, usize)> = (0..p * p).map(|i| (i / p, i % p)).collect();
+    for i in (1..pairs.len()).rev() {
+        pairs.swap(i, rng.below(i + 1));
+    }
+    let mut rest = &pairs[..];
+    let [train, val, test] = sizes.map(|n| {
+        let (take, left) = rest.split_at(n.min(rest.len()));
+        rest = left;
+        Split {
+            x: Array2::from_shape_fn((take.len(), 2 * p), |(r, c)| {
+                let (a, b) = take[r];
+                f64::from(u8::from(c == a || c == p + b))
+            }),
+            y: take.iter().map(|&(a, b)| (a + b) % p).collect(),
+        }
+    });
+    Dataset {
+        train,
+        val,
+        test,
+        classes: p,
     }
 }
 
@@ -182,12 +241,38 @@ fn point(kind: DatasetKind, class: usize, rng: &mut Rng) -> (f64, f64) {
             let c = if class == 0 { -0.5 } else { 0.5 };
             (c + 0.3 * rng.normal(), c + 0.3 * rng.normal())
         }
+        // Never drawn: `Dataset::generate` builds the modular pairs whole.
+        DatasetKind::Modular => (0.0, 0.0),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn modular_pairs_are_one_hot_disjoint_and_labelled() {
+        let p = MODULUS;
+        let d = Dataset::generate(DatasetKind::Modular, [300, 200, 100], 0.5, &mut Rng::new(3));
+        assert_eq!(
+            d,
+            Dataset::generate(DatasetKind::Modular, [300, 200, 100], 0.0, &mut Rng::new(3))
+        );
+        assert_eq!(
+            (d.train.len(), d.val.len(), d.test.len(), d.classes),
+            (300, 200, 29, MODULUS)
+        );
+        let mut seen = std::collections::HashSet::new();
+        for split in [&d.train, &d.val, &d.test] {
+            for (row, &y) in split.x.rows().into_iter().zip(&split.y) {
+                let hot: Vec<usize> = (0..2 * p).filter(|&c| row[c] == 1.0).collect();
+                assert_eq!(row.sum(), 2.0);
+                let (a, b) = (hot[0], hot[1] - p);
+                assert!(a < p && b < p && y == (a + b) % p);
+                assert!(seen.insert((a, b)), "a pair in two places");
+            }
+        }
+    }
 
     #[test]
     fn generate_is_deterministic_balanced_and_sized() {

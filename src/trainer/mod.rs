@@ -8,6 +8,7 @@ pub mod agent;
 pub mod data;
 pub mod mlp;
 pub mod optim;
+pub mod probe;
 
 use serde::{Deserialize, Serialize};
 
@@ -190,6 +191,17 @@ impl TrainConfig {
             "n_test",
             "must be 0 (no test split) or between 10 and 100000",
         )?;
+        if self.dataset == DatasetKind::Modular {
+            let pairs = data::MODULUS * data::MODULUS;
+            check(
+                self.n_train + self.n_val + self.n_test <= pairs,
+                "n_train",
+                format!(
+                    "the modular dataset has {pairs} pairs: training, validation and test \
+                     points must add up to at most {pairs}"
+                ),
+            )?;
+        }
         check_hidden(&self.hidden, 1..=8, "needs 1 to 8 hidden layers")?;
         check_learning(self.init_scale, self.lr, self.momentum, self.beta2)?;
         check(
@@ -315,7 +327,7 @@ impl Trainer {
     pub fn new(config: TrainConfig) -> Result<Trainer, ConfigError> {
         config.validate()?;
         let data = generate_data(&config);
-        let mut sizes = vec![2];
+        let mut sizes = vec![data.train.x.ncols()];
         sizes.extend(&config.hidden);
         sizes.push(data.classes);
         let mlp = Mlp::new(
@@ -432,9 +444,39 @@ impl Trainer {
                     .set(names::TEST_LOSS, test.loss)
                     .set(names::TEST_ACC, test.acc);
             }
+            if self.step % self.config.test_every == 0
+                && self.config.dataset == DatasetKind::Modular
+            {
+                let (sum, diff) = self.probes();
+                frame
+                    .set(names::PROBE_SUM, sum)
+                    .set(names::PROBE_DIFF, diff);
+            }
         }
         self.step += 1;
         frame
+    }
+
+    /// Held-out accuracies of linear probes of the last hidden layer (fit on
+    /// the training pairs, scored on the validation pairs) for (a + b) mod p
+    /// and (a - b) mod p; modular data only (NaN otherwise).
+    pub fn probes(&self) -> (f64, f64) {
+        let p = data::MODULUS;
+        let (train, val) = (&self.data.train, &self.data.val);
+        let (Some(a), Some(b)) = (train.modular_pairs(), val.modular_pairs()) else {
+            return (f64::NAN, f64::NAN);
+        };
+        let hidden = |x: &Split| {
+            let fwd = self.mlp.forward(x.x.view());
+            fwd.inputs[fwd.inputs.len() - 2].clone()
+        };
+        let (ha, hb) = (hidden(train), hidden(val));
+        let probe = |op: &dyn Fn(usize, usize) -> usize| {
+            let ya: Vec<usize> = a.iter().map(|&(x, y)| op(x, y)).collect();
+            let yb: Vec<usize> = b.iter().map(|&(x, y)| op(x, y)).collect();
+            probe::probe_accuracy(ha.view(), &ya, hb.view(), &yb, p)
+        };
+        (probe(&|x, y| (x + y) % p), probe(&|x, y| (x + p - y) % p))
     }
 
     /// Loss and accuracy on the validation split.
