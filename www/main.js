@@ -12,6 +12,7 @@ import { $, notice } from './dom.js';
 import { Faults } from './faults.js';
 import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
 import { Live } from './live.js';
+import { Views } from './views.js';
 import { Presets } from './presets.js';
 import { latestOf, showReadout } from './readout.js';
 import { Runs } from './runs.js';
@@ -359,6 +360,7 @@ async function main() {
     onSaved: () => runs.refresh(),
     onError: notice,
   });
+  live.views = new Views({ onError: notice });
   alerts = new Alerts({ docs, diagnose, onShowStep: (step) => charts.focusStep(step) });
   charts = new Charts({
     onSelect: (keys) => { state.charts = keys.join(','); saveHash(); },

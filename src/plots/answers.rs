@@ -60,7 +60,8 @@ pub struct Sample {
 
 /// What the agent answers, to draw.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+// Unknown fields are let through: the page's copy carries the `learner` tag.
+#[serde(default)]
 pub struct Answers {
     /// The steps taken when it was made.
     pub step: u64,

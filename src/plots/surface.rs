@@ -41,7 +41,8 @@ const ALERT_COLOR: RGBColor = RGBColor(0xdc, 0x26, 0x26);
 
 /// One view of a classifier: its decision surface and its data at a step.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+// Unknown fields are let through: the page's copy carries the `learner` tag.
+#[serde(default)]
 pub struct Surface {
     /// The steps taken when it was computed.
     pub step: u64,
