@@ -8,6 +8,7 @@
 // while the panel is open. It is not part of the metric stream.
 
 import { drawView } from './pkg/failure_lab.js';
+import { chartScale } from './layout.js';
 
 const TITLES = {
   classifier: 'View: the data and the decision surface',
@@ -76,7 +77,7 @@ export class Views {
     const w = Math.max(1, Math.round(width * ratio));
     const h = Math.max(1, Math.round(height * ratio));
     if (this.canvas.width !== w || this.canvas.height !== h) Object.assign(this.canvas, { width: w, height: h });
-    const big = document.body.classList.contains('big') ? 1.25 : 1;
+    const big = chartScale();
     try {
       drawView(this.canvas, view, { pixel_ratio: ratio * big });
     } catch (e) {
