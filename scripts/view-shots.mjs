@@ -33,7 +33,8 @@ for (const shot of shots) {
     await page.screenshot({ path: `docs/img/${shot.file}` });
     const panel = await page.$('#view-panel');
     await panel.screenshot({ path: `docs/img/${shot.file.replace('.png', '-panel.png')}` });
-    console.log(`docs/img/${shot.file}`, lab.errors);
+    const cost = await page.$eval('#view-panel', (p) => ({ make: p.dataset.ms, draw: p.dataset.drawMs }));
+    console.log(`docs/img/${shot.file}`, 'view made (worker) ms', cost.make, 'drawn (page) ms', cost.draw, 'errors', lab.errors);
   } finally {
     await lab.close();
   }

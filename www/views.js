@@ -78,8 +78,10 @@ export class Views {
     const h = Math.max(1, Math.round(height * ratio));
     if (this.canvas.width !== w || this.canvas.height !== h) Object.assign(this.canvas, { width: w, height: h });
     const big = chartScale();
+    const t0 = performance.now();
     try {
       drawView(this.canvas, view, { pixel_ratio: ratio * big });
+      this.panel.dataset.drawMs = (performance.now() - t0).toFixed(2);
     } catch (e) {
       if (!this.failed) this.onError(`The view could not be drawn: ${e.message}`);
       this.failed = true;
