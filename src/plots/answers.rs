@@ -216,6 +216,11 @@ impl AnswerLog {
     }
 }
 
+/// A response type's id in words (`unsafe_comply`: "unsafe comply").
+fn words(id: &str) -> String {
+    id.replace('_', " ")
+}
+
 /// The colour of a true quality: red (0) to green (1).
 fn quality_color(q: f64) -> RGBColor {
     if q >= 0.8 {
@@ -356,7 +361,7 @@ pub fn draw_answers<DB: DrawingBackend>(
             ))
             .map_err(err)?;
             area.draw_text(
-                resp.id,
+                &words(resp.id),
                 &font(11.0).color(&INK).pos(Pos::new(HPos::Left, VPos::Top)),
                 (kx + s + (4.0 * px) as i32, kyy),
             )
@@ -390,7 +395,12 @@ pub fn draw_answers<DB: DrawingBackend>(
                 let style = font(11.0)
                     .color(&quality_color(s.quality))
                     .pos(Pos::new(HPos::Left, VPos::Top));
-                let text = format!("{} #{} {:.0}%", s.response, s.phrasing + 1, 100.0 * s.p);
+                let text = format!(
+                    "{} #{} {:.0}%",
+                    words(&s.response),
+                    s.phrasing + 1,
+                    100.0 * s.p
+                );
                 area.draw_text(&text, &style, (c, y)).map_err(err)?;
             }
         }
