@@ -561,22 +561,37 @@ fn the_view_is_made_once_per_step_with_float32_arrays_and_draws() {
     let mut lab = Lab::new(JsValue::UNDEFINED).unwrap();
     lab.step(20);
     let view = lab.view().unwrap();
-    assert_eq!(field(&view, "learner").as_string().as_deref(), Some("classifier"));
+    assert_eq!(
+        field(&view, "learner").as_string().as_deref(),
+        Some("classifier")
+    );
     assert_eq!(field(&view, "step").as_f64(), Some(20.0));
-    let grid = field(&view, "grid").dyn_into::<js_sys::Float32Array>().unwrap();
+    let grid = field(&view, "grid")
+        .dyn_into::<js_sys::Float32Array>()
+        .unwrap();
     assert_eq!(grid.length(), 48 * 48);
-    let points = field(&view, "points").dyn_into::<js_sys::Float32Array>().unwrap();
+    let points = field(&view, "points")
+        .dyn_into::<js_sys::Float32Array>()
+        .unwrap();
     assert_eq!(points.length(), 4 * 400);
-    assert!(lab.view().unwrap().is_null(), "nothing new at the same step");
+    assert!(
+        lab.view().unwrap().is_null(),
+        "nothing new at the same step"
+    );
     draw_view(canvas(640, 300), view, JsValue::UNDEFINED).unwrap();
 
     let mut lab = Lab::new(json(r#"{"scenario": "agent"}"#)).unwrap();
     lab.advance(35, false);
     let view = lab.view().unwrap();
-    assert_eq!(field(&view, "learner").as_string().as_deref(), Some("agent"));
+    assert_eq!(
+        field(&view, "learner").as_string().as_deref(),
+        Some("agent")
+    );
     let steps = js_sys::Array::from(&field(&view, "steps"));
     assert_eq!(steps.length(), 4, "steps 0, 10, 20, 30");
-    let watched = field(&view, "watched").dyn_into::<js_sys::Float32Array>().unwrap();
+    let watched = field(&view, "watched")
+        .dyn_into::<js_sys::Float32Array>()
+        .unwrap();
     assert_eq!(watched.length(), 40);
     draw_view(canvas(640, 300), view, JsValue::UNDEFINED).unwrap();
 
@@ -586,6 +601,9 @@ fn the_view_is_made_once_per_step_with_float32_arrays_and_draws() {
         r#"{"learner": "classifier", "grid": 3}"#,
         r#"{"learner": "agent", "steps": [-1]}"#,
     ] {
-        assert!(draw_view(canvas(100, 100), json(bad), JsValue::UNDEFINED).is_err(), "{bad}");
+        assert!(
+            draw_view(canvas(100, 100), json(bad), JsValue::UNDEFINED).is_err(),
+            "{bad}"
+        );
     }
 }

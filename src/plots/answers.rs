@@ -216,9 +216,12 @@ impl AnswerLog {
     }
 }
 
-/// A response type's id in words (`unsafe_comply`: "unsafe comply").
+/// A response type's id in words, short enough for the key.
 fn words(id: &str) -> String {
-    id.replace('_', " ")
+    match id {
+        "unsafe_comply" => "unsafe".into(),
+        _ => id.replace('_', " "),
+    }
 }
 
 /// The colour of a true quality: red (0) to green (1).

@@ -210,7 +210,11 @@ fn cell_color(m: f32) -> RGBColor {
     }
     let v = libm::tanh(f64::from(m));
     let class = usize::from(v > 0.0);
-    tint(CLASS_COLORS[class], 0.8 * v.abs())
+    // 20 tints per class.
+    tint(
+        CLASS_COLORS[class],
+        0.8 * libm::round(20.0 * v.abs()) / 20.0,
+    )
 }
 
 /// Draws `surface` on `area`: the grid as a heatmap in a square on the left,
@@ -258,20 +262,27 @@ pub fn draw_surface<DB: DrawingBackend>(
         return Ok(());
     }
 
-    // The heatmap.
+    // The heatmap: each row's runs of one colour as one rectangle (the
+    // tints are quantised), so a smooth surface costs a few hundred fills.
     let cell = f64::from(side) / size as f64;
     for row in 0..size {
-        for col in 0..size {
-            let m = surface.grid[row * size + col];
+        let top = y0 + ((size - 1 - row) as f64 * cell).floor() as i32;
+        let bottom = y0 + ((size - row) as f64 * cell).ceil() as i32;
+        let mut col = 0;
+        while col < size {
+            let color = cell_color(surface.grid[row * size + col]);
+            let mut end = col + 1;
+            while end < size && cell_color(surface.grid[row * size + end]) == color {
+                end += 1;
+            }
             let left = x0 + (col as f64 * cell).floor() as i32;
-            let right = x0 + ((col + 1) as f64 * cell).ceil() as i32;
-            let top = y0 + ((size - 1 - row) as f64 * cell).floor() as i32;
-            let bottom = y0 + ((size - row) as f64 * cell).ceil() as i32;
+            let right = x0 + (end as f64 * cell).ceil() as i32;
             area.draw(&Rectangle::new(
                 [(left, top), (right, bottom)],
-                cell_color(m).filled(),
+                color.filled(),
             ))
             .map_err(err)?;
+            col = end;
         }
     }
     area.draw(&Rectangle::new(
