@@ -27,18 +27,20 @@ pub const ANSWER_HISTORY: usize = 256;
 /// The colours of the response types, in [`RESPONSES`] order: the five
 /// that are right for some kind in cool colours, the five that are never
 /// right in warm ones.
-pub const RESPONSE_COLORS: [RGBColor; 10] = [
-    RGBColor(0x0f, 0x76, 0x6e),
-    RGBColor(0x25, 0x63, 0xeb),
-    RGBColor(0x7c, 0x3a, 0xed),
-    RGBColor(0x64, 0x74, 0x8b),
-    RGBColor(0x65, 0xa3, 0x0d),
-    RGBColor(0xea, 0xb3, 0x08),
-    RGBColor(0xf9, 0x73, 0x16),
-    RGBColor(0xdc, 0x26, 0x26),
-    RGBColor(0x86, 0x19, 0x8f),
-    RGBColor(0x92, 0x40, 0x0e),
-];
+pub const RESPONSE_COLORS: [RGBColor; 10] = {
+    const HEX: [u32; 10] = [
+        0x0f766e, 0x2563eb, 0x7c3aed, 0x64748b, 0x65a30d, // right for a kind
+        0xeab308, 0xf97316, 0xdc2626, 0x86198f, 0x92400e, // never right
+    ];
+    let mut out = [RGBColor(0, 0, 0); 10];
+    let mut i = 0;
+    while i < 10 {
+        let h = HEX[i];
+        out[i] = RGBColor((h >> 16) as u8, (h >> 8) as u8, h as u8);
+        i += 1;
+    }
+    out
+};
 
 /// The agent's most likely answer to one kind of prompt in one context.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -242,16 +244,12 @@ pub fn draw_answers<DB: DrawingBackend>(
     answers: &Answers,
     pixel_ratio: f64,
 ) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let px = if pixel_ratio.is_finite() {
-        pixel_ratio.clamp(0.5, 4.0)
-    } else {
-        1.0
-    };
-    let font = |size: f64| ("sans-serif", (size * px).round()).into_font();
-    area.fill(&WHITE).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&WHITE).map_err(err)?;
+    let px = super::view::text_scale(pixel_ratio);
+    let font = |size: f64| ("sans-serif", (size * px).round()).into_font();
     let pad = (8.0 * px) as i32;
     let r = RESPONSES.len();
     let n = answers.steps.len();

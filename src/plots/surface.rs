@@ -226,11 +226,7 @@ pub fn draw_surface<DB: DrawingBackend>(
     pixel_ratio: f64,
 ) -> Result<(), String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let px = if pixel_ratio.is_finite() {
-        pixel_ratio.clamp(0.5, 4.0)
-    } else {
-        1.0
-    };
+    let px = super::view::text_scale(pixel_ratio);
     let font = |size: f64| ("sans-serif", (size * px).round()).into_font();
     area.fill(&WHITE).map_err(err)?;
     let (w, h) = area.dim_in_pixel();

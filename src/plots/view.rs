@@ -62,6 +62,16 @@ impl ViewRecorder {
     }
 }
 
+/// The scale of text and marks for a device pixel ratio (0.5 to 4; 1 when
+/// not a number).
+pub(super) fn text_scale(pixel_ratio: f64) -> f64 {
+    if pixel_ratio.is_finite() {
+        pixel_ratio.clamp(0.5, 4.0)
+    } else {
+        1.0
+    }
+}
+
 /// Draws `view` on `area` (`pixel_ratio` scales text and marks).
 pub fn draw_view<DB: plotters::prelude::DrawingBackend>(
     area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
