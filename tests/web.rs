@@ -548,3 +548,62 @@ fn defect_06_any_js_value_is_an_error_not_a_trap() {
     let e = message(Lab::check_fault(json(r#"{"kind": "lr_spike", "at_step": -5}"#)).unwrap_err());
     assert!(e.contains("-5 is not a whole number from 0 up"), "{e}");
 }
+
+/// A field of a plain object.
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &t(name)).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn the_view_is_made_once_per_step_with_float32_arrays_and_draws() {
+    use failure_lab::wasm::views::draw_view;
+    use wasm_bindgen::JsCast;
+    let mut lab = Lab::new(JsValue::UNDEFINED).unwrap();
+    lab.step(20);
+    let view = lab.view().unwrap();
+    assert_eq!(
+        field(&view, "learner").as_string().as_deref(),
+        Some("classifier")
+    );
+    assert_eq!(field(&view, "step").as_f64(), Some(20.0));
+    let grid = field(&view, "grid")
+        .dyn_into::<js_sys::Float32Array>()
+        .unwrap();
+    assert_eq!(grid.length(), 48 * 48);
+    let points = field(&view, "points")
+        .dyn_into::<js_sys::Float32Array>()
+        .unwrap();
+    assert_eq!(points.length(), 4 * 400);
+    assert!(
+        lab.view().unwrap().is_null(),
+        "nothing new at the same step"
+    );
+    draw_view(canvas(640, 300), view, JsValue::UNDEFINED).unwrap();
+
+    let mut lab = Lab::new(json(r#"{"scenario": "agent"}"#)).unwrap();
+    lab.advance(35, false);
+    let view = lab.view().unwrap();
+    assert_eq!(
+        field(&view, "learner").as_string().as_deref(),
+        Some("agent")
+    );
+    let steps = js_sys::Array::from(&field(&view, "steps"));
+    assert_eq!(steps.length(), 4, "steps 0, 10, 20, 30");
+    let watched = field(&view, "watched")
+        .dyn_into::<js_sys::Float32Array>()
+        .unwrap();
+    assert_eq!(watched.length(), 40);
+    draw_view(canvas(640, 300), view, JsValue::UNDEFINED).unwrap();
+
+    // A view that is not one throws with a message; nothing panics.
+    for bad in [
+        r#"{"learner": "robot"}"#,
+        r#"{"learner": "classifier", "grid": 3}"#,
+        r#"{"learner": "agent", "steps": [-1]}"#,
+    ] {
+        assert!(
+            draw_view(canvas(100, 100), json(bad), JsValue::UNDEFINED).is_err(),
+            "{bad}"
+        );
+    }
+}

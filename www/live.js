@@ -42,6 +42,8 @@ export class Live {
     this.pausing = false;
     // Also told the new points and each new run: the student's detectors (py-detectors.js), once loaded.
     this.tap = null;
+    // Shown the view of the failure the worker makes at its cadence (views.js), once set.
+    this.views = null;
     this.clearRun();
     this.worker = trainWorker();
     this.worker.onmessage = ({ data }) => this.receive(data);
@@ -62,6 +64,7 @@ export class Live {
     this.twin = null;
     this.record = null;
     this.tap?.reset();
+    this.views?.reset();
   }
 
   /** Findings made on the page (the student's detectors) for the live run: listed, stored and marked. */
@@ -174,6 +177,7 @@ export class Live {
   take(data) {
     const view = this.view;
     this.tap?.points(data);
+    if (data.view) this.views?.show(data.view);
     for (const s of data.series) view.append(s.name, s.twin, s.keep, s.steps, s.values);
     if (data.findings.length) view.addFindings(data.findings);
     if (data.responses.length) view.addActions(Float64Array.from(data.responses, (r) => r.step));

@@ -13,6 +13,7 @@ import { $, notice } from './dom.js';
 import { Faults } from './faults.js';
 import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
 import { Live } from './live.js';
+import { Views } from './views.js';
 import { Presets } from './presets.js';
 import { latestOf, showReadout } from './readout.js';
 import { Runs } from './runs.js';
@@ -371,6 +372,7 @@ async function main() {
     onError: notice,
   });
   access = new Access({ view: () => live.view, title: chartTitle });
+  live.views = new Views({ onError: notice });
   alerts = new Alerts({ docs, diagnose, onShowStep: (step) => charts.focusStep(step) });
   charts = new Charts({
     onSelect: (keys) => { state.charts = keys.join(','); saveHash(); },

@@ -18,7 +18,8 @@
 //               {type: 'fault', gen, id, settings}  switch a fault on (settings) or off (null)
 //               {type: 'ack'}                  the page has taken one 'data' message
 // Messages out: {type: 'ready'}
-//               {type: 'data', gen, seq, running, steps, hard_failure, series, findings, responses, twin}
+//               {type: 'data', gen, seq, running, steps, hard_failure, series, findings, responses, twin,
+//                view}   view: the failure itself (Lab.view, views.js), at its cadence, or null
 //               {type: 'fault', gen, id, settings}  the settings applied (a start step in the
 //                                                   past moved to the current step)
 //               {type: 'error', gen, message}
@@ -31,6 +32,9 @@ const SLICE_MS = 6;
 const POST_MS = 16;
 /** The most time between two posts while running, in ms: the page's heartbeat. */
 const HEARTBEAT_MS = 250;
+/** The view of the failure (Lab.view) is made every VIEW_EVERY steps at most, and at most every VIEW_MS while running. */
+const VIEW_EVERY = 10;
+const VIEW_MS = 100;
 /** A frame at 60 Hz, in ms: `speed` is steps per frame. */
 const FRAME_MS = 1000 / 60;
 
@@ -51,6 +55,22 @@ let scheduled = false;
 let stepMs = SLICE_MS;
 /** 'data' messages posted and not yet acknowledged by the page. */
 let unacked = 0;
+/** The step and time of the last view made (-1: none for this run). */
+let viewStep = -1;
+let viewAt = 0;
+
+/** The view of the failure when due (always when stopped and stale), with the time it took in ms; else null. */
+function takeView() {
+  const steps = lab.steps();
+  if (steps === viewStep) return null;
+  const t0 = performance.now();
+  if (running && viewStep >= 0 && (steps - viewStep < VIEW_EVERY || t0 - viewAt < VIEW_MS)) return null;
+  const view = lab.view();
+  viewStep = steps;
+  viewAt = performance.now();
+  if (view) view.ms = viewAt - t0;
+  return view;
+}
 
 const channel = new MessageChannel();
 channel.port1.onmessage = () => slice();
@@ -59,7 +79,10 @@ function post() {
   const data = lab.drain();
   const buffers = [];
   for (const s of data.series) buffers.push(s.steps.buffer, s.values.buffer);
-  postMessage({ type: 'data', gen, seq, running, ...data }, buffers);
+  const view = takeView();
+  if (view?.grid) buffers.push(view.grid.buffer, view.points.buffer);
+  if (view?.watched) buffers.push(view.watched.buffer, view.unwatched.buffer);
+  postMessage({ type: 'data', gen, seq, running, ...data, view }, buffers);
   unacked += 1;
   lastPost = performance.now();
   dirty = false;
@@ -132,11 +155,13 @@ const handlers = {
     lab = next;
     stepMs = SLICE_MS;
     running = false;
+    viewStep = -1;
     post();
   },
   reset() {
     lab.reset();
     running = false;
+    viewStep = -1;
     post();
   },
   run(msg) {

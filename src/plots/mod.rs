@@ -5,12 +5,17 @@
 //! - [`metric`]: charts of metric series, one run or several, with finding
 //!   markers, action triangles, the run without the response and a legend;
 //! - [`eval`]: the Evaluate panel's lead-time histograms and sweep curves;
-//! - [`palette`]: the one colour table (lines, severities, ink).
+//! - [`palette`]: the one colour table (lines, severities, ink);
+//! - [`view`]: the failure itself beside the charts: a classifier's data
+//!   and decision surface ([`surface`]), what an agent answers ([`answers`]).
 
+pub mod answers;
 #[cfg(feature = "eval")]
 pub mod eval;
 pub mod metric;
 pub mod palette;
+pub mod surface;
+pub mod view;
 
 pub use metric::{
     decimate, draw, draw_runs, markers, metric_matches, Chart, Key, Line, Marker, PlotArea,

@@ -519,6 +519,12 @@ impl Trainer {
         most as f64 / least as f64
     }
 
+    /// The data as generated from the config, before any data fault changed
+    /// it (what a view compares the training split with).
+    pub fn original_data(&self) -> Dataset {
+        generate_data(&self.config)
+    }
+
     /// Puts the original data back, as generated from the config (a data
     /// fault switched off).
     pub fn restore_data(&mut self) {

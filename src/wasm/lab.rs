@@ -12,6 +12,7 @@ use super::{error, from_js, to_js};
 use crate::detectors::{self, Severity};
 use crate::monitor::Series;
 use crate::plots;
+use crate::plots::view::ViewRecorder;
 use crate::run::{Run, RunConfig};
 use crate::scenarios::fault::{FaultDoc, FieldDoc};
 use crate::scenarios::Fault;
@@ -31,6 +32,10 @@ pub struct Lab {
     /// Whether the last [`Lab::advance`] stopped before its `n` steps were
     /// due to stop: at a critical finding, or at the end of a failed run.
     halted: bool,
+    /// Follows the run for its view of the failure.
+    views: ViewRecorder,
+    /// The step of the last view made (None: none since the start).
+    viewed: Option<u64>,
 }
 
 /// What [`Lab::drain`] has handed over so far: the point count of each
@@ -142,6 +147,8 @@ impl Lab {
             twin,
             sent: Sent::default(),
             halted: false,
+            views: ViewRecorder::default(),
+            viewed: None,
         })
     }
 
@@ -222,6 +229,7 @@ impl Lab {
     pub fn step(&mut self, n: u32) -> u32 {
         let mut taken = 0;
         while taken < n && self.run.step().is_some() {
+            self.views.after_step(&self.run);
             if let Some(twin) = &mut self.twin {
                 twin.step();
             }
@@ -244,6 +252,7 @@ impl Lab {
                 self.halted = true;
                 break;
             };
+            self.views.after_step(&self.run);
             if let Some(twin) = &mut self.twin {
                 twin.step();
             }
@@ -330,7 +339,28 @@ impl Lab {
         (self.run, self.twin) = runs_of(&self.config)?;
         self.sent = Sent::default();
         self.halted = false;
+        self.views.clear();
+        self.viewed = None;
         Ok(())
+    }
+
+    /// The view of the failure itself at the current step, or null when
+    /// the last view was of this step: for a classifier `{learner:
+    /// "classifier", step, size, extent, grid, points}` (`grid` the
+    /// network's margin on a size x size grid, `points` x, y, label, mark
+    /// each: Float32Arrays), for an agent `{learner: "agent", step, steps,
+    /// watched, unwatched, samples}`. It reads the run only: no metric
+    /// changes. The training Worker asks for it at its cadence.
+    pub fn view(&mut self) -> Result<JsValue, JsError> {
+        let step = self.run.steps();
+        if self.viewed == Some(step) {
+            return Ok(JsValue::NULL);
+        }
+        self.viewed = Some(step);
+        match self.views.view(&self.run) {
+            Some(v) => super::views::view_to_js(&v),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// The run's whole config, as a plain object (every field, defaults

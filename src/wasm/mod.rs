@@ -12,6 +12,7 @@
 //! - [`canvas`]: the canvas backend with text measured by the canvas;
 //! - [`diagnosis`]: the diagnosis over the alert list;
 //! - [`settings`]: the settings table and metric titles the page builds on;
+//! - [`views`]: the view of the failure itself (decision surface, answers);
 //! - [`eval`]: [`Evaluation`], the evaluation suite run in a Web Worker,
 //!   and the evaluation panel's charts.
 //!
@@ -30,6 +31,7 @@ pub mod import;
 pub mod lab;
 pub mod live;
 pub mod settings;
+pub mod views;
 
 pub use board::Board;
 #[cfg(feature = "eval")]

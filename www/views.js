@@ -1,0 +1,97 @@
+// The view of the failure itself, beside the charts: for the classifier its
+// training data (flipped labels, leaked and removed points marked) over the
+// network's decision surface; for the agent what it answers (the share of
+// each kind of answer over time, watched and unwatched, and its most likely
+// answers). The training worker makes the view at its cadence (Lab.view, in
+// Rust) and posts it with the metric points; the page only draws it
+// (drawView, plotters on the canvas), on the next animation frame, and only
+// while the panel is open. It is not part of the metric stream.
+
+import { drawView } from './pkg/failure_lab.js';
+import { chartScale } from './layout.js';
+
+const TITLES = {
+  classifier: 'View: the data and the decision surface',
+  agent: 'View: what the agent answers',
+};
+
+export class Views {
+  /** `onError(message)`: a view could not be drawn (said once per run). */
+  constructor({ onError }) {
+    this.onError = onError;
+    this.view = null;
+    this.pending = false;
+    this.failed = false;
+    const panel = document.createElement('details');
+    panel.id = 'view-panel';
+    panel.className = 'view-panel';
+    panel.open = true;
+    const summary = document.createElement('summary');
+    summary.id = 'view-title';
+    summary.textContent = 'View of the failure';
+    const canvas = document.createElement('canvas');
+    canvas.id = 'view-canvas';
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', 'The view of the failure: no view yet');
+    const note = document.createElement('p');
+    note.id = 'view-note';
+    note.className = 'hint view-note';
+    note.textContent = 'No view yet: start training.';
+    panel.append(summary, canvas, note);
+    document.getElementById('charts').before(panel);
+    Object.assign(this, { panel, summary, canvas, note });
+    panel.addEventListener('toggle', () => this.request());
+    new ResizeObserver(() => this.request()).observe(canvas);
+  }
+
+  /** A new run: no view until the worker sends one. */
+  reset() {
+    this.view = null;
+    this.failed = false;
+    delete this.panel.dataset.step;
+    this.note.textContent = 'No view yet: start training.';
+    const ctx = this.canvas.getContext('2d');
+    ctx?.clearRect(0, 0, this.canvas.width, this.canvas.height);
+  }
+
+  /** A view from the worker (Lab.view): drawn on the next frame. */
+  show(view) {
+    this.view = view;
+    this.request();
+  }
+
+  request() {
+    if (this.pending || !this.view || !this.panel.open) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
+  }
+
+  draw() {
+    const view = this.view;
+    if (!view || !this.panel.open) return;
+    const ratio = window.devicePixelRatio || 1;
+    const { width, height } = this.canvas.getBoundingClientRect();
+    const w = Math.max(1, Math.round(width * ratio));
+    const h = Math.max(1, Math.round(height * ratio));
+    if (this.canvas.width !== w || this.canvas.height !== h) Object.assign(this.canvas, { width: w, height: h });
+    const big = chartScale();
+    const t0 = performance.now();
+    try {
+      drawView(this.canvas, view, { pixel_ratio: ratio * big });
+      this.panel.dataset.drawMs = (performance.now() - t0).toFixed(2);
+    } catch (e) {
+      if (!this.failed) this.onError(`The view could not be drawn: ${e.message}`);
+      this.failed = true;
+      return;
+    }
+    this.summary.textContent = TITLES[view.learner] ?? 'View of the failure';
+    this.panel.dataset.learner = view.learner;
+    this.panel.dataset.step = String(view.step);
+    this.panel.dataset.ms = view.ms?.toFixed(2) ?? '';
+    this.canvas.setAttribute('aria-label', `${TITLES[view.learner]} at step ${view.step}`);
+    this.note.textContent = `Step ${view.step}, made in ${view.ms?.toFixed(1) ?? '?'} ms where the run trains (every ${view.learner === 'agent' ? '10 steps recorded' : '10 steps at most'}), not part of the metrics.`;
+  }
+}
