@@ -13,7 +13,9 @@
 //! - [`diagnosis`]: the diagnosis over the alert list;
 //! - [`settings`]: the settings table and metric titles the page builds on;
 //! - [`eval`]: [`Evaluation`], the evaluation suite run in a Web Worker,
-//!   and the evaluation panel's charts.
+//!   and the evaluation panel's charts;
+//! - [`grade`]: [`Grading`], the suite's runs recorded for the student's
+//!   Python detectors and their findings graded.
 //!
 //! JavaScript gets small copyable results: numbers, typed arrays and plain
 //! objects. Every error crosses as a JS `Error` with a message; nothing
@@ -25,6 +27,8 @@ pub mod charts;
 pub mod diagnosis;
 #[cfg(feature = "eval")]
 pub mod eval;
+#[cfg(feature = "eval")]
+pub mod grade;
 #[cfg(feature = "import")]
 pub mod import;
 pub mod lab;
@@ -34,6 +38,8 @@ pub mod settings;
 pub use board::Board;
 #[cfg(feature = "eval")]
 pub use eval::Evaluation;
+#[cfg(feature = "eval")]
+pub use grade::Grading;
 #[cfg(feature = "import")]
 pub use import::LogImport;
 pub use lab::Lab;
