@@ -265,7 +265,8 @@ fn the_reference_solutions_grade_as_the_fixture_the_page_is_checked_against() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let fixture = std::fs::read_to_string(root.join("tests/fixtures/grade-solutions.jsonl")).unwrap();
+    let fixture =
+        std::fs::read_to_string(root.join("tests/fixtures/grade-solutions.jsonl")).unwrap();
     let expected: Vec<Value> = fixture
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

@@ -18,9 +18,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::score::{Firing, Stats, Truth};
-use super::{
-    ActiveRun, BuildFn, Candidate, EvalError, Job, Progress, Report, RunRecord, Settings,
-};
+use super::{ActiveRun, BuildFn, Candidate, EvalError, Job, Progress, Report, RunRecord, Settings};
 use crate::detectors::{Detector, Finding, Severity};
 use crate::metrics::Frame;
 

@@ -35,17 +35,15 @@ impl Grading {
     /// clean ones times the seeds, observe runs only. Refuses bad options.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Grading, JsError> {
-        let recording = Recording::new(suite_settings(options)?).map_err(|e| error("grading", e))?;
+        let recording =
+            Recording::new(suite_settings(options)?).map_err(|e| error("grading", e))?;
         Ok(Grading { recording })
     }
 
     /// Records the next run; returns the progress, `{done, total}` in runs.
     #[wasm_bindgen(js_name = stepRun)]
     pub fn step_run(&mut self) -> Result<JsValue, JsError> {
-        let p = self
-            .recording
-            .step_run()
-            .map_err(|e| error("grading", e))?;
+        let p = self.recording.step_run().map_err(|e| error("grading", e))?;
         to_js(&p)
     }
 
