@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { assertClean, readyLab } from './actions.mjs';
+import { assertClean, editorText, readyLab, typeCode } from './actions.mjs';
 import { ROOT } from './helpers.mjs';
 
 const PY_READY_MS = 90_000;
@@ -23,15 +23,6 @@ async function openPlace(lab) {
   await lab.page.waitForSelector('#py-editor .cm-content', { timeout: 30_000 });
   await lab.page.waitForSelector('#py-grade', { timeout: 30_000 });
 }
-
-async function typeCode(page, code) {
-  await page.click('#py-editor .cm-content');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
-}
-
-const editorText = (page) => page.$$eval('#py-editor .cm-line', (lines) => lines.map((l) => l.textContent).join('\n'));
 
 async function gradeWith(page, what, seeds) {
   await page.selectOption('#py-grade-what', what);
