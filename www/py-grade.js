@@ -3,11 +3,12 @@
 // `failure-lab grade`) with the student's detectors as the candidates, and
 // shows per fault and detector recall, false-alarm rate and median lead
 // time beside the course baseline and the lab's best, and a checklist per
-// group of the course. Nothing runs on the page's thread: grade-worker.js
-// (wasm) records the runs one at a time and grades the findings with the
-// suite's own scoring; PYTHON_WORKERS py-grade-worker.js (Pyodide, the
-// native grader's harness) read each whole run in one call. The page only
-// passes the runs' frames (JSON text) from one to the other.
+// group of the course. Nothing runs on the page's thread: RECORDERS
+// grade-worker.js (wasm) share the runs, recording them one at a time, and
+// the first grades the findings with the suite's own scoring;
+// PYTHON_WORKERS py-grade-worker.js (Pyodide, the native grader's harness)
+// read each whole run in one call. The page only passes the runs' frames
+// (JSON text) and records from one to the other.
 //
 // Loaded with the "Your detectors" place (py-detectors.js), so nothing of
 // it is fetched before that tab is opened.
@@ -15,8 +16,10 @@
 import init, { Evaluation } from './pkg-full/failure_lab.js';
 import { $, el } from './dom.js';
 
-/** Python workers reading runs side by side (the recording is a third). */
+/** Python workers reading runs side by side. */
 const PYTHON_WORKERS = 2;
+/** Workers recording the suite's runs side by side (training the runs costs more than Python reading them). */
+const RECORDERS = 2;
 /** A run's detectors (every file's) must answer within this long, in ms, or grading stops. */
 const RUN_BUDGET_MS = 30_000;
 
@@ -55,7 +58,7 @@ export function errorText(e, runs) {
  * error, file})`. `cancel()` terminates every worker.
  */
 export class Grader {
-  constructor({ files, options, onProgress, onDone, onError, pythonWorkers = PYTHON_WORKERS }) {
+  constructor({ files, options, onProgress, onDone, onError, pythonWorkers = PYTHON_WORKERS, recorders = RECORDERS }) {
     Object.assign(this, { files, options, onProgress, onDone, onError });
     this.started = performance.now();
     this.queue = [];          // recorded runs waiting for Python: {index, case, seed, frames}
@@ -63,17 +66,19 @@ export class Grader {
     this.total = null;
     this.recorded = 0;
     this.graded = 0;
-    this.allRecorded = false;
+    this.partsDone = 0;
+    this.records = [];        // the records of runs recorded by the other recorders: {index, record}
     this.over = false;
     this.results = [];
-    this.rec = this.worker('grade-worker.js', (d) => this.fromRecorder(d));
+    this.recs = Array.from({ length: recorders }, () => this.worker('grade-worker.js', (d) => this.fromRecorder(d)));
+    [this.rec] = this.recs;
     this.py = Array.from({ length: pythonWorkers }, () => {
       const p = { ready: false, busy: null, timer: null };
       p.worker = this.worker('py-grade-worker.js', (d) => this.fromPython(p, d));
       p.worker.postMessage({ type: 'files', files });
       return p;
     });
-    this.rec.postMessage({ type: 'start', options });
+    this.recs.forEach((w, part) => w.postMessage({ type: 'start', options, part, parts: recorders }));
   }
 
   worker(file, onMessage) {
@@ -85,7 +90,7 @@ export class Grader {
 
   cancel() {
     this.over = true;
-    this.rec.terminate();
+    for (const w of this.recs) w.terminate();
     for (const p of this.py) { clearTimeout(p.timer); p.worker.terminate(); }
   }
 
@@ -102,14 +107,15 @@ export class Grader {
   fromRecorder(d) {
     if (d.type === 'run') {
       this.total = d.total;
-      this.recorded = d.done;
+      this.recorded += 1;
       this.runs[d.index] = { index: d.index, case: d.case, seed: d.seed };
+      if (d.record) this.records.push({ index: d.index, record: d.record });
       this.queue.push(d);
       this.progress();
       this.dispatch();
     } else if (d.type === 'recorded') {
-      this.allRecorded = true;
-      this.total = d.runs.length;
+      this.partsDone += 1;
+      this.total = d.total;
       this.finishIfDone();
     } else if (d.type === 'graded') {
       this.over = true;
@@ -126,9 +132,9 @@ export class Grader {
       this.dispatch();
     } else if (d.type === 'graded') {
       clearTimeout(p.timer);
-      p.busy = null;
       this.graded += 1;
-      this.rec.postMessage({ type: 'ack' });
+      this.recs[p.busy.part].postMessage({ type: 'ack' });
+      p.busy = null;
       this.progress();
       this.dispatch();
       this.finishIfDone();
@@ -145,7 +151,7 @@ export class Grader {
     for (const p of this.py) {
       if (!p.ready || p.busy || !this.queue.length) continue;
       const run = this.queue.shift();
-      p.busy = run.index;
+      p.busy = run;
       p.timer = setTimeout(() => this.overran(run), RUN_BUDGET_MS);
       p.worker.postMessage({ type: 'run', index: run.index, frames: run.frames });
     }
@@ -157,7 +163,7 @@ export class Grader {
   }
 
   finishIfDone() {
-    if (!this.allRecorded || this.graded < this.total || this.asked) return;
+    if (this.partsDone < this.recs.length || this.graded < this.total || this.asked) return;
     this.asked = true;
     for (const p of this.py) p.worker.postMessage({ type: 'results' });
   }
@@ -176,7 +182,7 @@ export class Grader {
       return { name: f.name, detectors, findings, error: null };
     });
     this.rawErrors = files.map((f) => f.raw || null);
-    this.rec.postMessage({ type: 'grade', files: files.map(({ raw, ...f }) => f) });
+    this.rec.postMessage({ type: 'grade', files: files.map(({ raw, ...f }) => f), records: this.records });
   }
 }
 

@@ -237,6 +237,57 @@ impl Recording {
         Ok((active.finish(), frames))
     }
 
+    /// Records run `index` if it is not yet recorded (the page shares a
+    /// suite's runs among several workers this way).
+    pub fn record_at(&mut self, index: usize) -> Result<Progress, EvalError> {
+        if matches!(self.records.get(index), Some(None)) {
+            self.records[index] = Some(self.record(index)?);
+        }
+        Ok(self.progress())
+    }
+
+    /// The record of run `index` (None: not recorded here), to hand to
+    /// another recording of the same settings ([`Recording::adopt`]).
+    pub fn record_of(&self, index: usize) -> Option<&RunRecord> {
+        self.records.get(index)?.as_ref().map(|(r, _)| r)
+    }
+
+    /// Takes in run `index`'s record from another recording of the same
+    /// settings (without its frames).
+    pub fn adopt(&mut self, index: usize, record: RunRecord) -> Result<(), EvalError> {
+        let slots = self.slots.len();
+        match self.records.get_mut(index) {
+            Some(slot) if record.firings.len() == slots => {
+                *slot = Some((record, Vec::new()));
+                Ok(())
+            }
+            Some(_) => Err(EvalError::Setting(format!(
+                "run {index}: a record of {} detectors, not {slots}",
+                record.firings.len()
+            ))),
+            None => Err(EvalError::Setting(format!(
+                "run {index}: there are {} runs",
+                self.records.len()
+            ))),
+        }
+    }
+
+    /// The run at `index` as [`Recording::runs`] describes it (recorded or not).
+    pub fn run_info(&self, index: usize) -> Option<RunInfo> {
+        let job = self.jobs.get(index)?;
+        let case = &self.settings.cases[job.case];
+        let record = self.records[index].as_ref();
+        Some(RunInfo {
+            index,
+            case: case.label.clone(),
+            scenario: case.scenario,
+            fault: case.fault,
+            seed: job.seed,
+            truth: record.map(|(r, _)| r.truth).unwrap_or_default(),
+            frames: record.map_or(0, |(_, f)| f.len()),
+        })
+    }
+
     /// Records the next run not yet recorded (a time slice for the browser).
     pub fn step_run(&mut self) -> Result<Progress, EvalError> {
         if let Some(index) = self.records.iter().position(|r| r.is_none()) {
@@ -277,23 +328,9 @@ impl Recording {
 
     /// The recorded runs, in order (only those finished).
     pub fn runs(&self) -> Vec<RunInfo> {
-        self.jobs
-            .iter()
-            .zip(&self.records)
-            .enumerate()
-            .filter_map(|(index, (job, r))| {
-                let (record, frames) = r.as_ref()?;
-                let case = &self.settings.cases[job.case];
-                Some(RunInfo {
-                    index,
-                    case: case.label.clone(),
-                    scenario: case.scenario,
-                    fault: case.fault,
-                    seed: job.seed,
-                    truth: record.truth,
-                    frames: frames.len(),
-                })
-            })
+        (0..self.jobs.len())
+            .filter(|&i| self.records[i].is_some())
+            .filter_map(|i| self.run_info(i))
             .collect()
     }
 

@@ -47,6 +47,39 @@ impl Grading {
         to_js(&p)
     }
 
+    /// Records run `index` (when another worker records the others);
+    /// returns the progress of this recording, `{done, total}`.
+    #[wasm_bindgen(js_name = recordRun)]
+    pub fn record_run(&mut self, index: usize) -> Result<JsValue, JsError> {
+        let p = self
+            .recording
+            .record_at(index)
+            .map_err(|e| error("grading", e))?;
+        to_js(&p)
+    }
+
+    /// Run `index`: `{index, case, scenario, fault, seed, truth, frames}`
+    /// (undefined past the last run).
+    #[wasm_bindgen(js_name = runInfo)]
+    pub fn run_info(&self, index: usize) -> Result<JsValue, JsError> {
+        to_js(&self.recording.run_info(index))
+    }
+
+    /// Run `index`'s record (what grading needs of it: truth, the lab's
+    /// firings...) as a plain object, for [`Grading::adopt`] in another
+    /// worker; undefined when it is not recorded here.
+    pub fn record(&self, index: usize) -> Result<JsValue, JsError> {
+        to_js(&self.recording.record_of(index))
+    }
+
+    /// Takes in run `index`'s record from another worker's [`Grading::record`].
+    pub fn adopt(&mut self, index: usize, record: JsValue) -> Result<(), JsError> {
+        let record = serde_wasm_bindgen::from_value(record).map_err(|e| error("record", e))?;
+        self.recording
+            .adopt(index, record)
+            .map_err(|e| error("grading", e))
+    }
+
     /// The runs recorded so far: `[{index, case, scenario, fault, seed, truth, frames}]`.
     pub fn runs(&self) -> Result<JsValue, JsError> {
         to_js(&self.recording.runs())

@@ -13,7 +13,6 @@ import { test } from 'node:test';
 import { assertClean, editorText, readyLab, typeCode } from './actions.mjs';
 import { ROOT } from './helpers.mjs';
 
-const PY_READY_MS = 90_000;
 /** Grading 42 runs (2 seeds) on a loaded 2-core machine. */
 const GRADE_MS = 300_000;
 const FIXTURE = `${ROOT}tests/fixtures/grade-solutions.jsonl`;
