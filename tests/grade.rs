@@ -254,3 +254,28 @@ fn the_help_says_what_isolation_there_is_and_is_not() {
         assert!(help.contains(words), "{words}: {help}");
     }
 }
+
+/// The figures the page must show for the reference solutions (checked by
+/// tests/e2e/pygrade.test.mjs): `failure-lab grade` still prints them.
+/// Regenerate, from the repository's top folder, with
+/// `failure-lab grade www/py/solutions/{optimization,data,alignment}.py --seeds 2 --format json > tests/fixtures/grade-solutions.jsonl`.
+#[test]
+fn the_reference_solutions_grade_as_the_fixture_the_page_is_checked_against() {
+    if !python_present() {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture =
+        std::fs::read_to_string(root.join("tests/fixtures/grade-solutions.jsonl")).unwrap();
+    let expected: Vec<Value> = fixture
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_failure-lab"))
+        .current_dir(root)
+        .args(["grade", "--seeds", "2", "--format", "json"])
+        .args(["optimization", "data", "alignment"].map(|g| format!("www/py/solutions/{g}.py")))
+        .output()
+        .unwrap();
+    assert_eq!(json_rows(&out), expected);
+}

@@ -301,6 +301,13 @@ function bindPy() {
           onLiveData({ findings, responses: [], failed: false });
         },
       }))
+      .then((place) => {
+        // Grading and the reference solutions (www/py-grade.js, www/py-solutions.js).
+        Promise.all([import('./py-grade.js'), import('./py-solutions.js')])
+          .then(([{ PyGrade }, { PySolutions }]) => { new PySolutions({ place, panel: $('panel-py') }); new PyGrade({ place, panel: $('panel-py') }); })
+          .catch((e) => notice(`Could not load grading: ${e.message}`));
+        return place;
+      })
       .catch((e) => { pyPlace = null; notice(`Could not load Your detectors: ${e.message}`); });
   };
   tab.addEventListener('click', open);

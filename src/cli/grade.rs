@@ -8,14 +8,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::eval::external::{ExternalFinding, Recording, RunInfo};
+use crate::eval::external::{self, ExternalFinding, GradedRow, Recording, RunInfo};
 use crate::eval::format::Table;
-use crate::eval::score::Stats;
 
 use super::number_in;
 
 /// The harness each file runs under, and the helper module detectors import.
-const HARNESS: &str = include_str!("grade_harness.py");
+const HARNESS: &str = include_str!("../../www/py/grade_harness.py");
 const FAILURE_LAB_PY: &str = include_str!("../../www/py/failure_lab.py");
 
 /// Seconds a file has past its time limit to answer before it is killed.
@@ -91,31 +90,27 @@ pub enum Format {
 pub struct Row {
     /// The file as given.
     pub file: String,
-    /// (fault, detector, its numbers); None for an error row.
-    pub graded: Option<(String, String, Stats)>,
+    /// The fault, the detector and its numbers; None for an error row.
+    pub graded: Option<GradedRow>,
     /// What went wrong with the file.
     pub error: Option<String>,
 }
 
 impl Row {
     fn json(&self) -> Value {
-        let (fault, detector, s) = match &self.graded {
-            Some((f, d, s)) => (Some(f), Some(d), Some(s)),
-            None => (None, None, None),
+        let mut v = match &self.graded {
+            Some(g) => serde_json::to_value(g.figures()).unwrap_or(Value::Null),
+            None => json!({
+                "fault": null, "detector": null, "recall": null, "false_alarm_rate": null,
+                "median_lead_steps": null, "median_delay_steps": null, "precision": null,
+                "runs": null, "clean_runs": null,
+            }),
         };
-        json!({
-            "file": self.file,
-            "fault": fault,
-            "detector": detector,
-            "recall": s.and_then(|s| s.recall),
-            "false_alarm_rate": s.and_then(|s| s.false_alarm_rate),
-            "median_lead_steps": s.and_then(|s| s.lead.map(|l| l.median)),
-            "median_delay_steps": s.and_then(|s| s.delay.map(|l| l.median)),
-            "precision": s.and_then(|s| s.precision),
-            "runs": s.map(|s| s.runs),
-            "clean_runs": s.map(|s| s.clean_runs),
-            "error": self.error,
-        })
+        if let Some(o) = v.as_object_mut() {
+            o.insert("file".into(), json!(self.file));
+            o.insert("error".into(), json!(self.error));
+        }
+        v
     }
 }
 
@@ -236,24 +231,14 @@ fn rows_of(recording: &Recording, file: &Path, answer: Result<Answer, String>) -
         Ok(r) => r,
         Err(e) => return error(e.to_string()),
     };
-    let mut rows = Vec::new();
-    for goal in &report.goals {
-        for r in report.detection.iter().filter(|r| r.case == goal.case) {
-            rows.push(Row {
-                file: name.clone(),
-                graded: Some((r.fault.to_string(), r.detector.clone(), r.stats.clone())),
-                error: None,
-            });
-        }
-        if let (true, Some(lab)) = (detectors.len() > 1, &goal.lab) {
-            rows.push(Row {
-                file: name.clone(),
-                graded: Some((goal.fault.to_string(), "(all)".into(), lab.clone())),
-                error: None,
-            });
-        }
-    }
-    rows
+    external::graded_rows(&report, detectors.len())
+        .into_iter()
+        .map(|g| Row {
+            file: name.clone(),
+            graded: Some(g),
+            error: None,
+        })
+        .collect()
 }
 
 /// Runs the harness on one file in its own process under the limits.
@@ -426,7 +411,7 @@ pub fn render(rows: &[Row], format: Format) -> String {
     };
     for r in rows {
         let (fault, detector, s) = match &r.graded {
-            Some((f, d, s)) => (f.clone(), d.clone(), Some(s)),
+            Some(g) => (g.fault.clone(), g.detector.clone(), Some(&g.stats)),
             None => ("-".into(), "-".into(), None),
         };
         let error = r.error.as_deref().unwrap_or("");

@@ -28,7 +28,7 @@ pub mod stats;
 pub use kit::{Kit, Latch, Trigger};
 
 /// How loud a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; no action needed yet.

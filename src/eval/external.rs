@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::score::{Firing, Truth};
-use super::{ActiveRun, Candidate, EvalError, Job, Progress, Report, RunRecord, Settings};
+use super::score::{Firing, Stats, Truth};
+use super::{ActiveRun, BuildFn, Candidate, EvalError, Job, Progress, Report, RunRecord, Settings};
 use crate::detectors::{Detector, Finding, Severity};
 use crate::metrics::Frame;
 
@@ -102,9 +102,90 @@ impl Detector for Outside {
     fn reset(&mut self) {}
 }
 
-/// The suite's observe runs with their frames.
+/// One row of the grade: an outside detector (or all of a file's, taken as
+/// one: "(all)") on one fault, with the figures `failure-lab grade` prints.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradedRow {
+    /// The fault's id.
+    pub fault: String,
+    /// The detector's id, or "(all)".
+    pub detector: String,
+    /// Its numbers.
+    pub stats: Stats,
+}
+
+/// A [`GradedRow`]'s figures as `failure-lab grade --format json` prints
+/// them (and the page shows them).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GradedFigures<'a> {
+    /// The fault's id.
+    pub fault: &'a str,
+    /// The detector's id, or "(all)".
+    pub detector: &'a str,
+    /// Recall.
+    pub recall: Option<f64>,
+    /// False-alarm rate on the scenario's clean runs.
+    pub false_alarm_rate: Option<f64>,
+    /// Median steps from the first in-time warning to the failure.
+    pub median_lead_steps: Option<f64>,
+    /// Median steps from the onset to the first in-time warning.
+    pub median_delay_steps: Option<f64>,
+    /// Precision.
+    pub precision: Option<f64>,
+    /// Faulty runs.
+    pub runs: usize,
+    /// Clean runs compared against.
+    pub clean_runs: usize,
+}
+
+impl GradedRow {
+    /// Its figures, by name.
+    pub fn figures(&self) -> GradedFigures<'_> {
+        let s = &self.stats;
+        GradedFigures {
+            fault: &self.fault,
+            detector: &self.detector,
+            recall: s.recall,
+            false_alarm_rate: s.false_alarm_rate,
+            median_lead_steps: s.lead.map(|l| l.median),
+            median_delay_steps: s.delay.map(|l| l.median),
+            precision: s.precision,
+            runs: s.runs,
+            clean_runs: s.clean_runs,
+        }
+    }
+}
+
+/// The rows of a graded report of `detectors` outside detectors: per fault,
+/// each detector's row, then (with more than one) all of them as one,
+/// "(all)".
+pub fn graded_rows(report: &Report, detectors: usize) -> Vec<GradedRow> {
+    let mut rows = Vec::new();
+    for goal in &report.goals {
+        for r in report.detection.iter().filter(|r| r.case == goal.case) {
+            rows.push(GradedRow {
+                fault: r.fault.to_string(),
+                detector: r.detector.clone(),
+                stats: r.stats.clone(),
+            });
+        }
+        if let (true, Some(lab)) = (detectors > 1, &goal.lab) {
+            rows.push(GradedRow {
+                fault: goal.fault.to_string(),
+                detector: "(all)".into(),
+                stats: lab.clone(),
+            });
+        }
+    }
+    rows
+}
+
+/// The suite's observe runs with their frames, and the firings of the
+/// settings' own detectors on them (the lab's, by default: what the outside
+/// detectors are compared with, [`Recording::lab_report`]).
 pub struct Recording {
     settings: Settings,
+    slots: Vec<BuildFn>,
     jobs: Vec<Job>,
     records: Vec<Option<(RunRecord, Vec<Frame>)>>,
 }
@@ -129,6 +210,7 @@ impl Recording {
             .collect();
         Ok(Recording {
             records: vec![None; jobs.len()],
+            slots: settings.detectors.iter().map(|d| d.build.clone()).collect(),
             jobs,
             settings,
         })
@@ -148,11 +230,62 @@ impl Recording {
     }
 
     fn record(&self, index: usize) -> Result<(RunRecord, Vec<Frame>), EvalError> {
-        let mut active = ActiveRun::start(self.jobs[index], &self.settings, &[])?;
+        let mut active = ActiveRun::start(self.jobs[index], &self.settings, &self.slots)?;
         active.frames = Some(Vec::new());
         active.advance(u64::MAX);
         let frames = active.frames.take().unwrap_or_default();
         Ok((active.finish(), frames))
+    }
+
+    /// Records run `index` if it is not yet recorded (the page shares a
+    /// suite's runs among several workers this way).
+    pub fn record_at(&mut self, index: usize) -> Result<Progress, EvalError> {
+        if matches!(self.records.get(index), Some(None)) {
+            self.records[index] = Some(self.record(index)?);
+        }
+        Ok(self.progress())
+    }
+
+    /// The record of run `index` (None: not recorded here), to hand to
+    /// another recording of the same settings ([`Recording::adopt`]).
+    pub fn record_of(&self, index: usize) -> Option<&RunRecord> {
+        self.records.get(index)?.as_ref().map(|(r, _)| r)
+    }
+
+    /// Takes in run `index`'s record from another recording of the same
+    /// settings (without its frames).
+    pub fn adopt(&mut self, index: usize, record: RunRecord) -> Result<(), EvalError> {
+        let slots = self.slots.len();
+        match self.records.get_mut(index) {
+            Some(slot) if record.firings.len() == slots => {
+                *slot = Some((record, Vec::new()));
+                Ok(())
+            }
+            Some(_) => Err(EvalError::Setting(format!(
+                "run {index}: a record of {} detectors, not {slots}",
+                record.firings.len()
+            ))),
+            None => Err(EvalError::Setting(format!(
+                "run {index}: there are {} runs",
+                self.records.len()
+            ))),
+        }
+    }
+
+    /// The run at `index` as [`Recording::runs`] describes it (recorded or not).
+    pub fn run_info(&self, index: usize) -> Option<RunInfo> {
+        let job = self.jobs.get(index)?;
+        let case = &self.settings.cases[job.case];
+        let record = self.records[index].as_ref();
+        Some(RunInfo {
+            index,
+            case: case.label.clone(),
+            scenario: case.scenario,
+            fault: case.fault,
+            seed: job.seed,
+            truth: record.map(|(r, _)| r.truth).unwrap_or_default(),
+            frames: record.map_or(0, |(_, f)| f.len()),
+        })
     }
 
     /// Records the next run not yet recorded (a time slice for the browser).
@@ -195,23 +328,9 @@ impl Recording {
 
     /// The recorded runs, in order (only those finished).
     pub fn runs(&self) -> Vec<RunInfo> {
-        self.jobs
-            .iter()
-            .zip(&self.records)
-            .enumerate()
-            .filter_map(|(index, (job, r))| {
-                let (record, frames) = r.as_ref()?;
-                let case = &self.settings.cases[job.case];
-                Some(RunInfo {
-                    index,
-                    case: case.label.clone(),
-                    scenario: case.scenario,
-                    fault: case.fault,
-                    seed: job.seed,
-                    truth: record.truth,
-                    frames: frames.len(),
-                })
-            })
+        (0..self.jobs.len())
+            .filter(|&i| self.records[i].is_some())
+            .filter_map(|i| self.run_info(i))
             .collect()
     }
 
@@ -221,6 +340,35 @@ impl Recording {
             .get(index)
             .and_then(|r| r.as_ref())
             .map_or(&[], |(_, f)| f.as_slice())
+    }
+
+    /// Drops the frames of run `index` (its record stays, for grading): the
+    /// page hands a run to Python once and need not keep it.
+    pub fn forget_frames(&mut self, index: usize) {
+        if let Some(Some((_, frames))) = self.records.get_mut(index) {
+            *frames = Vec::new();
+        }
+    }
+
+    /// Run `index` as [`Recording::write_python_json`] writes it, as text.
+    pub fn python_json(&self, index: usize) -> String {
+        let mut out = Vec::new();
+        // Writing to a Vec fails only on a serde_json error over a metric
+        // name, which cannot happen for a &str.
+        let _ = self.write_python_json(index, &mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// The suite's report for the settings' own detectors (the lab's, with
+    /// the course baseline among them) on the runs recorded so far: the
+    /// figures the outside detectors are set beside.
+    pub fn lab_report(&self) -> Report {
+        let records: Vec<Option<RunRecord>> = self
+            .records
+            .iter()
+            .map(|r| r.as_ref().map(|(record, _)| record.clone()))
+            .collect();
+        Report::build(&self.settings, &self.jobs, &records)
     }
 
     /// Writes run `index` as one JSON line, `{"run": index, "frames": [...]}`

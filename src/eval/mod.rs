@@ -236,8 +236,9 @@ pub struct Job {
     pub respond: bool,
 }
 
-/// What one run left behind.
-#[derive(Clone, Debug, PartialEq)]
+/// What one run left behind (serde: the page records a suite's runs in
+/// several workers and gathers them in one, `eval::external`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunRecord {
     /// The run's truth.
     pub truth: Truth,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::detectors::{Finding, Severity};
 
 /// One finding reduced to what scoring needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Firing {
     /// The step it fired at.
     pub step: u64,
@@ -28,7 +28,7 @@ impl From<&Finding> for Firing {
 }
 
 /// What is known for certain about one run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Truth {
     /// Whether a fault was switched on (false: a clean run).
     pub faulty: bool,

@@ -28,6 +28,25 @@ struct EvalOptions {
     fault: Option<String>,
 }
 
+/// The suite's settings for the page's `options` (`{seeds, fault}`, both
+/// optional), refused with a message when out of range.
+pub(crate) fn suite_settings(options: JsValue) -> Result<Settings, JsError> {
+    let options: EvalOptions = from_js(options, "evaluation")?;
+    let mut settings = Settings::default();
+    if let Some(seeds) = options.seeds {
+        if !(seeds.fract() == 0.0 && (1.0..=MAX_SEEDS as f64).contains(&seeds)) {
+            return Err(JsError::new(&format!(
+                "seeds: {seeds} is not a whole number from 1 to {MAX_SEEDS}"
+            )));
+        }
+        settings.seeds = seeds as u64;
+    }
+    if let Some(fault) = options.fault.as_deref().filter(|f| !f.is_empty()) {
+        settings.only_fault(fault).map_err(|e| error("fault", e))?;
+    }
+    Ok(settings)
+}
+
 /// The evaluation suite, run a slice at a time.
 #[wasm_bindgen]
 pub struct Evaluation {
@@ -49,20 +68,7 @@ impl Evaluation {
     /// seeds, plus the response runs. Refuses bad options with a message.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Evaluation, JsError> {
-        let options: EvalOptions = from_js(options, "evaluation")?;
-        let mut settings = Settings::default();
-        if let Some(seeds) = options.seeds {
-            if !(seeds.fract() == 0.0 && (1.0..=MAX_SEEDS as f64).contains(&seeds)) {
-                return Err(JsError::new(&format!(
-                    "seeds: {seeds} is not a whole number from 1 to {MAX_SEEDS}"
-                )));
-            }
-            settings.seeds = seeds as u64;
-        }
-        if let Some(fault) = options.fault.as_deref().filter(|f| !f.is_empty()) {
-            settings.only_fault(fault).map_err(|e| error("fault", e))?;
-        }
-        let suite = Suite::new(settings).map_err(|e| error("evaluation", e))?;
+        let suite = Suite::new(suite_settings(options)?).map_err(|e| error("evaluation", e))?;
         Ok(Evaluation { suite })
     }
 

@@ -14,7 +14,9 @@
 //! - [`settings`]: the settings table and metric titles the page builds on;
 //! - [`views`]: the view of the failure itself (decision surface, answers);
 //! - [`eval`]: [`Evaluation`], the evaluation suite run in a Web Worker,
-//!   and the evaluation panel's charts.
+//!   and the evaluation panel's charts;
+//! - [`grade`]: [`Grading`], the suite's runs recorded for the student's
+//!   Python detectors and their findings graded.
 //!
 //! JavaScript gets small copyable results: numbers, typed arrays and plain
 //! objects. Every error crosses as a JS `Error` with a message; nothing
@@ -26,6 +28,8 @@ pub mod charts;
 pub mod diagnosis;
 #[cfg(feature = "eval")]
 pub mod eval;
+#[cfg(feature = "eval")]
+pub mod grade;
 #[cfg(feature = "import")]
 pub mod import;
 pub mod lab;
@@ -36,6 +40,8 @@ pub mod views;
 pub use board::Board;
 #[cfg(feature = "eval")]
 pub use eval::Evaluation;
+#[cfg(feature = "eval")]
+pub use grade::Grading;
 #[cfg(feature = "import")]
 pub use import::LogImport;
 pub use lab::Lab;

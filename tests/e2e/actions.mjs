@@ -77,3 +77,14 @@ export function pixelsOf(page, selector, hex) {
     return n;
   }, hex);
 }
+
+/** Replaces the Python editor's code (Your detectors) as if typed (one input: no auto-indent). */
+export async function typeCode(page, code) {
+  await page.click('#py-editor .cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+}
+
+/** The Python editor's code. */
+export const editorText = (page) => page.$$eval('#py-editor .cm-line', (lines) => lines.map((l) => l.textContent).join('\n'));

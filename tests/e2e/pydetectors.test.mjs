@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertClean, readyLab } from './actions.mjs';
+import { assertClean, editorText, readyLab, typeCode } from './actions.mjs';
 
 /** Pyodide loads in about 2 s on an idle machine; far longer on a loaded one. */
 const PY_READY_MS = 90_000;
@@ -31,17 +31,6 @@ async function openPlace(lab) {
   await lab.page.waitForSelector('#py-editor .cm-content', { timeout: 30_000 });
   await lab.page.waitForFunction(() => !document.querySelector('#py-run').disabled, null, { timeout: PY_READY_MS });
 }
-
-/** Replaces the editor's code as if typed (one input: no auto-indent). */
-async function typeCode(page, code) {
-  await page.click('#py-editor .cm-content');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(code);
-}
-
-/** The editor's code. */
-const editorText = (page) => page.$$eval('#py-editor .cm-line', (lines) => lines.map((l) => l.textContent).join('\n'));
 
 /** The state line once it is `state`: its text. */
 async function stateWhen(page, state, timeout = 30_000) {
