@@ -14,7 +14,7 @@ export const STEPS = [
   {
     id: 'p1-quiet',
     title: 'A healthy run stays quiet',
-    minutes: 8,
+    minutes: 5,
     teaches: ['objectives', 'introduction'],
     text: [
       'This page trains a small network for real, in your browser: a classifier learning to separate 2-D points. Twenty-odd detectors read every step’s numbers (loss, gradient norm, accuracy…) as the course’s detectors do.',
@@ -31,7 +31,7 @@ export const STEPS = [
   {
     id: 'p1-explosion',
     title: 'A learning rate fifty times too large',
-    minutes: 12,
+    minutes: 10,
     teaches: ['optimization', 'gradient_explosion', 'early_warning'],
     facts: { preset: 'lr_spike' },
     text: [
@@ -55,7 +55,7 @@ export const STEPS = [
   {
     id: 'p1-vanishing',
     title: 'Gradients that never arrive',
-    minutes: 10,
+    minutes: 8,
     teaches: ['optimization', 'vanishing_gradients'],
     facts: { preset: 'vanishing', detectors: ['vanishing_gradients'] },
     text: [
@@ -77,7 +77,7 @@ export const STEPS = [
   {
     id: 'p1-plateau',
     title: 'A plateau: units that died',
-    minutes: 8,
+    minutes: 6,
     teaches: ['optimization', 'loss_plateau'],
     facts: { preset: 'plateau', detectors: ['loss_plateau'] },
     text: [
@@ -99,7 +99,7 @@ export const STEPS = [
   {
     id: 'p1-py-explosion',
     title: 'Your first detector: gradient explosion',
-    minutes: 25,
+    minutes: 20,
     teaches: ['optimization', 'gradient_explosion', 'exercise_detectors'],
     facts: { detectors: ['gradient_explosion'] },
     text: [
@@ -118,7 +118,7 @@ export const STEPS = [
   {
     id: 'p1-py-threshold',
     title: 'Set the threshold: no false alarms',
-    minutes: 15,
+    minutes: 12,
     teaches: ['exercise_detectors', 'early_warning'],
     text: [
       'A detector that fires on healthy runs is soon ignored. The course’s threshold (norm > 1000) never false-alarms on this network, but it is absolute; a relative one catches the spike earlier and must still stay quiet on a clean run.',
@@ -136,7 +136,7 @@ export const STEPS = [
   {
     id: 'p1-data',
     title: 'Bad data: one class goes missing',
-    minutes: 8,
+    minutes: 6,
     teaches: ['dataset', 'class_imbalance'],
     facts: { preset: 'class_imbalance' },
     text: [
@@ -158,7 +158,7 @@ export const STEPS = [
   {
     id: 'p1-py-data',
     title: 'Your data detector: labels that lie',
-    minutes: 20,
+    minutes: 15,
     teaches: ['dataset', 'exercise_detectors'],
     facts: { preset: 'label_noise' },
     text: [
@@ -177,8 +177,8 @@ export const STEPS = [
   {
     id: 'p1-agent',
     title: 'Reward hacking: words pay',
-    minutes: 10,
-    teaches: ['misalignment', 'reward_hacking', 'case_reward_hacking'],
+    minutes: 8,
+    teaches: ['misalignment', 'case_reward_hacking', 'capability_overhang'],
     facts: { preset: 'reward_hacking' },
     text: [
       'The second learner is an agent trained by policy gradient for a proxy reward, as in RLHF. This graded case is the course’s reward-hacking case study: from step 300 the reward also pays per word, the course’s naive_reward_function.',

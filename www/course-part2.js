@@ -13,7 +13,7 @@ export const STEPS = [
   {
     id: 'p2-charts',
     title: 'Real-time metrics: chart what matters',
-    minutes: 8,
+    minutes: 6,
     teaches: ['exercise_dashboard', 'vanishing_gradients'],
     text: [
       'The default charts are the loss, the global gradient norm, the validation accuracy and the learning rate. The global norm hides where the gradient is: the lab also reports one norm per layer (grad_norm/0, grad_norm/1, …).',
@@ -28,7 +28,7 @@ export const STEPS = [
   {
     id: 'p2-critical',
     title: 'Alerts for critical failures',
-    minutes: 8,
+    minutes: 6,
     teaches: ['exercise_dashboard', 'robust_pipeline'],
     facts: { preset: 'corrupt_batch' },
     text: [
@@ -51,7 +51,7 @@ export const STEPS = [
   {
     id: 'p2-diagnosis',
     title: 'Read the diagnosis: cause, then symptoms',
-    minutes: 10,
+    minutes: 8,
     teaches: ['exercise_dashboard', 'early_warning'],
     facts: { preset: 'oscillation' },
     text: [
@@ -68,7 +68,7 @@ export const STEPS = [
   {
     id: 'p2-history',
     title: 'Historical analysis: compare runs',
-    minutes: 8,
+    minutes: 6,
     teaches: ['exercise_dashboard'],
     text: [
       'Every run is kept in this browser. Comparing a failed run with a healthy one on the same axes is how you see when they parted.',
@@ -83,7 +83,7 @@ export const STEPS = [
   {
     id: 'p2-import',
     title: 'A real training log',
-    minutes: 12,
+    minutes: 10,
     teaches: ['exercise_dashboard', 'exercise_real'],
     text: [
       'The same detectors read logs of training runs made elsewhere: a CSV with a step column, JSON Lines, or TensorBoard’s CSV export. Known names (train_loss, total_norm, learning_rate…) are mapped for you.',

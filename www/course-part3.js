@@ -14,7 +14,7 @@ export const STEPS = [
   {
     id: 'p3-respond',
     title: 'The robust pipeline answers',
-    minutes: 12,
+    minutes: 10,
     teaches: ['robust_pipeline', 'exercise_real'],
     facts: { preset: 'lr_spike' },
     text: [
@@ -37,7 +37,7 @@ export const STEPS = [
   {
     id: 'p3-eval-one',
     title: 'Verify detection accuracy on one fault',
-    minutes: 10,
+    minutes: 8,
     teaches: ['exercise_real', 'early_warning'],
     text: [
       'One run proves little: a detector must fire on most runs of a fault (recall) and on few healthy runs (false alarms). The Evaluate panel trains each fault on many seeds, and clean runs, and grades every detector.',
@@ -52,7 +52,7 @@ export const STEPS = [
   {
     id: 'p3-lead',
     title: 'Measure early warning',
-    minutes: 8,
+    minutes: 6,
     teaches: ['early_warning', 'exercise_real'],
     text: [
       'An early-warning system is worth the steps it gives you before the failure. The lead is the number of steps from a detector’s first warning to the moment the run fails for good (the loss stops being a number).',
@@ -68,7 +68,7 @@ export const STEPS = [
   {
     id: 'p3-eval-all',
     title: 'Every fault, against the course’s detectors',
-    minutes: 15,
+    minutes: 10,
     teaches: ['exercise_real', 'objectives', 'vanishing_gradients', 'loss_plateau'],
     text: [
       'The course’s detectors (gradient_explosion, vanishing_gradients, loss_plateau, mode_collapse, deceptive_alignment) are the baseline. The goals table sets the lab’s detectors against them on every fault.',
@@ -84,8 +84,8 @@ export const STEPS = [
   {
     id: 'p3-deceptive',
     title: 'Subtle failures: watched and unwatched',
-    minutes: 10,
-    teaches: ['deceptive_alignment', 'behavior_drift', 'early_warning'],
+    minutes: 8,
+    teaches: ['deceptive_alignment', 'early_warning'],
     facts: { preset: 'deceptive_alignment', detectors: ['deceptive_alignment'] },
     text: [
       'The course’s test_deceptive_alignment compares behaviour when the model is watched with behaviour when it thinks it is not. In this graded case, from step 300 the agent is rewarded only where it is watched: it learns to behave well there and cut corners elsewhere.',
@@ -106,8 +106,8 @@ export const STEPS = [
   {
     id: 'p3-mode-collapse',
     title: 'Mode collapse',
-    minutes: 8,
-    teaches: ['case_mode_collapse', 'mode_collapse'],
+    minutes: 6,
+    teaches: ['case_mode_collapse', 'early_warning'],
     facts: { preset: 'mode_collapse', detectors: ['mode_collapse'] },
     text: [
       'The course’s second case study: a model that gives only a few kinds of answer. Its ModeCollapseDetector counts unique responses; the lab also watches the policy’s entropy, which falls before the answers collapse.',
@@ -122,8 +122,8 @@ export const STEPS = [
   {
     id: 'p3-py-agent',
     title: 'Your detector on the agent',
-    minutes: 20,
-    teaches: ['exercise_detectors', 'reward_hacking', 'misalignment'],
+    minutes: 15,
+    teaches: ['exercise_detectors', 'case_reward_hacking', 'misalignment'],
     facts: { preset: 'reward_hacking' },
     text: [
       'Last, the course’s AlignmentDetector: complete RewardHacking in Your detectors. The proxy reward climbing while the true quality falls is the signature of reward hacking.',

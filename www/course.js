@@ -73,7 +73,7 @@ export class Course {
     this.save();
     this.render();
     this.renderBar();
-    this.panel.scrollTop = 0;
+    this.panel.closest('.side')?.scrollTo(0, 0);
   }
 
   doneCount() {
@@ -438,11 +438,11 @@ export class Course {
     this.bar.hidden = false;
     this.bar.dataset.step = step.id;
     this.bar.dataset.ok = String(Boolean(rec.done));
-    this.bar.replaceChildren(
-      el('span', { class: 'course-bar-mark', text: rec.done ? '✓' : '○', attrs: { 'aria-hidden': 'true' } }),
+XX, text: rec.done ? '✓' : '○', attrs: { 'aria-hidden': 'true' } }),
       el('span', { class: 'course-bar-text' }, el('b', { text: `Step ${step.number}: ${step.title}. ` }),
         rec.done ? 'Done.' : el('span', { class: 'course-note', text: this.lastNote || 'waiting…' })),
       el('button', { type: 'button', class: 'link-button', text: 'Open step', onclick: () => { showTab('course'); this.view = 'path'; this.render(); } }),
-      rec.done && i < STEPS.length - 1 ? el('button', { type: 'button', class: 'primary', text: 'Next step →', onclick: () => { this.go(STEPS[i + 1].id); showTab('course'); } }) : null);
+      rec.done && i < STEPS.length - 1 ? el('button', { type: 'button', class: 'primary', text: 'Next step →', onclick: () => { this.go(STEPS[i + 1].id); showTab('course'); } }) : null,
+    ].filter(Boolean));
   }
 }
