@@ -44,11 +44,11 @@ export const STEPS = [
       correct: 2,
       why: 'Larger steps overshoot, the weights grow, and the gradient grows with them: each step makes the next one larger, until the numbers overflow.',
     },
-    do: { text: 'Load the graded case “Learning-rate spike”, press Start, and watch grad_norm around step 300.', tab: 'train', preset: 'lr_spike', show: 'preset' },
+    do: { text: 'Load the graded case “Learning-rate spike”, press Start, and watch the Gradient norm chart around step 300.', tab: 'train', preset: 'lr_spike', show: 'preset' },
     check: { probe: 'finding', args: { detector: 'gradient_explosion', preset: 'lr_spike' } },
     hints: [
       'Under Failure modes, pick “Learning-rate spike” in the Graded case list and press Load, then Start.',
-      'The grad_norm chart switches to a log scale when its values span decades: the jump is the near-vertical rise after step 300.',
+      'The Gradient norm chart switches to a log scale when its values span decades: the jump is the near-vertical rise after step 300.',
       'With Pause on critical on, training stops at the explosion: the red card in the alert list is gradient_explosion.',
     ],
   },
@@ -67,7 +67,7 @@ export const STEPS = [
       correct: 1,
       why: 'The last layers still get healthy gradients, so the global norm stays well above 1e-8; what vanishes is the ratio between the first layer’s gradient and the last one’s. That is what the lab’s layer_grad_ratio reads.',
     },
-    do: { text: 'Load the graded case “Vanishing gradients” and train it. Add the per-layer charts (grad_norm_first, grad_norm_last) under Charts to see why.', tab: 'train', preset: 'vanishing', show: 'preset' },
+    do: { text: 'Load the graded case “Vanishing gradients” and train it. Add the charts “Gradient norm, first layer” and “Gradient norm, last layer” (Charts menu) to see why.', tab: 'train', preset: 'vanishing', show: 'preset' },
     check: { probe: 'finding', args: { detector: 'layer_grad_ratio', preset: 'vanishing' } },
     hints: [
       'Graded case → Vanishing gradients → Load, then Start. It fails from step 0: the network is built that way.',
@@ -93,7 +93,7 @@ export const STEPS = [
     check: { probe: 'finding', args: { detector: 'dead_units', preset: 'plateau' } },
     hints: [
       'Graded case → Plateau (dead units) → Load → Start.',
-      'Chart dead_frac (Charts menu) to see the share of dead units jump at step 300.',
+      'Chart “Dead ReLU units (fraction)” (Charts menu) to see the share of dead units jump at step 300.',
     ],
   },
   {
@@ -144,11 +144,11 @@ export const STEPS = [
     ],
     predict: {
       question: 'Which chart will show it most clearly?',
-      options: ['loss (the training loss)', 'val_min_recall (recall of the worst class on validation)', 'grad_norm'],
+      options: ['Loss', 'Worst class recall (validation)', 'Gradient norm'],
       correct: 1,
       why: 'The average loss is dominated by the common class; the worst class’s recall shows what the network stopped getting right.',
     },
-    do: { text: 'Load the graded case “Class imbalance”, chart val_min_recall and class_ratio (Charts menu), and train.', tab: 'train', preset: 'class_imbalance', show: 'preset' },
+    do: { text: 'Load the graded case “Class imbalance”, chart “Worst class recall (validation)” and “Class ratio (training set)” (Charts menu), and train.', tab: 'train', preset: 'class_imbalance', show: 'preset' },
     check: { probe: 'finding', args: { detector: 'class_imbalance', preset: 'class_imbalance' } },
     hints: [
       'Graded case → Class imbalance → Load → Start.',
@@ -168,7 +168,7 @@ export const STEPS = [
     do: { text: 'In Your detectors, complete DataQuality and press Run; then load the graded case “Label noise” and train past step 1,000.', tab: 'py', preset: 'label_noise', show: 'tab-py' },
     check: { probe: 'yours', args: { fault: 'label_noise' } },
     hints: [
-      'Chart loss and val_loss together: the gap between them is the signal.',
+      'The Loss chart draws loss and val_loss together: the gap between them is the signal. In Python they are metrics.get("loss") and metrics.get("val_loss").',
       'Keep the lowest val_loss so far; warn when val_loss is well above it (say 1.5x) while the training loss is still low.',
       'The lab’s generalization_gap and accuracy_drop answer this case; their explanations are in the Course reference.',
     ],

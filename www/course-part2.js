@@ -16,9 +16,9 @@ export const STEPS = [
     minutes: 6,
     teaches: ['exercise_dashboard', 'vanishing_gradients'],
     text: [
-      'The default charts are the loss, the global gradient norm, the validation accuracy and the learning rate. The global norm hides where the gradient is: the lab also reports one norm per layer (grad_norm/0, grad_norm/1, …).',
+      'The default charts are the loss, the global gradient norm, the validation accuracy and the learning rate. The global norm hides where the gradient is: the lab also reports one norm per layer (grad_norm/0, grad_norm/1, …), drawn together as “Gradient norm per layer”.',
     ],
-    do: { text: 'Open the Charts menu above the charts and tick a per-layer gradient norm (grad_norm/0 or another layer). Train a little first if the list does not show them yet.', show: 'picker-menu' },
+    do: { text: 'Open the Charts menu above the charts and tick “Gradient norm per layer”. Train a little first if the list does not show them yet.', show: 'picker-menu' },
     check: { probe: 'charts', args: { metric: 'grad_norm/*' } },
     hints: [
       'The Charts menu is the “Charts” button at the top of the middle column; its list follows what the run reports.',

@@ -112,7 +112,7 @@ export const STEPS = [
     text: [
       'The course’s second case study: a model that gives only a few kinds of answer. Its ModeCollapseDetector counts unique responses; the lab also watches the policy’s entropy, which falls before the answers collapse.',
     ],
-    do: { text: 'Load the graded case “Mode collapse”, chart policy_entropy and diversity_ratio, and train it.', tab: 'train', preset: 'mode_collapse', show: 'preset' },
+    do: { text: 'Load the graded case “Mode collapse”, chart “Policy entropy” beside the diversity ratio (Charts menu), and train it.', tab: 'train', preset: 'mode_collapse', show: 'preset' },
     check: { probe: 'finding', args: { detector: 'entropy_collapse', preset: 'mode_collapse' } },
     hints: [
       'Graded case → Agent → Mode collapse → Load → Start.',

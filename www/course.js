@@ -438,7 +438,8 @@ export class Course {
     this.bar.hidden = false;
     this.bar.dataset.step = step.id;
     this.bar.dataset.ok = String(Boolean(rec.done));
-XX, text: rec.done ? '✓' : '○', attrs: { 'aria-hidden': 'true' } }),
+    this.bar.replaceChildren(...[
+      el('span', { class: 'course-bar-mark', text: rec.done ? '✓' : '○', attrs: { 'aria-hidden': 'true' } }),
       el('span', { class: 'course-bar-text' }, el('b', { text: `Step ${step.number}: ${step.title}. ` }),
         rec.done ? 'Done.' : el('span', { class: 'course-note', text: this.lastNote || 'waiting…' })),
       el('button', { type: 'button', class: 'link-button', text: 'Open step', onclick: () => { showTab('course'); this.view = 'path'; this.render(); } }),
