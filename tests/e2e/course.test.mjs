@@ -93,6 +93,7 @@ test('a student takes the first steps of each part; checks tick, progress surviv
   await ticked(page, 'p3-respond');
 
   // 3.2: an evaluation of lr_spike, then 3.3: the lead read from it.
+  await page.click('#tab-course');
   await page.click('#course-next');
   await page.waitForSelector('#course-step[data-step="p3-eval-one"]');
   await page.click('#course-show');
