@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { assertClean, readyLab } from './actions.mjs';
 
@@ -143,5 +144,25 @@ test('a student takes the first steps of each part; checks tick, progress surviv
   await page.click('#course-view-reference');
   assert.ok(await page.$$eval('.course-section', (s) => s.length) >= 15, 'the course page section by section');
   assert.equal(await page.$$eval('#course-reading li', (l) => l.length), 5, 'the five further readings');
+  assertClean(lab);
+});
+
+test('the path passes axe-core: welcome, a step, the course reference and the report', async (t) => {
+  const lab = await readyLab(t, '/');
+  const { page } = lab;
+  const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  await page.route('**/__axe.min.js', (route) => route.fulfill({ path: axe, contentType: 'text/javascript' }));
+  await page.addScriptTag({ url: '/__axe.min.js' });
+  const serious = () => page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3)}`));
+  assert.deepEqual(await serious(), [], 'with the welcome');
+  await page.click('#course-welcome-start');
+  await goTo(page, 'p1-explosion');
+  await page.click('#course-hint');
+  assert.deepEqual(await serious(), [], 'a step with its prediction and a hint');
+  await page.click('#course-view-reference');
+  assert.deepEqual(await serious(), [], 'the course reference');
+  await page.click('#course-view-report');
+  assert.deepEqual(await serious(), [], 'the report');
   assertClean(lab);
 });
