@@ -37,6 +37,11 @@ for (const [width, height] of [[1366, 768], [1024, 768]]) {
     await shot('reference');
     await page.click('#course-view-report');
     await shot('report');
+    await page.evaluate(() => document.body.classList.add('course-printing'));
+    await page.emulateMedia({ media: 'print' });
+    await shot('print');
+    await page.emulateMedia({ media: 'screen' });
+    await page.evaluate(() => document.body.classList.remove('course-printing'));
     if (lab.errors.length) console.error(lab.errors.join('\n'));
   } finally {
     await lab.close();

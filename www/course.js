@@ -73,6 +73,7 @@ export class Course {
     this.save();
     this.render();
     this.renderBar();
+    this.panel.scrollTop = 0;
     this.panel.closest('.side')?.scrollTo(0, 0);
   }
 
@@ -224,7 +225,8 @@ export class Course {
     const feedback = rec.done && locked
       ? el('p', { class: rec.prediction.choice === p.correct ? 'course-right' : 'course-wrong', text: `${rec.prediction.choice === p.correct ? 'As you predicted.' : `You predicted “${p.options[rec.prediction.choice]}”; it was “${p.options[p.correct]}”.`} ${p.why}` })
       : null;
-    return el('fieldset', { class: 'course-predict' }, el('legend', { text: `Predict first: ${p.question}` }), ...options, locked ? el('p', { class: 'hint', text: 'Locked in. Now do it, and see.' }) : lock, feedback);
+    const q = `course-q-${step.id}`;
+    return el('div', { class: 'course-predict', attrs: { role: 'radiogroup', 'aria-labelledby': q } }, el('p', { class: 'course-q', id: q, text: `Predict first: ${p.question}` }), ...options, locked ? el('p', { class: 'hint', text: 'Locked in. Now do it, and see.' }) : lock, feedback);
   }
 
   askView(step, rec) {
