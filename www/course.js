@@ -313,7 +313,14 @@ export class Course {
         let end = lines.findIndex((l, k) => k > start && /^\S/.test(l));
         if (end < 0) end = lines.length;
         while (end > start && !lines[end - 1].trim()) end -= 1;
-        return lines.slice(start, end);
+        // What the class needs from the file's top: its imports and constants (not the docstring).
+        let top = 0;
+        const quote = lines[0].trim().slice(0, 3);
+        if (quote === '"""' || quote === "'''") {
+          top = lines[0].trim().length > 3 && lines[0].trim().endsWith(quote) ? 1 : lines.findIndex((l, k) => k > 0 && l.includes(quote)) + 1;
+        }
+        const preamble = lines.slice(top, lines.findIndex((l) => l.startsWith('class '))).filter((l, k, all) => l.trim() || (k > 0 && all[k - 1].trim()));
+        return [...preamble, ...lines.slice(start, end)];
       }));
     }
     return this.solutions.get(key);

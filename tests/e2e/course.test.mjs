@@ -166,3 +166,50 @@ test('the path passes axe-core: welcome, a step, the course reference and the re
   assert.deepEqual(await serious(), [], 'the report');
   assertClean(lab);
 });
+
+test('the Python steps: the revealed solution, run in Your detectors, fires on the spike and stays quiet on a clean run', { timeout: 400_000 }, async (t) => {
+  const lab = await readyLab(t, '/#speed=100');
+  const { page } = lab;
+  await page.click('#course-welcome-start');
+  await goTo(page, 'p1-py-explosion');
+  // Hints one at a time, then the solution a few lines at a time.
+  for (let k = 1; k <= 3; k += 1) {
+    await page.click('#course-hint');
+    assert.equal(await page.$$eval('.course-hint', (h) => h.length), k);
+  }
+  let shown = 0;
+  while (await page.isVisible('#course-solution')) {
+    await page.click('#course-solution');
+    await page.waitForFunction((n) => document.querySelector('#course-solution-code').textContent.split('\n').length > n, shown);
+    shown = await page.$eval('#course-solution-code', (c) => c.textContent.split('\n').length);
+  }
+  const code = await page.$eval('#course-solution-code', (c) => c.textContent);
+  assert.match(code, /^import math/);
+  assert.match(code, /class GradientExplosion/);
+
+  await page.click('#course-show');
+  await page.waitForSelector('#py-editor .cm-content', { timeout: 60_000 });
+  await page.waitForFunction(() => !document.querySelector('#py-run').disabled, null, { timeout: 120_000 });
+  await page.click('#py-editor .cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(code);
+  await page.click('#py-run');
+  await page.waitForFunction(() => document.querySelector('#py-state').dataset.state === 'running', null, { timeout: 30_000 });
+  await page.click('#tab-course');
+  await page.click('#course-load');
+  await page.waitForFunction(() => document.querySelector('#status').dataset.state === 'ready');
+  await page.click('#start');
+  await ticked(page, 'p1-py-explosion');
+  assert.match(await page.$eval('#course-check', (c) => c.textContent), /you: py_gradient_explosion fired at step \d+/);
+
+  // 1.6: the same detector over a clean run: quiet.
+  await page.click('#course-next');
+  await page.waitForSelector('#course-step[data-step="p1-py-threshold"]');
+  await page.click('#tab-train');
+  await page.uncheck('#fault-lr_spike');
+  await page.click('#reset');
+  await page.click('#start');
+  await ticked(page, 'p1-py-threshold', 180_000);
+  assertClean(lab);
+});
