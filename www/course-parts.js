@@ -1,5 +1,7 @@
 // The guided path's registry: its three parts in order, one line each. A
-// part is a module exporting PART {id, title, course, intro} and STEPS, each
+// part is a JSON file (data only: course-part1.json implements detectors,
+// part2 the monitoring dashboard, part3 testing on real training, after the
+// course's exercise), {part: {id, title, course, intro}, steps: [...]}, each
 // step one entry:
 //
 //   { id, title, minutes, teaches: [course section ids, course-reference.js],
@@ -15,11 +17,11 @@
 // tests/e2e/course-steps.test.mjs checks every step against the probes and
 // the wasm's exports.
 
-import * as detectors from './course-part1.js';
-import * as dashboard from './course-part2.js';
-import * as testing from './course-part3.js';
+import detectors from './course-part1.json' with { type: 'json' };
+import dashboard from './course-part2.json' with { type: 'json' };
+import testing from './course-part3.json' with { type: 'json' };
 
-export const PARTS = [detectors, dashboard, testing].map(({ PART, STEPS }) => ({ ...PART, steps: STEPS }));
+export const PARTS = [detectors, dashboard, testing].map(({ part, steps }) => ({ ...part, steps }));
 
 /** Every step in path order, with its part's id and its number ("1.3"). */
 export const STEPS = PARTS.flatMap((p, i) => p.steps.map((s, j) => ({ ...s, part: p.id, number: `${i + 1}.${j + 1}` })));
