@@ -213,3 +213,49 @@ test('the Python steps: the revealed solution, run in Your detectors, fires on t
   await ticked(page, 'p1-py-threshold', 180_000);
   assertClean(lab);
 });
+
+test('every other step ticks when the student does what it says', { timeout: 600_000 }, async (t) => {
+  const lab = await readyLab(t, '/#speed=300');
+  const { page } = lab;
+  await page.click('#course-welcome-start');
+  const steps = JSON.parse(await page.evaluate(async () => JSON.stringify((await import('./course-parts.js')).STEPS)));
+  // The graded-case steps: predict, load, train, and the detector's finding ticks the check.
+  for (const s of steps.filter((x) => x.check.probe === 'finding' && x.do.preset)) {
+    await goTo(page, s.id);
+    if (s.predict) await predict(page, s.id, s.predict.correct);
+    await loadAndTrain(page);
+    await ticked(page, s.id);
+  }
+  // 2.3: the root cause, read from the alert list.
+  await goTo(page, 'p2-diagnosis');
+  await loadAndTrain(page);
+  await page.waitForSelector('#alerts li.alert[data-role="cause"]', { timeout: 60_000 });
+  await page.waitForTimeout(1500);
+  await page.fill('#course-answer', await page.$eval('#alerts li.alert[data-role="cause"]', (li) => li.dataset.detector));
+  await ticked(page, 'p2-diagnosis');
+  // 2.4: a stored run overlaid.
+  await page.click('#course-next');
+  await page.click('#course-show');
+  await page.locator('#runs li.run input.run-overlay:not(:disabled)').last().check();
+  await ticked(page, 'p2-history');
+  // 2.5: a log imported.
+  await page.click('#tab-course');
+  await page.click('#course-next');
+  await page.setInputFiles('#import-file', { name: 'log.csv', mimeType: 'text/csv', buffer: Buffer.from(`step,loss,grad_norm\n${Array.from({ length: 300 }, (_, i) => `${i},${1 / (i + 1)},${1 + (i % 7) / 10}`).join('\n')}\n`) });
+  await ticked(page, 'p2-import');
+  // 3.4: every fault evaluated; a fault the course baseline misses.
+  await goTo(page, 'p3-eval-all');
+  await page.click('#course-show');
+  await page.waitForSelector('#eval-form');
+  await page.selectOption('#eval-fault', '');
+  await page.fill('#eval-seeds', '1');
+  await page.click('#eval-run');
+  await page.waitForSelector('#eval-results[data-final="true"]', { state: 'attached', timeout: 300_000 });
+  await page.click('#tab-course');
+  await page.fill('#course-answer', 'lr_spike');
+  await page.waitForTimeout(1200);
+  assert.equal(await page.$eval('#course-check', (c) => c.dataset.ok), 'false', 'the course baseline catches lr_spike');
+  await page.fill('#course-answer', 'vanishing');
+  await ticked(page, 'p3-eval-all');
+  assertClean(lab);
+});
