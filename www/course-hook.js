@@ -13,7 +13,8 @@ const stored = (key) => { try { return localStorage.getItem(key); } catch { retu
 
 /**
  * Wires the Course tab. `lab`: what the path's checks read (see
- * course-probes.js); `quiet`: no welcome (presentation mode, an embed).
+ * course-probes.js); `quiet`: no welcome and no path until the tab is
+ * opened (presentation mode, an embed).
  */
 export function bindCourse({ lab, quiet, onError }) {
   const tab = $('tab-course');
@@ -26,8 +27,9 @@ export function bindCourse({ lab, quiet, onError }) {
   };
   tab.addEventListener('click', open);
   tab.addEventListener('focus', open);
+  if (quiet) return open;
   if (stored(PROGRESS_KEY)) open();
-  else if (!quiet && !stored(WELCOME_KEY)) welcome(open);
+  else if (!stored(WELCOME_KEY)) welcome(open);
   return open;
 }
 
