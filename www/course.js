@@ -217,7 +217,10 @@ export class Course {
       onclick: () => {
         const picked = this.panel.querySelector(`input[name="${name}"]:checked`);
         if (!picked) return;
-        Object.assign(this.record(step.id), { prediction: { choice: Number(picked.value), at: Date.now(), liveStep: this.lab.live.steps } });
+        // Made before the failure could be seen: the step's fault not yet on, or the run not yet at its onset.
+        const fault = step.do.preset && this.lab.state().fault?.[step.do.preset];
+        const before = !fault || this.lab.live.steps < (fault.at_step ?? 0);
+        Object.assign(this.record(step.id), { prediction: { choice: Number(picked.value), at: Date.now(), liveStep: this.lab.live.steps, before } });
         this.save();
         this.render();
       },
@@ -386,7 +389,7 @@ export class Course {
           hints_used: r.hints || 0,
           hints: s.hints.length,
           solution_lines_revealed: r.solution || 0,
-          prediction: s.predict && r.prediction ? { question: s.predict.question, answer: s.predict.options[r.prediction.choice], correct: r.prediction.choice === s.predict.correct } : null,
+          prediction: s.predict && r.prediction ? { question: s.predict.question, answer: s.predict.options[r.prediction.choice], correct: r.prediction.choice === s.predict.correct, before_seeing: r.prediction.before !== false } : null,
           answer: s.ask ? r.answer ?? null : undefined,
         };
       }),
@@ -404,7 +407,7 @@ export class Course {
         el('thead', {}, el('tr', {}, ...['step', 'title', 'done', 'what the lab saw', 'hints'].map((h) => el('th', { text: h })))),
         el('tbody', {}, ...data.steps.map((s) => el('tr', { data: { step: s.id, done: String(s.done) } },
           el('td', { text: s.number }), el('td', { text: s.title }), el('td', { text: s.done ? `✓ ${when(Date.parse(s.done_at))}` : '–' }),
-          el('td', { text: [s.evidence, s.prediction ? `prediction ${s.prediction.correct ? 'right' : 'wrong'}` : '', s.answer ? `answer: ${s.answer}` : ''].filter(Boolean).join(' · ') }),
+          el('td', { text: [s.evidence, s.prediction ? `prediction ${s.prediction.correct ? 'right' : 'wrong'}${s.prediction.before_seeing ? '' : ' (made after the onset)'}` : '', s.answer ? `answer: ${s.answer}` : ''].filter(Boolean).join(' · ') }),
           el('td', { text: `${s.hints_used}/${s.hints}${s.solution_lines_revealed ? `, ${s.solution_lines_revealed} solution lines` : ''}` }))))));
     return el('div', { class: 'course-report' },
       el('label', { class: 'course-ask' }, el('span', { text: 'Your name (on the report)' }), name),

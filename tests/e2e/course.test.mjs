@@ -137,6 +137,7 @@ test('a student takes the first steps of each part; checks tick, progress surviv
   assert.deepEqual(report.steps.filter((s) => s.done).map((s) => s.id), done);
   for (const s of report.steps.filter((x) => x.done)) assert.ok(s.evidence && s.check, `${s.id}: what the lab saw`);
   assert.equal(report.steps.find((s) => s.id === 'p1-explosion').prediction.correct, true);
+  assert.equal(report.steps.find((s) => s.id === 'p1-explosion').prediction.before_seeing, false, 'the prediction came after the explosion');
   assert.equal(report.steps.find((s) => s.id === 'p1-explosion').hints_used, 1);
   assert.equal(await page.$$eval('#course-sheet tr[data-done="true"]', (r) => r.length), done.length, 'the printable sheet lists the steps done');
 
