@@ -9,6 +9,7 @@ import init, { Board, Lab, LiveView, diagnose, metricTitles, presets } from './p
 import { Access } from './a11y.js';
 import { Alerts } from './alerts.js';
 import { Charts, chartKeys, chartTitle } from './charts.js';
+import { bindCourse } from './course-hook.js';
 import { $, notice } from './dom.js';
 import { Faults } from './faults.js';
 import { bindSpace, bindTabs, chartScale, setPresenter, showTab } from './layout.js';
@@ -396,8 +397,9 @@ async function main() {
   });
   bindImport();
 
-  new Presets({
-    list: presets(),
+  const presetList = presets();
+  const picker = new Presets({
+    list: presetList,
     current: () => state,
     onLoad: (hash) => {
       runs.open('live');
@@ -416,6 +418,16 @@ async function main() {
   stage = new Stage({ Lab, state: () => state, save: saveHash, redraw: () => charts.request() });
   buildFirstRun(errors);
   stage.ready();
+  // The guided path (course-hook.js, course*.js): its checks read this state.
+  const faultDocs = [...Lab.faults('classifier'), ...Lab.faults('agent')];
+  bindCourse({
+    lab: {
+      state: () => state, live, runs, presets: presetList, detectors: [...docs.values()], py: () => live.tap,
+      loadPreset: (id) => picker.load(id), faultDoc: (id) => faultDocs.find((f) => f.id === id), detectorDoc: (id) => docs.get(id),
+    },
+    quiet: state.present || Boolean(state.hide) || window.self !== window.top,
+    onError: notice,
+  });
   await runs.refresh();
   document.body.dataset.ready = 'true';
   requestAnimationFrame(frame);
