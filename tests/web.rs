@@ -518,6 +518,32 @@ fn advance_stops_at_a_critical_finding_when_asked() {
     assert!(!exact.halted(), "a plain step does not");
 }
 
+/// Issue 13: an agent's run goes on after its hard failure for the
+/// run-out, then halts; a classifier's stops at its failure.
+#[wasm_bindgen_test]
+fn an_agent_trains_on_after_its_failure_then_halts() {
+    use failure_lab::wasm::lab::run_out;
+    let config = json(
+        r#"{"scenario": "agent", "agent": {"seed": 3}, "faults": [{"kind": "reward_hacking", "at_step": 300}]}"#,
+    );
+    let mut lab = Lab::new(config).unwrap();
+    let mut taken = 0u64;
+    while !lab.halted() && taken < 5000 {
+        taken += u64::from(lab.advance(64, false));
+    }
+    let failed = lab
+        .hard_failure()
+        .expect("reward hacking makes the agent fail") as u64;
+    assert!(failed >= 300, "after the onset: {failed}");
+    assert_eq!(
+        lab.steps() as u64,
+        failed + 1 + run_out(failed),
+        "trained on for the run-out, then halted"
+    );
+    assert!(lab.halted());
+    assert_eq!(lab.advance(10, false), 0, "and takes no more steps");
+}
+
 /// Issue 11, defect 6: no JS value can trap the wasm; messages are in the
 /// lab's words.
 #[wasm_bindgen_test]

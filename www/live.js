@@ -189,7 +189,8 @@ export class Live {
     this.twin = data.twin ?? null;
     const failed = this.hardFailure === null && data.hard_failure !== null;
     this.hardFailure = data.hard_failure;
-    if (failed) this.running = false;
+    // An agent's run goes on for a while after its failure (Lab.advance's
+    // run-out, so the charts show what follows): the worker says when it stops.
     // The worker stops by itself on failure and (pause on critical) at a
     // critical finding: follow it unless the page has asked otherwise since.
     if (data.seq === this.seq && !data.running) {
@@ -229,12 +230,13 @@ export class Live {
     if (this.crashed) {
       s.dataset.state = 'failed';
       s.textContent = 'Training crashed';
-    } else if (this.hardFailure !== null) {
+    } else if (this.hardFailure !== null && !this.running && !this.pausing) {
       s.dataset.state = 'failed';
       s.textContent = `Failed at step ${this.hardFailure}`;
     } else if (this.running) {
       s.dataset.state = 'running';
-      s.textContent = this.stalled ? `Stalled · step ${step}` : `Training · step ${step}`;
+      const doing = this.hardFailure !== null ? `Failed at step ${this.hardFailure} · training on` : 'Training';
+      s.textContent = this.stalled ? `Stalled · step ${step}` : `${doing} · step ${step}`;
     } else if (this.pausing && !this.stalled) {
       s.dataset.state = 'pausing';
       s.textContent = `Pausing · step ${step}`;

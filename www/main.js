@@ -130,7 +130,7 @@ function onLiveData({ findings, responses, failed }) {
   if (failed) {
     const at = live.hardFailure;
     const why = state.scenario === 'agent'
-      ? 'The agent has failed for good: its answers collapsed, or it lost the quality it had learned.'
+      ? 'The agent has failed for good: its answers collapsed, or it lost the quality it had learned. It trains on for a while, so the charts show what follows.'
       : 'The loss is no longer a number: the run cannot go on.';
     alerts.showBanner(`Training failed at step ${at}`, `${why} Reset, or change a setting.`, at);
   }

@@ -38,6 +38,15 @@ pub struct Lab {
     viewed: Option<u64>,
 }
 
+/// How many steps an agent's run goes on after its hard failure at step
+/// `failed` before the page stops it: half as many again, at least 100 (the
+/// agent's faults start at step 300 and fail 50 to 300 steps later, so the
+/// onset sits at about half the chart's width, the failure at about two
+/// thirds).
+pub fn run_out(failed: u64) -> u64 {
+    (failed / 2).max(100)
+}
+
 /// What [`Lab::drain`] has handed over so far: the point count of each
 /// metric of the run and of its twin, and the findings and responses.
 #[derive(Debug, Default)]
@@ -106,6 +115,12 @@ impl Lab {
     /// The run, for Rust callers and tests.
     pub fn run(&self) -> &Run {
         &self.run
+    }
+
+    /// Whether the run failed for good and, for an agent, its run-out
+    /// ([`run_out`]) is over: the page takes no more steps.
+    fn run_is_over(&self) -> bool {
+        (self.run.hard_failure()).is_some_and(|failed| self.run.steps() > failed + run_out(failed))
     }
 }
 
@@ -248,6 +263,10 @@ impl Lab {
         let mut taken = 0;
         self.halted = false;
         while taken < n {
+            if self.run_is_over() {
+                self.halted = true;
+                break;
+            }
             let Some(outcome) = self.run.step() else {
                 self.halted = true;
                 break;
@@ -257,9 +276,12 @@ impl Lab {
                 twin.step();
             }
             taken += 1;
-            // A failed run stops here (an agent's run could go on stepping,
-            // but the page says it failed at this step, and so it ends).
-            if self.run.hard_failure().is_some() {
+            // A failed run stops: a classifier's at its failure (its loss is
+            // not finite, `Run::step` takes no more); an agent's, which can
+            // go on training, after a run-out, so the whole-run charts show
+            // the fault, the warning, the failure and what follows it
+            // rather than the failure pressed against their right edge.
+            if self.run_is_over() {
                 self.halted = true;
                 break;
             }
