@@ -143,8 +143,8 @@ impl Pipeline {
         findings: &[Finding],
     ) -> Option<Response> {
         let step = frame.step;
-        let loss_ok = frame.get(names::LOSS).is_some_and(f64::is_finite);
-        if !loss_ok || findings.iter().any(|f| f.severity >= Severity::Warning) {
+        let (loss_ok, alarm) = reading(frame, findings);
+        if alarm {
             self.last_alarm = Some(step);
         }
         let trigger = findings
@@ -203,6 +203,15 @@ impl Pipeline {
 }
 
 /// The action of a rollback to the checkpoint of `step`.
+/// What both pipelines read first in a step: whether its loss is a number,
+/// and whether it raised an alarm (a loss that is not, or a finding of
+/// warning or worse), which delays the next checkpoint.
+pub(crate) fn reading(frame: &Frame, findings: &[Finding]) -> (bool, bool) {
+    let loss_ok = frame.get(names::LOSS).is_some_and(f64::is_finite);
+    let alarm = !loss_ok || findings.iter().any(|f| f.severity >= Severity::Warning);
+    (loss_ok, alarm)
+}
+
 fn rolled_back(step: u64) -> String {
     format!("rolled back to the checkpoint of step {step}")
 }

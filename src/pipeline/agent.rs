@@ -17,10 +17,12 @@
 //! steps, once that many steps have passed without a warning.
 
 use crate::detectors::{Finding, Severity};
-use crate::metrics::{names, Frame};
+use crate::metrics::Frame;
 use crate::trainer::agent::{Agent, AgentCheckpoint, TEMPERATURE_RANGE};
 
-use super::{checkpoint_due, response, rolled_back, short, RespondConfig, Response, OWN_CHECK};
+use super::{
+    checkpoint_due, reading, response, rolled_back, short, RespondConfig, Response, OWN_CHECK,
+};
 
 /// Detectors whose findings mean the policy is collapsing onto a few
 /// responses: the response raises the temperature and the entropy bonus.
@@ -74,9 +76,9 @@ impl AgentPipeline {
         frame: &Frame,
         findings: &[Finding],
     ) -> Option<Response> {
+        let (loss_ok, alarm) = reading(frame, findings);
         let step = frame.step;
-        let loss_ok = frame.get(names::LOSS).is_some_and(f64::is_finite);
-        if !loss_ok || findings.iter().any(|f| f.severity >= Severity::Warning) {
+        if alarm {
             self.last_alarm = Some(step);
         } else {
             self.maybe_checkpoint(agent, step);
@@ -183,6 +185,7 @@ fn rate_unwatched(agent: &mut Agent, actions: &mut Vec<String>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::names;
     use crate::trainer::agent::AgentConfig;
 
     fn finding(detector: &str, step: u64, severity: Severity) -> Finding {
