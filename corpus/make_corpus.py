@@ -151,6 +151,19 @@ def config(rng, cls):
 
 
 def train(seed, cls):
+    if cls == "lr_spike":
+        # A spike that takes effect (the loss reaches 3x its level before the
+        # onset within 20 steps) and leaves at least one frame to warn on
+        # (the loss is not NaN on the step right after the spiked update):
+        # the first attempt, in the seed's order, that does.
+        for attempt in range(400):
+            run = train_once(seed, cls, attempt)
+            onset, hard, rows = run[2], run[3], run[4]
+            before = np.mean([r["loss"] for r in rows[onset - 20:onset]])
+            after = [r["loss"] for r in rows[onset:onset + 20]]
+            if (hard is None or hard >= onset + 2) and max(after) > 3 * before:
+                return run
+        raise RuntimeError(f"seed {seed}: no lr spike took effect")
     if cls != "init_too_large":
         return train_once(seed, cls, 0)
     # A bad initialisation that overflows within one or two steps: the first
@@ -172,7 +185,7 @@ def train_once(seed, cls, attempt):
     fault = {}
     if cls == "lr_spike":
         onset = int(rng.integers(120, 280))
-        fault = {"factor": float(rng.choice([100.0, 300.0, 1000.0]))}
+        fault = {"factor": float(rng.choice([30.0, 100.0, 300.0, 1000.0])), "attempt": attempt}
         if c["optimizer"] == "adam":
             fault["factor"] *= 10
     elif cls == "lr_collapse":

@@ -1,7 +1,7 @@
 //! Loss level jump: the training loss's level jumps up and stays, as when the
 //! labels are corrupted. Documented in [`INFO`].
 
-use super::kit::{declare_detector, Baseline, Observe, Trigger};
+use super::kit::{declare_detector, Baseline, Latch, Observe, Trigger};
 use super::stats::Ema;
 use super::{finite, times, Finding, Severity};
 use crate::metrics::{names, Frame};
@@ -15,18 +15,24 @@ declare_detector! {
         course_baseline: false,
         what: "The training loss, smoothed over about 5 steps, stays for 10 steps in a row \
                above twice its own slow level (an EMA that learns only ordinary values) and \
-               above it by more than a quarter of the run's starting loss.",
+               above it by more than a quarter of the run's starting loss; or a single loss \
+               leaps to 10x that level and above it by more than the starting loss (then it \
+               fires on that step).",
         why: "A training loss that jumps to a new, higher level in one step and stays there, \
               without diverging, means the task changed under the network: labels corrupted \
               or shuffled, a new data source mixed in, a broken preprocessing step. The \
               generalisation gap shows it only hundreds of steps later; the training loss \
-              shows it at once. (A learning-rate spike also raises the loss, but then the \
-              gradient checks fire too.)",
+              shows it at once. A single leap far above the start is a step that blew up (a \
+              learning-rate spike) or a batch of garbage: the run may overflow on the next \
+              steps, so it fires at once, with or without a learning-rate column.",
         threshold: "2x the slow level and a rise of 0.25 x the starting loss, for 10 steps, after \
                     30 steps of warm-up. Chosen on the tuning part of the second corpus \
                     (corpus/): corrupting 40-80% of the labels lifts the smoothed loss 3-20x; \
                     the absolute rise keeps near-zero losses quiet, whose minibatch noise \
-                    alone moves them several-fold.",
+                    alone moves them several-fold. The leap: 10x and 1x the starting loss; the \
+                    tuning part's clean runs never exceed 7.2x their level or their level plus \
+                    0.8x the starting loss, its spiked runs leap 30-300x on the first step after \
+                    the spike.",
         recommendation: "Check the data fed since the jump: labels, sources, preprocessing; \
                          compare a batch from before and after.",
     }
@@ -37,12 +43,18 @@ declare_detector! {
         rise: f64 = 0.25, in [0.0, f64::INFINITY];
         /// Consecutive steps the condition must hold.
         patience: u32 = 10, in [1, u32::MAX];
+        /// How many times its level one loss must leap to fire at once.
+        leap: f64 = 10.0, in [1.0, f64::INFINITY];
+        /// The leap above the level, as a share of the starting loss.
+        leap_rise: f64 = 1.0, in [0.0, f64::INFINITY];
         /// Losses that never fire.
         warmup: u64 = 30, in [0, u32::MAX];
     }
     state(s) {
         /// The loss smoothed over about 5 steps.
         fast: Ema = Ema::with_span(5.0),
+        /// Fires once for a leap.
+        leaped: Latch = Latch::new(50),
         /// The smoothed loss's slow level.
         level: Baseline = Baseline::new(0.05),
         /// The smoothed loss after the first 10 losses: the run's starting loss.
@@ -56,7 +68,8 @@ const START: u64 = 10;
 
 impl Observe for State {
     fn observe(&mut self, s: &Settings, frame: &Frame) -> Option<Finding> {
-        let fast = self.fast.update(finite(frame, names::LOSS)?);
+        let loss = finite(frame, names::LOSS)?;
+        let fast = self.fast.update(loss);
         if self.trigger.seen() < START {
             self.start = fast;
         }
@@ -65,6 +78,19 @@ impl Observe for State {
         let (level, jumped) = self.level.judge(fast, |level| {
             warm && fast > s.factor * level && fast - level > s.rise * start
         });
+        let leap = warm && loss > s.leap * level && loss - level > s.leap_rise * start;
+        if self.leaped.update(leap) {
+            self.trigger.update(jumped);
+            return Some(INFO.finding(
+                frame.step,
+                Severity::Warning,
+                format!(
+                    "Loss level jump: the training loss leapt to {loss:.4}, {}x its level \
+                     {level:.4}, in one step: a step that blew up or data that changed",
+                    times(loss / level)
+                ),
+            ));
+        }
         self.trigger.update(jumped).then(|| {
             INFO.finding(
                 frame.step,
