@@ -221,11 +221,17 @@ pub fn score_corpus(dir: &Path) -> Result<Vec<Row>, String> {
                     reads
                         .iter()
                         .filter(|x| x.reading == r)
-                        .filter(|x| entries[x.entry].part == *part && entries[x.entry].class == class)
+                        .filter(|x| {
+                            entries[x.entry].part == *part && entries[x.entry].class == class
+                        })
                         .map(|x| {
                             let fired = firings(&x.findings, |d| in_system(system, d));
                             (
-                                score::score_run(&entries[x.entry].truth, &fired, Severity::Warning),
+                                score::score_run(
+                                    &entries[x.entry].truth,
+                                    &fired,
+                                    Severity::Warning,
+                                ),
                                 x,
                             )
                         })
@@ -271,8 +277,7 @@ fn num(x: Option<f64>) -> String {
 }
 
 fn delay(s: &Stats) -> String {
-    s.delay
-        .map_or("-".to_string(), |d| format!("{}", d.median))
+    s.delay.map_or("-".to_string(), |d| format!("{}", d.median))
 }
 
 fn caught(row: &Row) -> String {
