@@ -291,22 +291,26 @@ fn caught(row: &Row) -> String {
 /// The header of the CSV table.
 pub const CSV_HEADER: &str = "part,reading,class,system,logs,recall,false_alarm_rate,clean_logs,median_delay_steps,caught_first_by";
 
-/// One row as a CSV line.
-pub fn csv_line(row: &Row) -> String {
+/// A row's cells, in the CSV header's order.
+fn cells(row: &Row) -> [String; 10] {
     let s = &row.stats;
-    format!(
-        "{},{},{},{},{},{},{},{},{},{}",
-        row.part,
-        row.reading,
-        row.class,
-        row.system,
-        s.runs,
+    [
+        row.part.clone(),
+        row.reading.clone(),
+        row.class.clone(),
+        row.system.clone(),
+        s.runs.to_string(),
         num(s.recall),
         num(s.false_alarm_rate),
-        s.clean_runs,
+        s.clean_runs.to_string(),
         delay(s),
-        caught(row)
-    )
+        caught(row),
+    ]
+}
+
+/// One row as a CSV line.
+pub fn csv_line(row: &Row) -> String {
+    cells(row).join(",")
 }
 
 /// Runs `failure-lab eval-logs`.
@@ -330,22 +334,16 @@ pub fn run(args: Args) -> Result<(), String> {
                 "part", "reading", "class", "system", "logs", "recall", "false alarms", "delay"
             ));
             for row in &rows {
+                let c = cells(row);
                 let s = &row.stats;
+                let alarms = format!(
+                    "{}/{}",
+                    (s.false_alarm_rate.unwrap_or(0.0) * s.clean_runs as f64).round(),
+                    c[7]
+                );
                 lines.push(format!(
                     "{:<9} {:<11} {:<15} {:<9} {:>5} {:>7} {:>12} {:>6}  {}",
-                    row.part,
-                    row.reading,
-                    row.class,
-                    row.system,
-                    s.runs,
-                    num(s.recall),
-                    format!(
-                        "{}/{}",
-                        (s.false_alarm_rate.unwrap_or(0.0) * s.clean_runs as f64).round(),
-                        s.clean_runs
-                    ),
-                    delay(s),
-                    caught(row)
+                    c[0], c[1], c[2], c[3], c[4], c[5], alarms, c[8], c[9]
                 ));
             }
         }
