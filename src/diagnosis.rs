@@ -20,7 +20,8 @@ use crate::detectors::{self, DetectorInfo, Finding, Severity};
 /// - 4: names a data or alignment fault's own mechanism (class imbalance,
 ///   contamination, reward hacking, deceptive alignment, mode collapse);
 /// - 3: a data or alignment sign with several causes (a generalization
-///   gap, entropy collapse, behaviour drift, a capability spike);
+///   gap, entropy collapse, behaviour drift, a capability spike, a jump in
+///   the loss's level: changed data or a step that blew up);
 /// - 2: an optimisation mechanism (exploding, vanishing or noisy
 ///   gradients, dead or saturated units, update size, oscillation);
 /// - 1: a consequence every failure ends in (a non-finite loss, a diverging
@@ -28,7 +29,8 @@ use crate::detectors::{self, DetectorInfo, Finding, Severity};
 pub fn specificity(info: &DetectorInfo) -> u8 {
     match info.id {
         "non_finite" | "loss_divergence" | "loss_plateau" => 1,
-        "generalization_gap" | "entropy_collapse" | "behavior_drift" | "capability_spike" => 3,
+        "generalization_gap" | "entropy_collapse" | "behavior_drift" | "capability_spike"
+        | "loss_level_jump" => 3,
         _ => match info.family {
             "data" | "alignment" => 4,
             "emergence" => 3,
