@@ -73,12 +73,14 @@ impl Observe for State {
         if self.trigger.seen() < START {
             self.start = fast;
         }
-        let warm = self.trigger.warm();
+        // Ratios of levels mean something only for a positive loss (a policy
+        // gradient's loss, around zero and of either sign, is not judged).
+        let warm = self.trigger.warm() && self.start > 0.0 && fast > 0.0;
         let start = self.start;
         let (level, jumped) = self.level.judge(fast, |level| {
-            warm && fast > s.factor * level && fast - level > s.rise * start
+            warm && level > 0.0 && fast > s.factor * level && fast - level > s.rise * start
         });
-        let leap = warm && loss > s.leap * level && loss - level > s.leap_rise * start;
+        let leap = warm && level > 0.0 && loss > s.leap * level && loss - level > s.leap_rise * start;
         if self.leaped.update(leap) {
             self.trigger.update(jumped);
             return Some(INFO.finding(
