@@ -53,16 +53,16 @@ declare_detector! {
         warmup: u64 = 30, in [0, u32::MAX];
     }
     state(s) {
+        /// The run's very first loss: the untrained network's.
+        first: f64 = f64::NAN,
+        /// The smoothed loss after the first 10 losses: the run's starting loss.
+        start: f64 = f64::NAN,
         /// The loss smoothed over about 5 steps.
         fast: Ema = Ema::with_span(5.0),
         /// Fires once for a leap.
         leaped: Latch = Latch::new(50),
         /// The smoothed loss's slow level.
         level: Baseline = Baseline::new(0.05),
-        /// The smoothed loss after the first 10 losses: the run's starting loss.
-        start: f64 = f64::NAN,
-        /// The run's very first loss: the untrained network's.
-        first: f64 = f64::NAN,
         trigger: Trigger = Trigger::new(50).warmup(s.warmup).patience(s.patience),
     }
 }

@@ -60,15 +60,16 @@ declare_detector! {
         unconverged: f64 = 0.3, in [0.0, f64::INFINITY];
     }
     state(s) {
-        /// The sum and count of the first `block` training losses, then their mean.
+        /// The last validation loss.
+        last: Option<f64> = None,
+        /// The mean of the first `block` training losses, once they are in,
+        /// and their sum and count until then.
+        first: Option<f64> = None,
         first_sum: f64 = 0.0,
         first_count: u64 = 0,
-        first: Option<f64> = None,
         /// The sum and count of the training losses since the last move.
         since_sum: f64 = 0.0,
         since_count: u64 = 0,
-        /// The last validation loss.
-        last: Option<f64> = None,
         /// The step of the last move, and of the move before it.
         moved_at: Option<u64> = None,
         moved_before: Option<u64> = None,
