@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use failure_lab::cli::eval_logs::{manifest, score_corpus, CLEAN};
+use failure_lab::cli::eval_logs::{manifest, read_log, score_corpus, without_lr, CLEAN};
+use failure_lab::metrics::names;
 
 fn corpus() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
@@ -19,6 +20,31 @@ fn the_manifest_splits_the_corpus_by_seed_into_tuning_and_held_out() {
         assert!(clean >= 20, "{part}: {clean} clean logs");
         assert!(mine.len() >= clean + 40, "{part}: {} logs", mine.len());
         assert!(mine.iter().all(|e| e.files.iter().all(|f| f.exists())));
+    }
+}
+
+#[test]
+fn every_log_is_read_with_its_learning_rate_and_the_second_reading_has_none() {
+    for e in manifest(corpus()).unwrap() {
+        let frames = read_log(&e).unwrap();
+        let has_lr = |frames: &[failure_lab::metrics::Frame]| {
+            frames.iter().filter(|f| f.get(names::LR).is_some()).count()
+        };
+        assert!(
+            has_lr(&frames) * 2 > frames.len(),
+            "{}: no lr column read",
+            e.name
+        );
+        let stripped = without_lr(&frames);
+        assert_eq!(has_lr(&stripped), 0, "{}", e.name);
+        assert_eq!(stripped.len(), frames.len(), "{}", e.name);
+        // Everything else is kept: the losses the new detectors read.
+        for name in [names::LOSS, names::VAL_LOSS] {
+            let count = |fs: &[failure_lab::metrics::Frame]| {
+                fs.iter().filter(|f| f.get(name).is_some()).count()
+            };
+            assert_eq!(count(&stripped), count(&frames), "{}: {name}", e.name);
+        }
     }
 }
 
