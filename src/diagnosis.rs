@@ -20,17 +20,17 @@ use crate::detectors::{self, DetectorInfo, Finding, Severity};
 /// - 4: names a data or alignment fault's own mechanism (class imbalance,
 ///   contamination, reward hacking, deceptive alignment, mode collapse);
 /// - 3: a data or alignment sign with several causes (a generalization
-///   gap, entropy collapse, behaviour drift, a capability spike, a jump in
-///   the loss's level: changed data or a step that blew up);
+///   gap, entropy collapse, behaviour drift, a capability spike);
 /// - 2: an optimisation mechanism (exploding, vanishing or noisy
 ///   gradients, dead or saturated units, update size, oscillation);
 /// - 1: a consequence every failure ends in (a non-finite loss, a diverging
-///   or flat loss).
+///   or flat loss), or a loss whose level jumped (changed data, or a step
+///   that blew up: when a mechanism fired too, it is the cause; the lab's
+///   learning-rate spikes and bad initialisations make the loss leap too).
 pub fn specificity(info: &DetectorInfo) -> u8 {
     match info.id {
-        "non_finite" | "loss_divergence" | "loss_plateau" => 1,
-        "generalization_gap" | "entropy_collapse" | "behavior_drift" | "capability_spike"
-        | "loss_level_jump" => 3,
+        "non_finite" | "loss_divergence" | "loss_plateau" | "loss_level_jump" => 1,
+        "generalization_gap" | "entropy_collapse" | "behavior_drift" | "capability_spike" => 3,
         _ => match info.family {
             "data" | "alignment" => 4,
             "emergence" => 3,
@@ -165,6 +165,19 @@ mod tests {
         assert_eq!(d.cause, Some(0), "{d:?}");
         assert_eq!(d.course, Some(1), "the course's explosion check beside it");
         assert_eq!(d.symptoms, vec![3, 4, 2]);
+    }
+
+    #[test]
+    fn a_leap_of_the_loss_is_the_cause_only_when_no_mechanism_fired() {
+        // The lab's learning-rate spike: the loss leaps at once, the noisy
+        // gradients say why.
+        let f = [
+            at("loss_level_jump", 301, Severity::Warning),
+            at("gradient_variance", 303, Severity::Warning),
+        ];
+        assert_eq!(diagnose(&f).cause, Some(1));
+        // Another's log with corrupted labels: nothing but the jump.
+        assert_eq!(diagnose(&f[..1]).cause, Some(0));
     }
 
     #[test]
