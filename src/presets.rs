@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::run::RunConfig;
 use crate::scenarios::agent::{self, AgentFault};
 use crate::scenarios::classifier::{self, ClassifierFault};
+use crate::scenarios::gan;
 use crate::scenarios::{Fault, Scenario};
 use crate::settings;
 
@@ -45,6 +46,7 @@ impl Preset {
         match self.scenario() {
             Scenario::Classifier => classifier::SUITE_STEPS,
             Scenario::Agent => agent::SUITE_STEPS,
+            Scenario::Gan => gan::SUITE_STEPS,
         }
     }
 
@@ -63,6 +65,10 @@ impl Preset {
             Fault::Agent(f) => {
                 config.scenario = Scenario::Agent;
                 config.agent = f.kind().suite_setup(seed);
+            }
+            Fault::Gan(f) => {
+                config.scenario = Scenario::Gan;
+                config.gan = f.kind().suite_setup(seed);
             }
         }
         config

@@ -661,6 +661,23 @@ pub fn step_cost(config: &RunConfig) -> u64 {
             sizes.push(ACTIONS);
             weights(&sizes) * (3 * a.batch_size + a.eval_prompts) as u64
         }
+        Scenario::Gan => {
+            // Per update: the discriminator on real and generated points
+            // (forward, backward) and the generator's points; per generator
+            // update the same through both networks; the evaluation sample.
+            let g = &config.gan;
+            let with = |input, output| {
+                let mut sizes = vec![input];
+                sizes.extend(&g.hidden);
+                sizes.push(output);
+                weights(&sizes)
+            };
+            let (gen, disc) = (with(g.noise_dim, 2), with(2, 1));
+            let batch = g.batch_size as u64;
+            g.d_steps as u64 * (6 * disc + gen) * batch
+                + g.g_steps as u64 * 3 * (gen + disc) * batch
+                + gen * g.eval_samples as u64
+        }
     };
     per_step * if config.respond.enabled { 2 } else { 1 }
 }
@@ -703,6 +720,7 @@ pub fn values_of(config: &RunConfig) -> BTreeMap<&'static str, Value> {
     let own = match config.scenario {
         Scenario::Classifier => "train.",
         Scenario::Agent => "agent.",
+        Scenario::Gan => "gan.",
     };
     specs()
         .into_iter()

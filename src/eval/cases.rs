@@ -12,7 +12,8 @@ use crate::scenarios::agent;
 use crate::scenarios::classifier::{
     self, bounded_gradient_setup, default_setup, leak_setup, small_data_setup,
 };
-use crate::scenarios::Scenario;
+use crate::scenarios::gan::{self, GanFault};
+use crate::scenarios::{Fault, Scenario};
 use crate::trainer::data::DatasetKind;
 use crate::trainer::TrainConfig;
 
@@ -53,6 +54,7 @@ impl Case {
         let steps = match scenario {
             Scenario::Classifier => classifier::SUITE_STEPS,
             Scenario::Agent => agent::SUITE_STEPS,
+            Scenario::Gan => gan::SUITE_STEPS,
         };
         Case {
             scenario: scenario.id(),
@@ -126,6 +128,26 @@ pub fn cases() -> Vec<Case> {
             ..RunConfig::default()
         },
     ));
+    // The GAN's faults are graded on the same setups, but have no page
+    // preset yet (the GAN has no settings in the page's table).
+    let gan_faults = GanFault::IDS
+        .iter()
+        .filter_map(|id| GanFault::default_for(id));
+    all.extend(gan_faults.map(|f| {
+        Case::preset(Preset {
+            fault: Fault::Gan(f),
+        })
+    }));
+    all.push(Case::new(Scenario::Gan, None, "clean/gan".into(), |seed| {
+        RunConfig {
+            scenario: Scenario::Gan,
+            gan: crate::trainer::gan::GanConfig {
+                seed,
+                ..Default::default()
+            },
+            ..RunConfig::default()
+        }
+    }));
     all
 }
 
@@ -139,7 +161,9 @@ mod tests {
     #[test]
     fn every_fault_has_one_case_on_its_learner_and_its_setup_fits() {
         let cases = cases();
-        let ids = ClassifierFault::IDS.iter().chain(&AgentFault::IDS);
+        let ids = (ClassifierFault::IDS.iter())
+            .chain(&AgentFault::IDS)
+            .chain(&GanFault::IDS);
         for id in ids {
             let found: Vec<&Case> = cases.iter().filter(|c| c.fault == Some(id)).collect();
             assert_eq!(found.len(), 1, "{id}");
@@ -151,6 +175,7 @@ mod tests {
             let seed = match config.scenario {
                 Scenario::Classifier => config.train.seed,
                 Scenario::Agent => config.agent.seed,
+                Scenario::Gan => config.gan.seed,
             };
             assert_eq!(seed, 3);
             Run::new(config).unwrap();
@@ -166,7 +191,7 @@ mod tests {
              class_imbalance label_noise data_contamination clean/spiral clean/circles \
              clean/xor clean/gaussians clean/circles_tanh_ce clean/small_circles \
              clean/overlapping_gaussians reward_hacking mode_collapse deceptive_alignment \
-             clean/agent"
+             clean/agent gen_lr_too_high clean/gan"
         );
     }
 }

@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod classifier;
 pub mod fault;
+pub mod gan;
 
 pub use fault::{Fault, FaultDoc};
 
@@ -19,14 +20,20 @@ pub enum Scenario {
     /// A policy-gradient agent learning to answer prompts
     /// ([`crate::trainer::agent::Agent`]).
     Agent,
+    /// A GAN learning a ring of Gaussians ([`crate::trainer::gan::Gan`]).
+    Gan,
 }
 
 impl Scenario {
+    /// Every scenario, in display order.
+    pub const ALL: [Scenario; 3] = [Scenario::Classifier, Scenario::Agent, Scenario::Gan];
+
     /// The scenario's id, as in JSON.
     pub fn id(self) -> &'static str {
         match self {
             Scenario::Classifier => "classifier",
             Scenario::Agent => "agent",
+            Scenario::Gan => "gan",
         }
     }
 }
@@ -39,13 +46,14 @@ pub struct GroundTruth {
     /// The step at which the fault took effect (None: not yet).
     pub onset: Option<u64>,
     /// The first step at which training failed for good (a classifier: a
-    /// non-finite loss; an agent: see [`agent`]), if it has.
+    /// non-finite loss; an agent: see [`agent`]; a GAN: see [`gan`]), if it
+    /// has.
     pub hard_failure: Option<u64>,
 }
 
 /// The doc of the fault kind `id`, of whichever learner.
 pub fn fault_doc(id: &str) -> Option<&'static FaultDoc> {
-    [Scenario::Classifier, Scenario::Agent]
+    Scenario::ALL
         .into_iter()
         .flat_map(Fault::docs_for)
         .find(|d| d.id == id)
