@@ -27,6 +27,7 @@ use crate::detectors::stats::RollingWindow;
 use crate::detectors::{self, Detector, DetectorInfo, Severity};
 use crate::metrics::{names, Frame};
 use crate::run::{Run, RunConfig};
+use crate::scenarios::Scenario;
 use cases::Case;
 pub use report::Report;
 use score::{Firing, Truth};
@@ -476,6 +477,11 @@ pub struct Suite {
     active: Option<(usize, ActiveRun)>,
 }
 
+/// Whether a case's learner has an automatic response to measure.
+pub fn responds(case: &Case) -> bool {
+    (Scenario::ALL.iter()).any(|s| s.id() == case.scenario && s.has_response())
+}
+
 impl Suite {
     /// A suite of every case times every seed, plus, when auto-respond can be
     /// switched on, a response run of every faulty case and seed.
@@ -494,7 +500,7 @@ impl Suite {
         }
         if settings.respond.is_some() {
             for (case, c) in settings.cases.iter().enumerate() {
-                if c.fault.is_some() {
+                if c.fault.is_some() && responds(c) {
                     for seed in seeds.clone() {
                         jobs.push(Job {
                             case,

@@ -28,6 +28,12 @@ impl Scenario {
     /// Every scenario, in display order.
     pub const ALL: [Scenario; 3] = [Scenario::Classifier, Scenario::Agent, Scenario::Gan];
 
+    /// Whether the automatic response can act on this scenario's learner
+    /// (the GAN has no response actions yet).
+    pub fn has_response(self) -> bool {
+        self != Scenario::Gan
+    }
+
     /// The scenario's id, as in JSON.
     pub fn id(self) -> &'static str {
         match self {
