@@ -62,8 +62,22 @@ fn run(seed: u64, faulty: bool) -> Seen {
 #[test]
 fn the_fault_collapses_the_generator_and_the_control_covers_the_ring() {
     let (mut collapsed, mut in_time, mut warned) = (0, 0, 0);
-    for seed in 1..=SEEDS {
-        let healthy = run(seed, false);
+    // Two threads: the 40 runs take about a minute in the test profile.
+    let runs: Vec<(u64, Seen, Seen)> = std::thread::scope(|scope| {
+        let half = |odd: u64| {
+            scope.spawn(move || {
+                (1..=SEEDS)
+                    .filter(|s| s % 2 == odd)
+                    .map(|s| (s, run(s, false), run(s, true)))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let (a, b) = (half(0), half(1));
+        let mut all = a.join().unwrap();
+        all.extend(b.join().unwrap());
+        all
+    });
+    for (seed, healthy, faulty) in runs {
         assert!(
             healthy.modes >= 7.0,
             "seed {seed}: control covers {}",
@@ -76,7 +90,6 @@ fn the_fault_collapses_the_generator_and_the_control_covers_the_ring() {
             healthy.first
         );
 
-        let faulty = run(seed, true);
         assert_eq!(faulty.onset, Some(GAN_AT_STEP));
         let hard = faulty.hard_failure;
         collapsed += usize::from(hard.is_some());
