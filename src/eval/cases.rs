@@ -10,7 +10,7 @@ use crate::presets::{self, Preset};
 use crate::run::RunConfig;
 use crate::scenarios::agent;
 use crate::scenarios::classifier::{
-    self, bounded_gradient_setup, default_setup, leak_setup, small_data_setup,
+    self, bounded_gradient_setup, default_setup, leak_setup, small_data_setup, stress_setup,
 };
 use crate::scenarios::Scenario;
 use crate::trainer::data::DatasetKind;
@@ -112,6 +112,7 @@ pub fn cases() -> Vec<Case> {
         "clean/overlapping_gaussians".into(),
         leak_setup,
     ));
+    all.push(Case::clean("clean/circles_stress".into(), stress_setup));
     all.extend(agent.into_iter().map(Case::preset));
     all.push(Case::new(
         Scenario::Agent,
@@ -163,9 +164,9 @@ mod tests {
         assert_eq!(
             labels.join(" "),
             "lr_spike lr_collapse init_too_large vanishing plateau oscillation corrupt_batch \
-             class_imbalance label_noise data_contamination clean/spiral clean/circles \
-             clean/xor clean/gaussians clean/circles_tanh_ce clean/small_circles \
-             clean/overlapping_gaussians reward_hacking mode_collapse deceptive_alignment \
+             class_imbalance label_noise data_contamination spurious_feature clean/spiral \
+             clean/circles clean/xor clean/gaussians clean/circles_tanh_ce clean/small_circles \
+             clean/overlapping_gaussians clean/circles_stress reward_hacking mode_collapse deceptive_alignment \
              clean/agent"
         );
     }

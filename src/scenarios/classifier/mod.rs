@@ -29,6 +29,7 @@ fault_registry! {
         class_imbalance: ClassImbalance,
         label_noise: LabelNoise,
         data_contamination: DataContamination,
+        spurious_feature: SpuriousFeature,
     }
 }
 
@@ -164,6 +165,17 @@ pub fn leak_setup(seed: u64) -> TrainConfig {
         optimizer: OptimizerKind::Adam,
         lr: 0.01,
         ..default_setup(seed)
+    }
+}
+
+/// Circles, which the default network learns well, with a stress split of
+/// 200 held-out points on the other class's side of the line x = 0: clean,
+/// the network learns the circle and scores on the stress split what it
+/// scores on validation.
+pub fn stress_setup(seed: u64) -> TrainConfig {
+    TrainConfig {
+        n_stress: 200,
+        ..circles_setup(seed)
     }
 }
 
