@@ -126,7 +126,10 @@ fn the_stress_split_holds_points_against_their_side_and_changes_nothing_else() {
     let run = Run::new(control(3)).unwrap();
     let data = &run.trainer().unwrap().data;
     let stress = &data.stress;
-    assert_eq!((stress.len(), stress.class_counts(2)), (200, vec![100, 100]));
+    assert_eq!(
+        (stress.len(), stress.class_counts(2)),
+        (200, vec![100, 100])
+    );
     assert!((0..stress.len()).all(|r| !on_its_side(stress, r)));
     // The other splits are those of the same setup without a stress split.
     let mut plain = control(3);

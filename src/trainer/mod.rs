@@ -298,8 +298,9 @@ pub struct Trainer {
     pub mlp: Mlp,
     /// The optimizer and its state.
     pub optimizer: Optimizer,
-    /// Its data.
-    pub data: Dataset,
+    /// Its data (boxed: four splits, and a run holds its trainer in an enum
+    /// beside the smaller agent).
+    pub data: Box<Dataset>,
     /// Base learning rate of the next step, before the schedule (faults and
     /// responses change it).
     pub lr: f64,
@@ -362,7 +363,7 @@ impl Trainer {
             optimizer: new_optimizer(&config, &mlp),
             schedule: config.lr_schedule(),
             mlp,
-            data,
+            data: Box::new(data),
             step: 0,
             rng: Rng::derive(config.seed, 3),
             config,
@@ -551,7 +552,7 @@ impl Trainer {
     /// Puts the original data back, as generated from the config (a data
     /// fault switched off).
     pub fn restore_data(&mut self) {
-        self.data = generate_data(&self.config);
+        *self.data = generate_data(&self.config);
     }
 
     /// Replaces the network (a fault rebuilding or re-initialising it); the
