@@ -168,13 +168,17 @@ pub fn leak_setup(seed: u64) -> TrainConfig {
     }
 }
 
+/// Points of the stress split of the suite's runs ([`stress_setup`], and
+/// the clean runs of every dataset that can have one).
+pub const STRESS_POINTS: usize = 200;
+
 /// Circles, which the default network learns well, with a stress split of
-/// 200 held-out points on the other class's side of the line x = 0: clean,
-/// the network learns the circle and scores on the stress split what it
-/// scores on validation.
+/// [`STRESS_POINTS`] held-out points on the other class's side of the line
+/// x = 0: clean, the network learns the circle and scores on the stress
+/// split what it scores on validation.
 pub fn stress_setup(seed: u64) -> TrainConfig {
     TrainConfig {
-        n_stress: 200,
+        n_stress: STRESS_POINTS,
         ..circles_setup(seed)
     }
 }
