@@ -28,13 +28,16 @@ declare_detector! {
               counterfactual that flips the suspected feature, tells the two apart.",
         threshold: "Validation accuracy >= 0.9 is the course's analyze_objective_misalignment \
                     bar for a high training score (training_objective.score > 0.9). The gap \
-                    margin 0.2 is chosen on the lab's runs (seeds 1-20, circles, 200 stress \
-                    points measured every 50 steps): clean runs, where the network learns the \
-                    real boundary, keep the stress split within 0.07 of validation (binomial \
-                    noise on 200 points is about 0.02); with the shortcut the gap passes 0.2 \
-                    100 to 250 steps after the onset and ends at 0.45 to 0.76. Checked on seeds \
-                    201-220 (README). Needs `val_acc` and `stress_acc` on the same steps; silent \
-                    without a stress split.",
+                    margin 0.2 is chosen on the lab's runs (seeds 1-20, 200 stress points \
+                    measured every 50 steps): clean circles, where the network learns the real \
+                    boundary, keep the stress split within 0.07 of validation (binomial noise on \
+                    200 points is about 0.02), and no clean run of spiral, circles or xor meets \
+                    the condition even at a margin of 0.1 (the suite's sweep); with the \
+                    shortcut the gap passes 0.2 100 to 250 steps after the onset and ends at \
+                    0.45 to 0.76. A margin of 0.1 would fire 50 steps sooner, with less room \
+                    over the clean gap. On held-out seeds 201-220: 20 of 20 caught (steps \
+                    400-500), no firing on clean circles. Needs `val_acc` and `stress_acc` on \
+                    the same steps; silent without a stress split.",
         recommendation: "The model is probably relying on a shortcut that only holds in the \
                          collected data: look at what separates the stress points from the \
                          rest (here, the side of the plane), rebalance or augment the data so \
