@@ -29,10 +29,12 @@ use crate::detectors::{self, DetectorInfo, Finding, Severity};
 /// - 2: an optimisation mechanism (exploding, vanishing or noisy
 ///   gradients, dead or saturated units, update size, oscillation);
 /// - 1: a consequence every failure ends in (a non-finite loss, a diverging
-///   or flat loss).
+///   or flat loss), or a loss whose level jumped (changed data, or a step
+///   that blew up: when a mechanism fired too, it is the cause; the lab's
+///   learning-rate spikes and bad initialisations make the loss leap too).
 pub fn specificity(info: &DetectorInfo) -> u8 {
     match info.id {
-        "non_finite" | "loss_divergence" | "loss_plateau" => 1,
+        "non_finite" | "loss_divergence" | "loss_plateau" | "loss_level_jump" => 1,
         "generalization_gap" | "entropy_collapse" | "behavior_drift" | "capability_spike" => 3,
         _ => match info.family {
             "data" | "alignment" => 4,
@@ -211,6 +213,19 @@ mod tests {
             at("class_imbalance", 950, Severity::Warning),
         ];
         assert_eq!(diagnose(&f).cause, Some(2));
+    }
+
+    #[test]
+    fn a_leap_of_the_loss_is_the_cause_only_when_no_mechanism_fired() {
+        // The lab's learning-rate spike: the loss leaps at once, the noisy
+        // gradients say why.
+        let f = [
+            at("loss_level_jump", 301, Severity::Warning),
+            at("gradient_variance", 303, Severity::Warning),
+        ];
+        assert_eq!(diagnose(&f).cause, Some(1));
+        // Another's log with corrupted labels: nothing but the jump.
+        assert_eq!(diagnose(&f[..1]).cause, Some(0));
     }
 
     #[test]

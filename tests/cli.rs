@@ -39,6 +39,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
         ],
     ),
     ("detectors", &["--markdown"]),
+    ("eval-logs", &["CORPUS", "--format", "text", "csv", "json"]),
     (
         "soak",
         &[

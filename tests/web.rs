@@ -527,9 +527,11 @@ fn an_agent_trains_on_after_its_failure_then_halts() {
         r#"{"scenario": "agent", "agent": {"seed": 3}, "faults": [{"kind": "reward_hacking", "at_step": 300}]}"#,
     );
     let mut lab = Lab::new(config).unwrap();
+    // With pause on critical, as the page's default: a critical finding
+    // before the failure halts (and the page starts again); none after it.
     let mut taken = 0u64;
-    while !lab.halted() && taken < 5000 {
-        taken += u64::from(lab.advance(64, false));
+    while !(lab.halted() && lab.hard_failure().is_some()) && taken < 5000 {
+        taken += u64::from(lab.advance(64, true));
     }
     let failed = lab
         .hard_failure()

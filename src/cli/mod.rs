@@ -14,6 +14,7 @@ pub mod bench_train;
 pub mod detect;
 pub mod detectors;
 pub mod eval;
+pub mod eval_logs;
 pub mod grade;
 pub mod serve;
 pub mod soak;
@@ -43,6 +44,7 @@ pub enum Command {
     BenchImport(bench_import::Args),
     BenchTrain(bench_train::Args),
     Eval(eval::Args),
+    EvalLogs(eval_logs::Args),
     Grade(grade::Args),
     Detectors(detectors::Args),
     Soak(soak::Args),
@@ -57,6 +59,7 @@ impl Command {
             Command::BenchImport(a) => bench_import::run(a),
             Command::BenchTrain(a) => bench_train::run(a),
             Command::Eval(a) => eval::run(a),
+            Command::EvalLogs(a) => eval_logs::run(a),
             Command::Grade(a) => grade::run(a),
             Command::Detectors(a) => detectors::run(a),
             Command::Soak(a) => soak::run(a),

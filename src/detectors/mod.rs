@@ -177,6 +177,10 @@ registry! {
     grad_norm_spike,
     loss_divergence,
     accuracy_drop,
+    // What other people's logs need (tuned on the second corpus, corpus/).
+    broken_start,
+    progress_stopped,
+    loss_level_jump,
     // Dataset issues: the course page's DatasetFailures, made concrete.
     class_imbalance,
     generalization_gap,

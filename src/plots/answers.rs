@@ -262,7 +262,10 @@ pub fn draw_answers<DB: DrawingBackend>(
     )
     .map_err(err)?;
     let top = pad + (26.0 * px) as i32;
-    let table_w = (w * 2 / 5).min((330.0 * px) as i32);
+    // The table's columns need about 330 px (at 1x) whatever the width: the
+    // plots take what is left (it used to be 2/5 of the width, which cut the
+    // table's last column in the page's middle column at 1280x720).
+    let table_w = ((330.0 * px) as i32).min(w * 3 / 5);
     let key_h = (2.0 * 16.0 * px) as i32 + pad;
     let label_h = (16.0 * px) as i32;
     let plots_w = w - table_w - 3 * pad;

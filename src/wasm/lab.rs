@@ -287,8 +287,12 @@ impl Lab {
             }
             // A critical finding the automatic response acted on does not
             // stop the run: the response is the answer, and the run goes on.
+            // After the hard failure (an agent's run-out) there is nothing
+            // left to pause for: the run has failed, and the run-out shows
+            // what follows.
             if stop_on_critical
                 && outcome.response.is_none()
+                && self.run.hard_failure().is_none()
                 && outcome
                     .findings
                     .iter()
