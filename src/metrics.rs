@@ -37,6 +37,10 @@ pub mod names {
     pub const TEST_LOSS: &str = "test_loss";
     /// Accuracy on the held-out test split.
     pub const TEST_ACC: &str = "test_acc";
+    /// Accuracy on the held-out stress split, points on the other class's
+    /// side of the line x = 0 (reported at the test cadence when a run has
+    /// one): where a network relying on the side of the plane is wrong.
+    pub const STRESS_ACC: &str = "stress_acc";
     /// Points of the most common class over points of the rarest in the
     /// current training set (reported on validation steps).
     pub const CLASS_RATIO: &str = "class_ratio";
@@ -91,7 +95,7 @@ pub mod names {
     /// Chart titles of the metrics the lab knows, and of `grad_norm/*`
     /// (every layer's gradient norm on one chart); the page titles any
     /// other metric by its name.
-    pub const TITLES: [(&str, &str); 26] = [
+    pub const TITLES: [(&str, &str); 27] = [
         (LOSS, "Loss"),
         (VAL_LOSS, "Validation loss"),
         (VAL_ACC, "Validation accuracy"),
@@ -106,6 +110,10 @@ pub mod names {
         (VAL_MIN_RECALL, "Worst class recall (validation)"),
         (TEST_LOSS, "Test loss"),
         (TEST_ACC, "Test accuracy"),
+        (
+            STRESS_ACC,
+            "Stress-split accuracy (side of the plane misleads)",
+        ),
         (CLASS_RATIO, "Class ratio (training set)"),
         (REWARD, "Proxy reward (trained on)"),
         (TRUE_QUALITY, "True quality"),

@@ -253,6 +253,15 @@ fn specs() -> Vec<Setting> {
             &["train.n_val"],
             closed(10.0, 100_000.0),
         ),
+        spec(
+            "nStress",
+            "Stress points (0: none)",
+            "Data",
+            C,
+            Int,
+            &["train.n_stress"],
+            closed(0.0, 100_000.0),
+        ),
         layers("hidden", C, &["train.hidden"], (1.0, 8.0)),
         choice(
             "activation",
@@ -651,7 +660,7 @@ pub fn step_cost(config: &RunConfig) -> u64 {
             let mut sizes = vec![2];
             sizes.extend(&t.hidden);
             sizes.push(2);
-            weights(&sizes) * (3 * t.batch_size + t.n_val + t.n_test) as u64
+            weights(&sizes) * (3 * t.batch_size + t.n_val + t.n_test + t.n_stress) as u64
         }
         Scenario::Agent => {
             use crate::trainer::agent::{ACTIONS, INPUTS};

@@ -231,7 +231,7 @@ fn the_checks_catch_what_they_are_for() {
 /// Today's JSON of every fault at its defaults, as stored runs (IndexedDB)
 /// and exports hold them: each reads back to the same fault and writes the
 /// same bytes.
-const STORED: [&str; 12] = [
+const STORED: [&str; 13] = [
     r#"{"kind":"lr_spike","at_step":300,"factor":50.0}"#,
     r#"{"kind":"init_too_large","at_step":300,"scale":10.0}"#,
     r#"{"kind":"vanishing","at_step":0,"depth":8,"width":8,"init_scale":0.1}"#,
@@ -241,6 +241,7 @@ const STORED: [&str; 12] = [
     r#"{"kind":"class_imbalance","at_step":300,"ratio":100.0,"rare":1}"#,
     r#"{"kind":"label_noise","at_step":300,"fraction":0.4}"#,
     r#"{"kind":"data_contamination","at_step":300,"copies":40}"#,
+    r#"{"kind":"spurious_feature","at_step":300}"#,
     r#"{"kind":"reward_hacking","at_step":300,"per_word":0.01}"#,
     r#"{"kind":"mode_collapse","at_step":300,"temperature":0.8,"lr_factor":5.0}"#,
     r#"{"kind":"deceptive_alignment","at_step":300}"#,

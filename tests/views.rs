@@ -110,6 +110,16 @@ fn class_imbalance_shows_the_removed_class() {
 }
 
 #[test]
+fn a_spurious_feature_keeps_each_class_on_its_side() {
+    let s = surface("spurious_feature", 900);
+    let c = s.counts();
+    assert!(c.removed > 150 && c.clean > 150, "{c:?}");
+    let text = svg(&View::Classifier(s), "spurious_feature");
+    assert!(text.contains("its side of x = 0"));
+    assert!(!text.contains("missing"));
+}
+
+#[test]
 fn contamination_marks_each_leaked_point_once() {
     let s = surface("data_contamination", 600);
     let preset = presets()

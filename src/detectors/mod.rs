@@ -185,6 +185,9 @@ registry! {
     class_imbalance,
     generalization_gap,
     data_contamination,
+    // Objective misalignment on a classifier: a shortcut, read from a stress
+    // split (silent without one).
+    shortcut_reliance,
     // The course page's alignment failures, on the agent's metrics (silent
     // where those are missing): its own checks, then the lab's early warnings.
     mode_collapse,

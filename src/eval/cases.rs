@@ -10,7 +10,7 @@ use crate::presets::{self, Preset};
 use crate::run::RunConfig;
 use crate::scenarios::agent;
 use crate::scenarios::classifier::{
-    self, bounded_gradient_setup, default_setup, leak_setup, small_data_setup,
+    self, bounded_gradient_setup, default_setup, leak_setup, small_data_setup, STRESS_POINTS,
 };
 use crate::scenarios::gan::{self, GanFault};
 use crate::scenarios::{Fault, Scenario};
@@ -91,7 +91,16 @@ pub fn cases() -> Vec<Case> {
         .into_iter()
         .partition(|p| p.scenario() == Scenario::Classifier);
     let mut all: Vec<Case> = classifier.into_iter().map(Case::preset).collect();
+    // Each with a stress split where the dataset can have one (not the
+    // Gaussians): clean/circles is `spurious_feature`'s setup without the
+    // fault, its control. A stress split adds a metric and changes nothing
+    // else (it is drawn after the other splits).
     for kind in DatasetKind::ALL {
+        let n_stress = if kind == DatasetKind::Gaussians {
+            0
+        } else {
+            STRESS_POINTS
+        };
         all.push(Case::new(
             Scenario::Classifier,
             None,
@@ -99,6 +108,7 @@ pub fn cases() -> Vec<Case> {
             move |seed| RunConfig {
                 train: TrainConfig {
                     dataset: kind,
+                    n_stress,
                     ..default_setup(seed)
                 },
                 ..RunConfig::default()
@@ -188,8 +198,8 @@ mod tests {
         assert_eq!(
             labels.join(" "),
             "lr_spike lr_collapse init_too_large vanishing plateau oscillation corrupt_batch \
-             class_imbalance label_noise data_contamination clean/spiral clean/circles \
-             clean/xor clean/gaussians clean/circles_tanh_ce clean/small_circles \
+             class_imbalance label_noise data_contamination spurious_feature clean/spiral \
+             clean/circles clean/xor clean/gaussians clean/circles_tanh_ce clean/small_circles \
              clean/overlapping_gaussians reward_hacking mode_collapse deceptive_alignment \
              clean/agent gen_lr_too_high clean/gan"
         );

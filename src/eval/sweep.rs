@@ -7,7 +7,7 @@
 
 use crate::detectors::{
     data_contamination, generalization_gap, grad_norm_spike, gradient_explosion, gradient_variance,
-    loss_divergence, loss_oscillation, Detector,
+    loss_divergence, loss_oscillation, shortcut_reliance, Detector,
 };
 
 /// One detector's numeric setting and the values to try.
@@ -130,6 +130,20 @@ pub const SWEEPS: &[Sweep] = &[
                 data_contamination::Settings {
                     loss_margin,
                     acc_margin: loss_margin * ACC_PER_LOSS_MARGIN,
+                    ..Default::default()
+                },
+            ))
+        },
+    },
+    Sweep {
+        detector: "shortcut_reliance",
+        parameter: "margin",
+        default: 0.2,
+        values: &[0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6],
+        build: |margin| {
+            Box::new(shortcut_reliance::ShortcutReliance::with(
+                shortcut_reliance::Settings {
+                    margin,
                     ..Default::default()
                 },
             ))

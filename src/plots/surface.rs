@@ -14,6 +14,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
 use super::palette::{AXIS, INK, MUTED};
+use crate::trainer::data::side_class;
 use crate::trainer::Trainer;
 
 /// Cells per side of the grid.
@@ -435,15 +436,27 @@ pub fn draw_surface<DB: DrawingBackend>(
             say("(dead units, or it gave up on the input).", &ALERT_COLOR)?;
         }
         _ => {
-            let classes = (0..2)
-                .filter(|&c| {
-                    (surface.points.chunks_exact(4))
-                        .any(|p| p[3] != mark::REMOVED && usize::from(p[2] > 0.5) == c)
-                })
-                .count();
-            if classes < 2 || counts.removed > counts.clean / 4 {
+            // Per class: points kept, and points removed.
+            let (mut kept, mut removed) = ([0usize; 2], [0usize; 2]);
+            for p in surface.points.chunks_exact(4) {
+                let c = usize::from(p[2] > 0.5);
+                if p[3] == mark::REMOVED {
+                    removed[c] += 1;
+                } else {
+                    kept[c] += 1;
+                }
+            }
+            let missing = (0..2).any(|c| kept[c] == 0 || removed[c] > 3 * kept[c]);
+            // Every kept point on its class's side of x = 0 (spurious_feature).
+            let by_side = (surface.points.chunks_exact(4))
+                .filter(|p| p[3] != mark::REMOVED)
+                .all(|p| side_class(f64::from(p[0])) == usize::from(p[2] > 0.5));
+            if missing {
                 say("A class is (nearly) missing from training:", &ALERT_COLOR)?;
                 say("the surface drifts to the majority.", &ALERT_COLOR)?;
+            } else if counts.removed > 0 && by_side {
+                say("Each class kept only on its side of x = 0:", &ALERT_COLOR)?;
+                say("the boundary turns straight (a shortcut).", &ALERT_COLOR)?;
             }
             if counts.flipped > 0 {
                 say("Islands around ringed points: the network", &MUTED)?;

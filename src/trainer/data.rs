@@ -138,6 +138,11 @@ pub struct Dataset {
     /// used to choose anything, so it stays an honest estimate even when
     /// the validation split has leaked into training.
     pub test: Split,
+    /// A stress split (possibly empty): held-out points that sit on the
+    /// other class's side of the line x = 0 (see [`side_class`]), where a
+    /// network that tells the classes apart by the side of the plane, not by
+    /// their shape, is wrong. Never trained on.
+    pub stress: Split,
     /// Number of classes.
     pub classes: usize,
 }
@@ -162,6 +167,7 @@ impl Dataset {
             train,
             val,
             test,
+            stress: sample(kind, 0, noise, rng),
             classes: 2,
         }
     }
@@ -188,6 +194,10 @@ fn modular(sizes: [usize; 3], rng: &mut Rng) -> Dataset {
         }
     });
     Dataset {
+        stress: Split {
+            x: Array2::zeros((0, 2 * p)),
+            y: Vec::new(),
+        },
         train,
         val,
         test,
@@ -195,14 +205,54 @@ fn modular(sizes: [usize; 3], rng: &mut Rng) -> Dataset {
     }
 }
 
+/// The class the side of the line x = 0 suggests for a point whose first
+/// coordinate is `x`: 1 to the right of it, 0 on it and to the left. Not
+/// the real boundary of any 2-D problem but the Gaussians' (whose blobs sit
+/// either side of it); a shortcut where a fault makes it predict the class
+/// (`spurious_feature`).
+pub fn side_class(x: f64) -> usize {
+    usize::from(x > 0.0)
+}
+
+/// Whether the side of the plane of the row `r` of `split` suggests its
+/// class ([`side_class`]).
+pub fn on_its_side(split: &Split, r: usize) -> bool {
+    side_class(split.x[[r, 0]]) == split.y[r]
+}
+
+/// `n` points of `kind` with Gaussian `noise` (half of each class) that
+/// sit on the other class's side of the line x = 0 ([`side_class`]), drawn
+/// from `rng` by rejection: [`Dataset::stress`]. Every 2-D problem has such
+/// points (a share of about a half, the Gaussians' a few percent).
+pub fn stress_sample(kind: DatasetKind, n: usize, noise: f64, rng: &mut Rng) -> Split {
+    draw(kind, n, noise, rng, |class, x| side_class(x) != class)
+}
+
 fn sample(kind: DatasetKind, n: usize, noise: f64, rng: &mut Rng) -> Split {
+    draw(kind, n, noise, rng, |_, _| true)
+}
+
+/// `n` points of `kind` with `noise`, alternating classes, each drawn again
+/// until `keep(class, x)` holds for it.
+fn draw(
+    kind: DatasetKind,
+    n: usize,
+    noise: f64,
+    rng: &mut Rng,
+    keep: impl Fn(usize, f64) -> bool,
+) -> Split {
     let mut x = Array2::zeros((n, 2));
     let mut y = Vec::with_capacity(n);
     for i in 0..n {
         let class = i % 2;
-        let (px, py) = point(kind, class, rng);
-        x[[i, 0]] = px + noise * rng.normal();
-        x[[i, 1]] = py + noise * rng.normal();
+        loop {
+            let (px, py) = point(kind, class, rng);
+            x[[i, 0]] = px + noise * rng.normal();
+            x[[i, 1]] = py + noise * rng.normal();
+            if keep(class, x[[i, 0]]) {
+                break;
+            }
+        }
         y.push(class);
     }
     Split { x, y }

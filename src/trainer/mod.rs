@@ -46,6 +46,10 @@ pub struct TrainConfig {
     /// Held-out test points, never trained on nor used to choose anything
     /// (0: no test split).
     pub n_test: usize,
+    /// Held-out stress points, on the other class's side of the line x = 0
+    /// ([`Dataset::stress`]; 0: no stress split), scored at the test cadence
+    /// as `stress_acc`. 2-D problems but the Gaussians only.
+    pub n_stress: usize,
     /// Widths of the hidden layers.
     pub hidden: Vec<usize>,
     /// Hidden-layer non-linearity.
@@ -94,6 +98,7 @@ impl Default for TrainConfig {
             n_train: 400,
             n_val: 200,
             n_test: 200,
+            n_stress: 0,
             hidden: vec![16, 16],
             activation: Activation::Relu,
             loss: Loss::Squared,
@@ -192,6 +197,19 @@ impl TrainConfig {
             "n_test",
             "must be 0 (no test split) or between 10 and 100000",
         )?;
+        check(
+            self.n_stress == 0 || (10..=100_000).contains(&self.n_stress),
+            "n_stress",
+            "must be 0 (no stress split) or between 10 and 100000",
+        )?;
+        check(
+            self.n_stress == 0
+                || !matches!(self.dataset, DatasetKind::Modular | DatasetKind::Gaussians),
+            "n_stress",
+            "a stress split holds points on the other class's side of the line x = 0: the \
+             Gaussians' blobs sit either side of that line (it is nearly their real boundary) \
+             and modular data has no plane; choose spiral, circles or xor, or 0 points",
+        )?;
         if self.dataset == DatasetKind::Modular {
             let pairs = data::MODULUS * data::MODULUS;
             check(
@@ -281,8 +299,9 @@ pub struct Trainer {
     pub mlp: Mlp,
     /// The optimizer and its state.
     pub optimizer: Optimizer,
-    /// Its data.
-    pub data: Dataset,
+    /// Its data (boxed: four splits, and a run holds its trainer in an enum
+    /// beside the smaller agent).
+    pub data: Box<Dataset>,
     /// Base learning rate of the next step, before the schedule (faults and
     /// responses change it).
     pub lr: f64,
@@ -313,14 +332,16 @@ pub struct Score {
     pub min_recall: f64,
 }
 
-/// The dataset `config` describes (the same points every time).
+/// The dataset `config` describes (the same points every time). The stress
+/// split is drawn last, so the others do not depend on it.
 fn generate_data(config: &TrainConfig) -> Dataset {
-    Dataset::generate(
-        config.dataset,
-        [config.n_train, config.n_val, config.n_test],
-        config.noise,
-        &mut Rng::derive(config.seed, 1),
-    )
+    let rng = &mut Rng::derive(config.seed, 1);
+    let sizes = [config.n_train, config.n_val, config.n_test];
+    let mut data = Dataset::generate(config.dataset, sizes, config.noise, rng);
+    if config.n_stress > 0 {
+        data.stress = data::stress_sample(config.dataset, config.n_stress, config.noise, rng);
+    }
+    data
 }
 
 impl Trainer {
@@ -343,7 +364,7 @@ impl Trainer {
             optimizer: new_optimizer(&config, &mlp),
             schedule: config.lr_schedule(),
             mlp,
-            data,
+            data: Box::new(data),
             step: 0,
             rng: Rng::derive(config.seed, 3),
             config,
@@ -445,6 +466,9 @@ impl Trainer {
                     .set(names::TEST_LOSS, test.loss)
                     .set(names::TEST_ACC, test.acc);
             }
+            if self.step % self.config.test_every == 0 && !self.data.stress.is_empty() {
+                frame.set(names::STRESS_ACC, self.score(&self.data.stress).acc);
+            }
             if self.step % self.config.test_every == 0
                 && self.config.dataset == DatasetKind::Modular
             {
@@ -529,7 +553,7 @@ impl Trainer {
     /// Puts the original data back, as generated from the config (a data
     /// fault switched off).
     pub fn restore_data(&mut self) {
-        self.data = generate_data(&self.config);
+        *self.data = generate_data(&self.config);
     }
 
     /// Replaces the network (a fault rebuilding or re-initialising it); the

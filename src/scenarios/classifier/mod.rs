@@ -29,6 +29,7 @@ fault_registry! {
         class_imbalance: ClassImbalance,
         label_noise: LabelNoise,
         data_contamination: DataContamination,
+        spurious_feature: SpuriousFeature,
     }
 }
 
@@ -164,6 +165,21 @@ pub fn leak_setup(seed: u64) -> TrainConfig {
         optimizer: OptimizerKind::Adam,
         lr: 0.01,
         ..default_setup(seed)
+    }
+}
+
+/// Points of the stress split of the suite's runs ([`stress_setup`], and
+/// the clean runs of every dataset that can have one).
+pub const STRESS_POINTS: usize = 200;
+
+/// Circles, which the default network learns well, with a stress split of
+/// [`STRESS_POINTS`] held-out points on the other class's side of the line
+/// x = 0: clean, the network learns the circle and scores on the stress
+/// split what it scores on validation.
+pub fn stress_setup(seed: u64) -> TrainConfig {
+    TrainConfig {
+        n_stress: STRESS_POINTS,
+        ..circles_setup(seed)
     }
 }
 
