@@ -40,8 +40,8 @@ export const SECTIONS = [
   {
     id: 'misalignment',
     title: 'Categories: 3. Objective misalignment',
-    summary: 'A high training score with unsafe or bad behaviour: the training objective is not the intended behaviour.',
-    where: { family: 'alignment', presets: ['reward_hacking'] },
+    summary: 'A high training score with unsafe or bad behaviour: the training objective is not the intended behaviour. On the agent: a reward that pays per word. On the classifier: a spurious feature (the side of the plane) that predicts the label in every collected split and not in deployment; the stress split shows it.',
+    where: { family: 'alignment', detectors: ['shortcut_reliance'], presets: ['reward_hacking', 'spurious_feature'] },
   },
   {
     id: 'capability_overhang',
