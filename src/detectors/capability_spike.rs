@@ -35,8 +35,10 @@ declare_detector! {
         threshold: "A rise of 0.3 (scores in [0, 1]) over the lowest of the last 4 measurements \
                     (200 steps at the default test cadence of 50). On the lab's grokking runs \
                     with weight decay (seeds 1-20) the untrained probe rises by 0.3-0.6 within \
-                    two measurements; without it the probes creep up by under 0.2 over 1,500 \
-                    steps.",
+                    two measurements (it fires at step 100 on all 20, 840 steps before held-out \
+                    accuracy passes 0.7, median); without it the probes mostly creep up, and \
+                    the jump fired on 1 of the 20 controls. On seeds 201-220: all 20 runs with \
+                    weight decay, none of the 20 controls.",
         recommendation: "Unexpected capability emergence: increase evaluation. Test what the \
                          model can now do, trained for or not, before trusting it.",
     }
