@@ -115,6 +115,23 @@ pub struct PresetDoc {
     pub config: RunConfig,
     /// Steps the suite runs.
     pub steps: u64,
+    /// The charts the preset opens with, when its learner's usual ones do
+    /// not show its failure (comma-separated metric names); None: keep the
+    /// page's.
+    pub charts: Option<&'static str>,
+}
+
+/// The charts of preset `id`, when its fault shows on metrics its
+/// learner's usual charts leave out.
+fn charts_of(id: &str) -> Option<&'static str> {
+    match id {
+        // The held-out loss turns long before held-out accuracy jumps; the
+        // probe reads the untrained capability.
+        "grokking" => Some("loss,val_loss,val_acc,probe_diff"),
+        // Validation stays high while the stress split collapses.
+        "spurious_feature" => Some("loss,val_acc,stress_acc,grad_norm"),
+        _ => None,
+    }
 }
 
 /// Every preset, for the page.
@@ -131,6 +148,7 @@ pub fn docs() -> Vec<PresetDoc> {
                 settings: p.page_values(SEED),
                 config: p.config(SEED),
                 steps: p.steps(),
+                charts: charts_of(p.id()),
                 fault: p.fault,
             }
         })
@@ -140,6 +158,19 @@ pub fn docs() -> Vec<PresetDoc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn preset_charts_are_metrics_the_lab_knows() {
+        for doc in docs() {
+            for name in doc.charts.into_iter().flat_map(|c| c.split(',')) {
+                assert!(
+                    crate::metrics::names::title(name).is_some(),
+                    "{}: chart {name} is no metric",
+                    doc.id
+                );
+            }
+        }
+    }
 
     #[test]
     fn every_fault_has_a_preset_and_its_page_settings_give_back_its_config() {

@@ -66,11 +66,18 @@ pub struct RunConfig {
 struct Applied<F> {
     fault: F,
     onset: Option<u64>,
+    /// The first step that showed the fault's outcome (see
+    /// [`ClassifierEffect::outcome`](crate::scenarios::classifier::ClassifierEffect::outcome)).
+    outcome: Option<u64>,
 }
 
 impl<F> Applied<F> {
     fn new(fault: F) -> Applied<F> {
-        Applied { fault, onset: None }
+        Applied {
+            fault,
+            onset: None,
+            outcome: None,
+        }
     }
 }
 
@@ -193,12 +200,17 @@ impl Run {
                     return None;
                 }
                 let mut batch = trainer.next_batch();
-                for f in faults {
+                for f in faults.iter_mut() {
                     if f.fault.before_step(trainer, &mut batch, f.onset.is_some()) {
                         f.onset = Some(trainer.step);
                     }
                 }
                 let frame = trainer.train_on(&batch);
+                for f in faults.iter_mut().filter(|f| f.onset.is_some()) {
+                    if f.outcome.is_none() && f.fault.kind().outcome(&frame) {
+                        f.outcome = Some(frame.step);
+                    }
+                }
                 let loss_ok = frame.get(names::LOSS).is_some_and(f64::is_finite);
                 let findings = self.monitor.observe(&frame);
                 let response = pipeline
@@ -326,20 +338,21 @@ impl Run {
 
     /// The truth about each fault switched on.
     pub fn ground_truth(&self) -> Vec<GroundTruth> {
-        let truth = |id: &str, onset| GroundTruth {
+        let truth = |id: &str, onset, emerged| GroundTruth {
             fault: id.to_string(),
             onset,
             hard_failure: self.hard_failure,
+            emerged,
         };
         match &self.learner {
             Learner::Classifier { faults, .. } => (faults.iter())
-                .map(|f| truth(f.fault.id(), f.onset))
+                .map(|f| truth(f.fault.id(), f.onset, f.outcome))
                 .collect(),
             Learner::Agent { faults, .. } => (faults.iter())
-                .map(|f| truth(f.fault.id(), f.onset))
+                .map(|f| truth(f.fault.id(), f.onset, f.outcome))
                 .collect(),
             Learner::Gan { faults, .. } => (faults.iter())
-                .map(|f| truth(f.fault.id(), f.onset))
+                .map(|f| truth(f.fault.id(), f.onset, f.outcome))
                 .collect(),
         }
     }

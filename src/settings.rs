@@ -224,7 +224,7 @@ fn specs() -> Vec<Setting> {
             "Data",
             C,
             &["train.dataset"],
-            &["spiral", "circles", "xor", "gaussians"],
+            &["spiral", "circles", "xor", "gaussians", "modular"],
         ),
         spec(
             "noise",
@@ -252,6 +252,15 @@ fn specs() -> Vec<Setting> {
             Int,
             &["train.n_val"],
             closed(10.0, 100_000.0),
+        ),
+        spec(
+            "nTest",
+            "Test points (0: none)",
+            "Data",
+            C,
+            Int,
+            &["train.n_test"],
+            closed(0.0, 100_000.0),
         ),
         spec(
             "nStress",

@@ -1,59 +1,33 @@
-//! Capability emergence from real training (issue 10): a network learning
-//! (a + b) mod 23 from 70% of the pairs (370 of 529) fits its training pairs
-//! first and, with weight decay, generalises to the held-out pairs only
-//! hundreds of steps later (grokking); without weight decay it never does.
+//! Capability emergence from real training (issue 10): the `grokking`
+//! fault (weight decay on) on its setup, (a + b) mod 23 learned from 70% of
+//! the pairs (`grokking_setup`), against its control (the same setup
+//! without it). With the fault the network fits its training pairs first
+//! and generalises to the held-out pairs only hundreds of steps later;
+//! without it, it never does.
 //!
-//! Measured while choosing the setup (seeds 1-20, 2,500 steps): the
-//! training pairs are fit by step 100-200, held-out accuracy passes 0.7 at
-//! steps 800-1,350 on 19 seeds (seed 19 reached 0.68); without weight decay
-//! held-out accuracy ends at 0.00-0.01 on all 20.
-//!
-//! A capability never trained for: a linear probe reading (a - b) mod 23
-//! from the hidden layer (`probe_diff`) passes 0.7 at steps 200-250 with
-//! weight decay (the course's CapabilityOverhangDetector fires there, 550 to
-//! 2,600 steps before held-out accuracy passes 0.7) and never without it
-//! (measured at a probe cadence of 50 steps; the test uses 100).
+//! The detectors' thresholds were chosen on seeds 1-20 (`failure-lab eval
+//! --fault grokking`: held_out_turn and capability_overhang recall 1.00, no
+//! false alarm, median lead 760 and 740 steps); this test holds them on
+//! seeds 201-220, which were not used to choose them.
 
-use failure_lab::detectors::{build_all, Finding};
+use failure_lab::detectors::Finding;
 use failure_lab::metrics::names;
-use failure_lab::trainer::data::DatasetKind;
-use failure_lab::trainer::mlp::{Activation, Loss};
-use failure_lab::trainer::optim::OptimizerKind;
-use failure_lab::trainer::{TrainConfig, Trainer};
+use failure_lab::run::{Run, RunConfig};
+use failure_lab::scenarios::classifier::{grokking_setup, SUITE_STEPS};
+use failure_lab::scenarios::Fault;
 
-/// The grokking setup for `seed`, with `weight_decay`.
-fn setup(seed: u64, weight_decay: f64) -> TrainConfig {
-    TrainConfig {
-        seed,
-        dataset: DatasetKind::Modular,
-        n_train: 370,
-        n_val: 159,
-        n_test: 0,
-        hidden: vec![128],
-        activation: Activation::Relu,
-        loss: Loss::CrossEntropy,
-        optimizer: OptimizerKind::Adam,
-        lr: 0.02,
-        momentum: 0.9,
-        beta2: 0.98,
-        weight_decay,
-        batch_size: 128,
-        val_every: 50,
-        test_every: 100,
-        ..TrainConfig::default()
-    }
-}
+const SEEDS: std::ops::RangeInclusive<u64> = 201..=220;
 
 /// What happened in a run: the first step at which the training pairs were
-/// all fit (checked every 50 steps), the held-out accuracy then, and the
-/// first step held-out accuracy reached 0.7.
+/// all fit (checked every 50 steps), the held-out accuracy then, the step
+/// the fault's outcome was recorded (held-out accuracy first at 0.7), and
+/// each detector's first finding.
 #[derive(Debug)]
 struct Story {
     fit: Option<u64>,
     val_at_fit: f64,
     emerged: Option<u64>,
     last_val: f64,
-    /// First finding of each detector that fired (id, step).
     fired: Vec<(String, u64)>,
 }
 
@@ -63,9 +37,15 @@ impl Story {
     }
 }
 
-fn run(config: TrainConfig, steps: u64) -> Story {
-    let mut t = Trainer::new(config).expect("a valid setup");
-    let mut detectors = build_all();
+fn run(seed: u64, with_fault: bool) -> Story {
+    let config = RunConfig {
+        train: grokking_setup(seed),
+        faults: (with_fault.then(|| Fault::default_for("grokking").unwrap()))
+            .into_iter()
+            .collect(),
+        ..RunConfig::default()
+    };
+    let mut run = Run::new(config).expect("a valid setup");
     let mut story = Story {
         fit: None,
         val_at_fit: f64::NAN,
@@ -73,35 +53,33 @@ fn run(config: TrainConfig, steps: u64) -> Story {
         last_val: f64::NAN,
         fired: Vec::new(),
     };
-    for _ in 0..steps {
-        let frame = t.step();
-        for f in detectors.iter_mut().filter_map(|d| d.observe(&frame)) {
-            let Finding { detector, step, .. } = f;
+    for _ in 0..SUITE_STEPS {
+        let out = run.step().expect("the run goes on");
+        for Finding { detector, step, .. } in out.findings {
             if story.first(&detector).is_none() {
                 story.fired.push((detector, step));
             }
         }
+        let frame = &out.frame;
         if let Some(val) = frame.get(names::VAL_ACC) {
             story.last_val = val;
-            if story.fit.is_none() && t.score(&t.data.train).acc >= 0.99 {
+            let t = run.trainer().unwrap();
+            if frame.step % 50 == 0 && story.fit.is_none() && t.score(&t.data.train).acc >= 0.99 {
                 story.fit = Some(frame.step);
                 story.val_at_fit = val;
             }
-            if story.emerged.is_none() && val >= 0.7 {
-                story.emerged = Some(frame.step);
-            }
         }
     }
+    story.emerged = run.ground_truth().first().and_then(|g| g.emerged);
     story
 }
 
-const STEPS: u64 = 3000;
-
 #[test]
-fn weight_decay_makes_held_out_accuracy_jump_long_after_the_fit() {
+fn weight_decay_makes_held_out_accuracy_jump_long_after_the_fit_and_is_warned_of() {
     let mut emerged = 0;
-    for seed in 1..=20 {
-        let s = run(setup(seed, 1.0), STEPS);
+    let mut leads = Vec::new();
+    for seed in SEEDS {
+        let s = run(seed, true);
         eprintln!("seed {seed}: {s:?}");
         let fit = s
             .fit
@@ -109,35 +87,45 @@ fn weight_decay_makes_held_out_accuracy_jump_long_after_the_fit() {
         assert!(fit <= 500, "seed {seed}: fit early: {s:?}");
         // At the fit, the held-out pairs are no better than chance (1/23).
         assert!(
-            s.val_at_fit < 0.1,
+            s.val_at_fit < 0.15,
             "seed {seed}: memorised, not generalised, at the fit: {s:?}"
         );
-        if let Some(step) = s.emerged {
+        let Some(step) = s.emerged else { continue };
+        emerged += 1;
+        assert!(
+            step >= fit + 300,
+            "seed {seed}: emergence comes long after the fit: {s:?}"
+        );
+        // Both early warnings come before it.
+        for id in ["held_out_turn", "capability_overhang"] {
+            let at = s.first(id);
             assert!(
-                step >= fit + 400,
-                "seed {seed}: emergence comes long after the fit: {s:?}"
+                at.is_some_and(|at| at < step),
+                "seed {seed}: {id} warns before held-out accuracy passes 0.7: {s:?}"
             );
-            emerged += 1;
         }
+        leads.push(step - s.first("held_out_turn").unwrap());
     }
+    leads.sort_unstable();
+    eprintln!("held_out_turn leads on seeds {SEEDS:?}: {leads:?}");
     assert!(
-        emerged >= 19,
+        emerged >= 18,
         "held-out accuracy passed 0.7 on {emerged} of 20 seeds"
     );
 }
 
 #[test]
-fn without_weight_decay_it_never_generalises() {
-    for seed in 1..=20 {
-        let s = run(setup(seed, 0.0), STEPS);
+fn without_weight_decay_it_never_generalises_and_no_warning_fires() {
+    for seed in SEEDS {
+        let s = run(seed, false);
         eprintln!("control seed {seed}: {s:?}");
         assert!(
             s.fit.is_some(),
             "seed {seed}: the control fits its training pairs too: {s:?}"
         );
-        assert!(
-            s.emerged.is_none() && s.last_val < 0.2,
-            "seed {seed}: {s:?}"
-        );
+        assert!(s.last_val < 0.2, "seed {seed}: {s:?}");
+        for id in ["held_out_turn", "capability_overhang", "capability_spike"] {
+            assert_eq!(s.first(id), None, "seed {seed}: {id} on the control: {s:?}");
+        }
     }
 }

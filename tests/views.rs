@@ -193,6 +193,39 @@ fn deceptive_alignment_answers_differently_when_unwatched() {
 }
 
 #[test]
+fn grokking_shows_every_pair_memorised_then_the_held_out_pairs_answered() {
+    use failure_lab::plots::pairs::cell;
+    // At step 300 the training pairs are fit and the held-out ones are not;
+    // by step 1,400 most held-out pairs are answered too (seed 1 passes 0.7
+    // held-out accuracy at step 910).
+    let table = |steps| {
+        let (run, mut views) = preset_run("grokking", steps);
+        let Some(View::Modular(p)) = views.view(&run) else {
+            panic!("modular data gets the pairs view, not a surface")
+        };
+        p
+    };
+    let early = table(300);
+    assert_eq!(early.p, 23);
+    assert_eq!(early.cells.len(), 23 * 23);
+    let train = early.count(cell::TRAIN_RIGHT) + early.count(cell::TRAIN_WRONG);
+    let held = early.count(cell::HELD_RIGHT) + early.count(cell::HELD_WRONG);
+    assert_eq!((train, held), (370, 159));
+    assert!(early.count(cell::TRAIN_RIGHT) >= 360, "{early:?}");
+    assert!(early.count(cell::HELD_RIGHT) < 30, "{early:?}");
+    let late = table(1400);
+    assert!(late.count(cell::HELD_RIGHT) >= 111, "{late:?}");
+    let text = svg(&View::Modular(late), "grokking");
+    assert!(text.contains("held-out pair, right"), "the key");
+    assert!(
+        text.contains("generalised"),
+        "the note says what stands out"
+    );
+    let text = svg(&View::Modular(early), "grokking-early");
+    assert!(text.contains("memorised"), "the note says what stands out");
+}
+
+#[test]
 fn following_a_run_for_its_views_changes_nothing_of_it() {
     for id in ["label_noise", "reward_hacking"] {
         let preset = presets().into_iter().find(|p| p.id() == id).unwrap();

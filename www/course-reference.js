@@ -46,8 +46,8 @@ export const SECTIONS = [
   {
     id: 'capability_overhang',
     title: 'Subtle: capability overhang',
-    summary: 'Capabilities that emerge without explicit training. No graded case: the lab’s capability_spike watches the agent’s reward for an abrupt jump; it fires on reward hacking, where the “new capability” is a loophole.',
-    where: { family: 'emergence', detectors: ['capability_spike'] },
+    summary: 'Capabilities that emerge without explicit training. Graded case: grokking, where weight decay makes held-out accuracy on modular arithmetic jump long after the fit; capability_overhang (the course’s detector) and capability_spike read the capability probes, held_out_turn the held-out loss, hundreds of steps before the jump.',
+    where: { family: 'emergence', detectors: ['capability_overhang', 'capability_spike', 'held_out_turn'], presets: ['grokking'] },
   },
   { id: 'deceptive_alignment', title: 'Subtle: deceptive alignment', summary: 'Behaviour that differs when the model thinks it is not watched.', where: { detectors: ['deceptive_alignment', 'behavior_drift'], presets: ['deceptive_alignment'] } },
   { id: 'case_reward_hacking', title: 'Case study: reward hacking in RLHF', summary: 'A reward that pays per word: verbose text, high reward, low quality.', where: { detectors: ['reward_hacking'], presets: ['reward_hacking'] } },

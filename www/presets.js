@@ -37,7 +37,7 @@ export class Presets {
       speed: now.speed,
       autopause: now.autopause,
       big: now.big,
-      charts: now.scenario === p.scenario ? now.charts : SCENARIO_CHARTS[p.scenario],
+      charts: p.charts ?? (now.scenario === p.scenario ? now.charts : SCENARIO_CHARTS[p.scenario]),
     };
     return toHash(state);
   }

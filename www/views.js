@@ -13,6 +13,7 @@ import { chartScale } from './layout.js';
 const TITLES = {
   classifier: 'View: the data and the decision surface',
   agent: 'View: what the agent answers',
+  modular: 'View: every pair (a, b), right or wrong',
 };
 
 export class Views {

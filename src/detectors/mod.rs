@@ -201,8 +201,10 @@ registry! {
     mode_coverage,
     adversarial_imbalance,
     // Emergence: the course page's CapabilityOverhangDetector on a learner's
-    // capability tests (silent where they are missing).
+    // capability tests (silent where they are missing), and the lab's early
+    // warning from the held-out loss.
     capability_overhang,
+    held_out_turn,
 }
 
 /// Looks a registry entry up by id.

@@ -10,7 +10,8 @@ use crate::presets::{self, Preset};
 use crate::run::RunConfig;
 use crate::scenarios::agent;
 use crate::scenarios::classifier::{
-    self, bounded_gradient_setup, default_setup, leak_setup, small_data_setup, STRESS_POINTS,
+    self, bounded_gradient_setup, default_setup, grokking_setup, leak_setup, small_data_setup,
+    STRESS_POINTS,
 };
 use crate::scenarios::gan::{self, GanFault};
 use crate::scenarios::{Fault, Scenario};
@@ -29,6 +30,13 @@ pub struct Case {
     pub label: String,
     /// Steps to run (a hard failure ends a run earlier).
     pub steps: u64,
+    /// For a clean run that is one fault's control (its setup without the
+    /// fault), that fault: its false alarms count in that fault's rows
+    /// only. A control may be a failure of another kind (`grokking`'s
+    /// control memorises: its generalization gap is real), so it is not
+    /// among the clean runs of the other faults. None: clean for every
+    /// fault of its scenario.
+    pub control_of: Option<&'static str>,
     /// The run config for a seed.
     pub config: Arc<dyn Fn(u64) -> RunConfig + Send + Sync>,
 }
@@ -40,6 +48,7 @@ impl fmt::Debug for Case {
             .field("fault", &self.fault)
             .field("label", &self.label)
             .field("steps", &self.steps)
+            .field("control_of", &self.control_of)
             .finish_non_exhaustive()
     }
 }
@@ -61,6 +70,7 @@ impl Case {
             fault,
             label,
             steps,
+            control_of: None,
             config: Arc::new(config),
         }
     }
@@ -120,6 +130,12 @@ pub fn cases() -> Vec<Case> {
         bounded_gradient_setup,
     ));
     all.push(Case::clean("clean/small_circles".into(), small_data_setup));
+    // `grokking`'s setup without weight decay: its control, which fits its
+    // training pairs and never generalises.
+    all.push(Case {
+        control_of: Some("grokking"),
+        ..Case::clean("clean/modular".into(), grokking_setup)
+    });
     all.push(Case::clean(
         "clean/overlapping_gaussians".into(),
         leak_setup,

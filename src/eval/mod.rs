@@ -393,13 +393,13 @@ impl ActiveRun {
             .filter(|_| !self.respond || self.stopped);
         let truth = match self.fault {
             Some(id) => {
-                let onset = self
-                    .run
-                    .ground_truth()
-                    .into_iter()
-                    .find(|g| g.fault == id)
-                    .and_then(|g| g.onset);
-                Truth::faulty(onset, hard_failure)
+                let truth = self.run.ground_truth().into_iter().find(|g| g.fault == id);
+                let onset = truth.as_ref().and_then(|g| g.onset);
+                // A fault whose outcome is an event (a capability emerging)
+                // is warned of before that event, as others before their
+                // failure.
+                let event = hard_failure.or(truth.and_then(|g| g.emerged));
+                Truth::faulty(onset, event)
             }
             None => Truth::clean(hard_failure),
         };

@@ -196,9 +196,16 @@ impl Report {
         let faulty: Vec<usize> = (0..cases.len())
             .filter(|&c| cases[c].fault.is_some())
             .collect();
-        let clean_of = |scenario: &str| -> Vec<&RunRecord> {
+        // The clean runs a fault is judged on: its scenario's, and its own
+        // control's.
+        let clean_of = |scenario: &str, fault: &str| -> Vec<&RunRecord> {
             (0..cases.len())
-                .filter(|&c| cases[c].fault.is_none() && cases[c].scenario == scenario)
+                .filter(|&c| {
+                    let case = &cases[c];
+                    case.fault.is_none()
+                        && case.scenario == scenario
+                        && case.control_of.map_or(true, |f| f == fault)
+                })
                 .flat_map(|c| observe.of_case(c))
                 .collect()
         };
@@ -209,7 +216,7 @@ impl Report {
         for &c in &faulty {
             let case = &cases[c];
             let fault = case.fault.unwrap_or_default();
-            let (runs, clean) = (observe.of_case(c), clean_of(case.scenario));
+            let (runs, clean) = (observe.of_case(c), clean_of(case.scenario, fault));
             let mut per_detector = Vec::new();
             for (slot, d) in settings.detectors.iter().enumerate() {
                 let stats = observe.stats(&runs, &clean, &[slot]);
@@ -346,7 +353,7 @@ fn goal_row(
 fn confusion(settings: &Settings, observe: &Runs, faulty: &[usize]) -> Confusion {
     let cases = &settings.cases;
     let clean: Vec<&RunRecord> = (0..cases.len())
-        .filter(|&c| cases[c].fault.is_none())
+        .filter(|&c| cases[c].fault.is_none() && cases[c].control_of.is_none())
         .flat_map(|c| observe.of_case(c))
         .collect();
     let mut columns: Vec<String> = faulty.iter().map(|&c| cases[c].label.clone()).collect();

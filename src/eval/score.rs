@@ -34,7 +34,10 @@ pub struct Truth {
     pub faulty: bool,
     /// The step at which the fault took effect (None: clean, or never).
     pub onset: Option<u64>,
-    /// The first step with a non-finite loss, if training failed.
+    /// The first step with a non-finite loss, if training failed (an
+    /// agent: its hard failure); for a fault whose outcome is an event, the
+    /// step it happened (`grokking`: held-out accuracy passed 0.7). A
+    /// detection counts before it; the lead time is measured to it.
     pub hard_failure: Option<u64>,
 }
 

@@ -13,6 +13,7 @@ pub mod answers;
 #[cfg(feature = "eval")]
 pub mod eval;
 pub mod metric;
+pub mod pairs;
 pub mod palette;
 pub mod surface;
 pub mod view;

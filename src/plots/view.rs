@@ -1,6 +1,7 @@
 //! The view of a run's failure itself, beside its metric charts: for a
 //! classifier its data and decision surface ([`surface`](super::surface)),
-//! for an agent what it answers ([`answers`](super::answers)).
+//! for an agent what it answers ([`answers`](super::answers)), on modular
+//! data every pair right or wrong ([`pairs`](super::pairs)).
 //!
 //! A [`ViewRecorder`] follows a run (call [`ViewRecorder::after_step`]
 //! after each step) and makes a [`View`] when asked. It only reads the run:
@@ -9,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::answers::{AnswerLog, Answers};
+use super::pairs::Pairs;
 use super::surface::{Surface, GRID_SIZE};
 use crate::run::Run;
 
@@ -23,6 +25,8 @@ pub enum View {
     Classifier(Surface),
     /// What an agent answers.
     Agent(Answers),
+    /// A classifier on modular arithmetic: every pair, right or wrong.
+    Modular(Pairs),
 }
 
 /// Follows a run for its views.
@@ -56,6 +60,10 @@ impl ViewRecorder {
     /// The view of `run` now.
     pub fn view(&mut self, run: &Run) -> Option<View> {
         if let Some(trainer) = run.trainer() {
+            // Modular data has no plane to draw a surface on.
+            if let Some(pairs) = Pairs::of(trainer) {
+                return Some(View::Modular(pairs));
+            }
             return Some(View::Classifier(Surface::of(trainer, GRID_SIZE)));
         }
         run.agent().map(|a| View::Agent(self.answers.answers(a)))
@@ -81,5 +89,6 @@ pub fn draw_view<DB: plotters::prelude::DrawingBackend>(
     match view {
         View::Classifier(s) => super::surface::draw_surface(area, s, pixel_ratio),
         View::Agent(a) => super::answers::draw_answers(area, a, pixel_ratio),
+        View::Modular(p) => super::pairs::draw_pairs(area, p, pixel_ratio),
     }
 }

@@ -55,6 +55,11 @@ pub struct GroundTruth {
     /// non-finite loss; an agent: see [`agent`]; a GAN: see [`gan`]), if it
     /// has.
     pub hard_failure: Option<u64>,
+    /// The first step that showed the fault's outcome, for a fault whose
+    /// outcome is an event rather than a failure (`grokking`: held-out
+    /// accuracy passed 0.7), if it has; the run goes on. The suite grades
+    /// early warnings by their lead on it.
+    pub emerged: Option<u64>,
 }
 
 /// The doc of the fault kind `id`, of whichever learner.

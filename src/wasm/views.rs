@@ -9,6 +9,7 @@ use web_sys::HtmlCanvasElement;
 use super::canvas::Canvas;
 use super::{error, from_js, to_js};
 use crate::plots::answers::Answers;
+use crate::plots::pairs::Pairs;
 use crate::plots::surface::Surface;
 use crate::plots::view::{self, View};
 use plotters::prelude::*;
@@ -36,6 +37,7 @@ pub(crate) fn view_to_js(view: &View) -> Result<JsValue, JsError> {
             set("watched", &a.watched)?;
             set("unwatched", &a.unwatched)?;
         }
+        View::Modular(_) => {}
     }
     Ok(out)
 }
@@ -68,6 +70,9 @@ pub fn draw_view(
         ),
         "agent" => View::Agent(
             serde_wasm_bindgen::from_value::<Answers>(view).map_err(|_| read("the answers"))?,
+        ),
+        "modular" => View::Modular(
+            serde_wasm_bindgen::from_value::<Pairs>(view).map_err(|_| read("the table"))?,
         ),
         other => return Err(error("view", format!("no view of a learner {other:?}"))),
     };
