@@ -186,9 +186,11 @@ mod tests {
                         continue;
                     }
                     got = s
-                        .apply(&got, v)
+                        .set(&got, v)
                         .unwrap_or_else(|e| panic!("{}: {} = {v}: {e}", p.id(), s.name));
                 }
+                settings::validate(&got)
+                    .unwrap_or_else(|e| panic!("{}: the page's settings: {e}", p.id()));
                 got.faults = vec![p.fault.clone()];
                 assert_eq!(
                     serde_json::to_value(&got).unwrap(),
