@@ -59,7 +59,14 @@ impl Preset {
         config.train.seed = seed;
         config.agent.seed = seed;
         match &self.fault {
-            Fault::Classifier(f) => config.train = f.kind().suite_setup(seed),
+            Fault::Classifier(f) => {
+                config.train = f.kind().suite_setup(seed);
+                // The page's optimizer settings are shared by both learners
+                // (one momentum, one beta2): the other learner's copy follows,
+                // as it does in the page.
+                config.agent.momentum = config.train.momentum;
+                config.agent.beta2 = config.train.beta2;
+            }
             Fault::Agent(f) => {
                 config.scenario = Scenario::Agent;
                 config.agent = f.kind().suite_setup(seed);
