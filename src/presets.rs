@@ -61,7 +61,14 @@ impl Preset {
         config.train.seed = seed;
         config.agent.seed = seed;
         match &self.fault {
-            Fault::Classifier(f) => config.train = f.kind().suite_setup(seed),
+            Fault::Classifier(f) => {
+                config.train = f.kind().suite_setup(seed);
+                // The page's optimizer settings are shared by both learners
+                // (one momentum, one beta2): the other learner's copy follows,
+                // as it does in the page.
+                config.agent.momentum = config.train.momentum;
+                config.agent.beta2 = config.train.beta2;
+            }
             Fault::Agent(f) => {
                 config.scenario = Scenario::Agent;
                 config.agent = f.kind().suite_setup(seed);
@@ -192,9 +199,11 @@ mod tests {
                         continue;
                     }
                     got = s
-                        .apply(&got, v)
+                        .set(&got, v)
                         .unwrap_or_else(|e| panic!("{}: {} = {v}: {e}", p.id(), s.name));
                 }
+                settings::validate(&got)
+                    .unwrap_or_else(|e| panic!("{}: the page's settings: {e}", p.id()));
                 got.faults = vec![p.fault.clone()];
                 assert_eq!(
                     serde_json::to_value(&got).unwrap(),

@@ -559,6 +559,16 @@ impl Setting {
     /// (a negative count) is refused naming the setting's path
     /// (`train.warmup_steps`), a value out of range naming the field.
     pub fn apply(&self, config: &RunConfig, value: &Value) -> Result<RunConfig, ConfigError> {
+        let config = self.set(config, value)?;
+        validate(&config)?;
+        Ok(config)
+    }
+
+    /// `config` with this setting at `value`, its type checked but not the
+    /// whole run (a setting whose bounds depend on another, such as the
+    /// modular dataset's 529 pairs for the split sizes, may be valid only
+    /// once the others are set too: the page sends them all at once).
+    pub fn set(&self, config: &RunConfig, value: &Value) -> Result<RunConfig, ConfigError> {
         let field = self.paths.first().copied().unwrap_or(self.name);
         let refused = |reason: String| ConfigError { field, reason };
         let mut json = serde_json::to_value(config).map_err(|e| refused(e.to_string()))?;
@@ -567,10 +577,8 @@ impl Setting {
                 .ok_or_else(|| refused(format!("no setting {path} in the run config")))?;
             *slot = config_value(self.kind, value);
         }
-        let config: RunConfig = serde_json::from_value(json)
-            .map_err(|e| refused(crate::config::plain_words(&e.to_string())))?;
-        validate(&config)?;
-        Ok(config)
+        serde_json::from_value(json)
+            .map_err(|e| refused(crate::config::plain_words(&e.to_string())))
     }
 
     /// A value just outside the range, below (`low`) or above it; None when

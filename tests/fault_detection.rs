@@ -70,7 +70,10 @@ fn every_fault_has_a_matching_detector_that_fires_in_time_on_19_of_20_seeds() {
 
 #[test]
 fn clean_runs_of_every_clean_case_raise_nothing_above_info() {
-    for case in cases().iter().filter(|c| c.fault.is_none()) {
+    // A fault's control may fail in another way (grokking's memorises: its
+    // generalization gap is real); tests/emergence.rs holds what must stay
+    // quiet there.
+    for case in (cases().iter()).filter(|c| c.fault.is_none() && c.control_of.is_none()) {
         for seed in 1..=SEEDS {
             let mut run = Run::new((case.config)(seed)).unwrap();
             while run.steps() < case.steps {

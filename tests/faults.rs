@@ -40,7 +40,9 @@ fn case(label: &str) -> Case {
 fn clean_cases() -> Vec<Case> {
     cases()
         .into_iter()
-        .filter(|c| c.fault.is_none() && c.scenario == "classifier")
+        // Not a fault's control: grokking's memorises (its training loss and
+        // first-layer gradient go to 0), tests/emergence.rs follows it.
+        .filter(|c| c.fault.is_none() && c.control_of.is_none() && c.scenario == "classifier")
         .collect()
 }
 

@@ -214,10 +214,10 @@ mod tests {
         assert_eq!(
             labels.join(" "),
             "lr_spike lr_collapse init_too_large vanishing plateau oscillation corrupt_batch \
-             class_imbalance label_noise data_contamination spurious_feature clean/spiral \
-             clean/circles clean/xor clean/gaussians clean/circles_tanh_ce clean/small_circles \
-             clean/overlapping_gaussians reward_hacking mode_collapse deceptive_alignment \
-             clean/agent gen_lr_too_high clean/gan"
+             class_imbalance label_noise data_contamination spurious_feature grokking \
+             clean/spiral clean/circles clean/xor clean/gaussians clean/circles_tanh_ce \
+             clean/small_circles clean/modular clean/overlapping_gaussians reward_hacking \
+             mode_collapse deceptive_alignment clean/agent gen_lr_too_high clean/gan"
         );
     }
 }
