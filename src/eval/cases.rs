@@ -13,8 +13,8 @@ use crate::scenarios::classifier::{
     self, bounded_gradient_setup, default_setup, grokking_setup, leak_setup, small_data_setup,
     STRESS_POINTS,
 };
-use crate::scenarios::gan::{self, GanFault};
-use crate::scenarios::{Fault, Scenario};
+use crate::scenarios::gan;
+use crate::scenarios::Scenario;
 use crate::trainer::data::DatasetKind;
 use crate::trainer::TrainConfig;
 
@@ -97,10 +97,14 @@ impl Case {
 /// Every case of every scenario: each registered fault (in registry order),
 /// and clean runs of every dataset and of every special setup a fault needs.
 pub fn cases() -> Vec<Case> {
-    let (classifier, agent): (Vec<Preset>, Vec<Preset>) = presets::presets()
-        .into_iter()
-        .partition(|p| p.scenario() == Scenario::Classifier);
-    let mut all: Vec<Case> = classifier.into_iter().map(Case::preset).collect();
+    let presets = presets::presets();
+    let of = |scenario: Scenario| {
+        (presets.iter())
+            .filter(move |p| p.scenario() == scenario)
+            .cloned()
+            .map(Case::preset)
+    };
+    let mut all: Vec<Case> = of(Scenario::Classifier).collect();
     // Each with a stress split where the dataset can have one (not the
     // Gaussians): clean/circles is `spurious_feature`'s setup without the
     // fault, its control. A stress split adds a metric and changes nothing
@@ -140,7 +144,7 @@ pub fn cases() -> Vec<Case> {
         "clean/overlapping_gaussians".into(),
         leak_setup,
     ));
-    all.extend(agent.into_iter().map(Case::preset));
+    all.extend(of(Scenario::Agent));
     all.push(Case::new(
         Scenario::Agent,
         None,
@@ -154,16 +158,7 @@ pub fn cases() -> Vec<Case> {
             ..RunConfig::default()
         },
     ));
-    // The GAN's faults are graded on the same setups, but have no page
-    // preset yet (the GAN has no settings in the page's table).
-    let gan_faults = GanFault::IDS
-        .iter()
-        .filter_map(|id| GanFault::default_for(id));
-    all.extend(gan_faults.map(|f| {
-        Case::preset(Preset {
-            fault: Fault::Gan(f),
-        })
-    }));
+    all.extend(of(Scenario::Gan));
     all.push(Case::new(Scenario::Gan, None, "clean/gan".into(), |seed| {
         RunConfig {
             scenario: Scenario::Gan,
@@ -183,6 +178,7 @@ mod tests {
     use crate::run::Run;
     use crate::scenarios::agent::AgentFault;
     use crate::scenarios::classifier::ClassifierFault;
+    use crate::scenarios::gan::GanFault;
 
     #[test]
     fn every_fault_has_one_case_on_its_learner_and_its_setup_fits() {

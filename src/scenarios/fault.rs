@@ -83,6 +83,10 @@ pub struct FaultDoc {
     /// the onset and before any hard failure on 19 of 20 suite seeds
     /// (`tests/fault_detection.rs`).
     pub detector: &'static str,
+    /// The charts its preset opens with, comma-separated metric names, when
+    /// its learner's usual charts do not show its failure (None: the
+    /// page's). `presets::tests` holds each to be a metric the lab knows.
+    pub charts: Option<&'static str>,
 }
 
 /// What every fault's settings struct has, whatever its learner.

@@ -34,6 +34,15 @@ impl Scenario {
         self != Scenario::Gan
     }
 
+    /// What the page says of the learner.
+    pub fn doc(self) -> ScenarioDoc {
+        match self {
+            Scenario::Classifier => classifier::DOC,
+            Scenario::Agent => agent::DOC,
+            Scenario::Gan => gan::DOC,
+        }
+    }
+
     /// The scenario's id, as in JSON.
     pub fn id(self) -> &'static str {
         match self {
@@ -42,6 +51,20 @@ impl Scenario {
             Scenario::Gan => "gan",
         }
     }
+}
+
+/// What the page says of a learner: its name, the charts it opens with and
+/// what its hard failure is. Each scenario's module defines its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioDoc {
+    /// The scenario's id, as in JSON.
+    pub id: &'static str,
+    /// Its name in the page.
+    pub title: &'static str,
+    /// The charts the page opens with for it, comma-separated metric names.
+    pub charts: &'static str,
+    /// What its hard failure ("failed for good") means, for the banner.
+    pub failed: &'static str,
 }
 
 /// What is known for certain about one fault in one run.
@@ -68,4 +91,25 @@ pub fn fault_doc(id: &str) -> Option<&'static FaultDoc> {
         .into_iter()
         .flat_map(Fault::docs_for)
         .find(|d| d.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_scenario_doc_names_it_and_opens_known_charts() {
+        for s in Scenario::ALL {
+            let doc = s.doc();
+            assert_eq!(doc.id, s.id());
+            for name in doc.charts.split(',') {
+                assert!(
+                    crate::metrics::names::title(name).is_some(),
+                    "{}: chart {name} is no metric",
+                    doc.id
+                );
+            }
+            assert!(!doc.title.is_empty() && !doc.failed.is_empty());
+        }
+    }
 }

@@ -169,10 +169,13 @@ impl GanConfig {
     }
 }
 
-/// `learning`'s error about the learning rate, named `field`.
+/// `learning`'s error named as the GAN names its fields: the learning rate
+/// `field`, momentum `beta1`.
 fn rename(mut e: ConfigError, field: &'static str) -> ConfigError {
-    if e.field == "lr" {
-        e.field = field;
+    match e.field {
+        "lr" => e.field = field,
+        "momentum" => e.field = "beta1",
+        _ => {}
     }
     e
 }
@@ -290,15 +293,9 @@ impl Gan {
         })
     }
 
-    /// `n` points of the data: a mode at random, plus Gaussian noise.
+    /// `n` points of the data, drawn from the run's own random stream.
     pub fn sample_real(&mut self, n: usize) -> Array2<f64> {
-        let mut x = Array2::zeros((n, 2));
-        for mut row in x.rows_mut() {
-            let (cx, cy) = self.config.mode_centre(self.rng.below(self.config.modes));
-            row[0] = cx + self.config.data_std * self.rng.normal();
-            row[1] = cy + self.config.data_std * self.rng.normal();
-        }
-        x
+        sample_ring(&self.config, n, &mut self.rng)
     }
 
     fn sample_noise(&mut self, n: usize) -> Array2<f64> {
@@ -409,13 +406,25 @@ impl Gan {
     }
 }
 
-/// Modes with at least [`COVER_SHARE`] of `points` within [`COVER_STDS`]
-/// standard deviations of their centre.
-pub fn modes_covered(config: &GanConfig, points: &Array2<f64>) -> usize {
+/// `n` points of `config`'s data: for each, a mode at random plus Gaussian
+/// noise of the data's standard deviation.
+pub fn sample_ring(config: &GanConfig, n: usize, rng: &mut Rng) -> Array2<f64> {
+    let mut x = Array2::zeros((n, 2));
+    for mut row in x.rows_mut() {
+        let (cx, cy) = config.mode_centre(rng.below(config.modes));
+        row[0] = cx + config.data_std * rng.normal();
+        row[1] = cy + config.data_std * rng.normal();
+    }
+    x
+}
+
+/// For each mode, whether at least [`COVER_SHARE`] of `points` lie within
+/// [`COVER_STDS`] standard deviations of its centre.
+pub fn mode_hits(config: &GanConfig, points: &Array2<f64>) -> Vec<bool> {
     let near = COVER_STDS * config.data_std;
     let need = COVER_SHARE * points.nrows() as f64;
     (0..config.modes)
-        .filter(|&i| {
+        .map(|i| {
             let (cx, cy) = config.mode_centre(i);
             let hits = points
                 .axis_iter(Axis(0))
@@ -423,7 +432,12 @@ pub fn modes_covered(config: &GanConfig, points: &Array2<f64>) -> usize {
                 .count();
             hits as f64 >= need
         })
-        .count()
+        .collect()
+}
+
+/// Modes covered: see [`mode_hits`].
+pub fn modes_covered(config: &GanConfig, points: &Array2<f64>) -> usize {
+    mode_hits(config, points).into_iter().filter(|&h| h).count()
 }
 
 /// The course's diversity ratio (distinct outputs over outputs) of the

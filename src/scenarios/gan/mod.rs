@@ -109,6 +109,16 @@ impl FailureWatch {
     }
 }
 
+/// What the page says of the GAN.
+pub const DOC: super::ScenarioDoc = super::ScenarioDoc {
+    id: "gan",
+    title: "GAN (ring of Gaussians)",
+    charts: "modes_covered,diversity_ratio,d_loss,g_loss",
+    failed: "The generator has collapsed for good: it had learned the ring, and now covers at \
+             most 2 of its modes evaluation after evaluation. It trains on for a while, so the \
+             charts show what follows.",
+};
+
 /// Steps of a suite run of this scenario: the onset, then as many steps
 /// again.
 pub const SUITE_STEPS: u64 = 2 * GAN_AT_STEP;
