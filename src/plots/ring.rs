@@ -238,10 +238,16 @@ pub fn draw_ring<DB: DrawingBackend>(
     panel.say(area, "real (green) or generated (purple).", 11.0, &MUTED)?;
     panel.gap(6.0);
     let covered = ring.modes_covered();
-    let (lead, rest, color) = if covered * 4 >= modes * 3 {
+    let (lead, rest, color) = if covered == modes {
+        (
+            format!("Covers all {modes} modes:"),
+            "the generator draws the whole ring.",
+            INK,
+        )
+    } else if covered * 4 >= modes * 3 {
         (
             format!("Covers {covered} of {modes} modes:"),
-            "the generator draws the whole ring.",
+            "nearly the whole ring (healthy runs",
             INK,
         )
     } else if covered * 4 <= modes {
@@ -259,6 +265,9 @@ pub fn draw_ring<DB: DrawingBackend>(
     };
     panel.say(area, &lead, 12.0, &color)?;
     panel.say(area, rest, 12.0, &color)?;
+    if covered < modes && covered * 4 >= modes * 3 {
+        panel.say(area, "drop and regain a mode as they train).", 12.0, &color)?;
+    }
     if outside > 0 {
         panel.say(
             area,

@@ -44,8 +44,8 @@ impl FaultKind for GenLrTooHigh {
                the ring's modes (mode collapse).",
         fields: &[AT_STEP, FieldDoc::new("factor", "× generator lr").range(1.0, 1000.0)],
         detector: "mode_coverage",
-        // The modes covered fall while the two losses part.
-        charts: Some("modes_covered,diversity_ratio,d_loss,g_loss"),
+        // The GAN's own charts show it: modes covered, the losses.
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step
