@@ -398,8 +398,10 @@ impl ActiveRun {
                 // A fault whose outcome is an event (a capability emerging)
                 // is warned of before that event, as others before their
                 // failure.
-                let event = hard_failure.or(truth.and_then(|g| g.emerged));
-                Truth::faulty(onset, event)
+                match hard_failure {
+                    Some(_) => Truth::faulty(onset, hard_failure),
+                    None => Truth::emerging(onset, truth.and_then(|g| g.emerged)),
+                }
             }
             None => Truth::clean(hard_failure),
         };
