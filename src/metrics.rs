@@ -118,7 +118,7 @@ pub mod names {
         (REWARD, "Proxy reward (trained on)"),
         (TRUE_QUALITY, "True quality"),
         (POLICY_ENTROPY, "Policy entropy"),
-        (DIVERSITY_RATIO, "Diversity of responses"),
+        (DIVERSITY_RATIO, "Diversity ratio (distinct outputs)"),
         (EVAL_QUALITY, "Held-out quality"),
         (BEHAVIOR_GAP, "Watched minus unwatched quality"),
         (PROBE_SUM, "Probe: a + b on held-out pairs"),

@@ -13,7 +13,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::palette::{INK, MUTED};
+use super::palette::{tint, INK, MUTED};
 use super::view::{fail, Panel};
 use crate::rng::Rng;
 use crate::trainer::gan::{mode_hits, sample_ring, Gan, COVER_STDS};
@@ -104,13 +104,6 @@ impl Ring {
     pub fn modes_covered(&self) -> usize {
         self.covered.iter().filter(|&&c| c).count()
     }
-}
-
-/// `c` mixed with white: `t` 0 is white, 1 is `c`.
-fn tint(c: RGBColor, t: f64) -> RGBColor {
-    let t = t.clamp(0.0, 1.0);
-    let mix = |v: u8| (255.0 - (255.0 - f64::from(v)) * t).round() as u8;
-    RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
 /// The colour of a cell where the discriminator says "real" with

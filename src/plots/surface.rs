@@ -12,7 +12,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::palette::{INK, MUTED};
+use super::palette::{tint, INK, MUTED};
 use super::view::{fail, Panel};
 use crate::trainer::data::side_class;
 use crate::trainer::Trainer;
@@ -195,13 +195,6 @@ pub enum SurfaceState {
     Flat,
     /// Mostly not a number (a diverged run).
     NotANumber,
-}
-
-/// `c` mixed with white: `t` 0 is white, 1 is `c`.
-fn tint(c: RGBColor, t: f64) -> RGBColor {
-    let t = t.clamp(0.0, 1.0);
-    let mix = |v: u8| (255.0 - (255.0 - f64::from(v)) * t).round() as u8;
-    RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
 /// The colour of a cell with margin `m`.
