@@ -52,7 +52,8 @@ pub mod names {
     /// Mean entropy (nats) of an agent's policy over the step's prompts.
     pub const POLICY_ENTROPY: &str = "policy_entropy";
     /// Distinct responses over responses sampled in the step's batch (the
-    /// course's ModeCollapseDetector ratio).
+    /// course's ModeCollapseDetector ratio); for a GAN, distinct cells of
+    /// the plane hit by 64 generated points, over 64.
     pub const DIVERSITY_RATIO: &str = "diversity_ratio";
     /// An agent's expected true quality on held-out prompts, watched and
     /// unwatched alike (reported at the evaluation cadence).
@@ -68,6 +69,15 @@ pub mod names {
     /// last hidden layer (modular data; at the test cadence): a capability
     /// that is not among the training objectives.
     pub const PROBE_DIFF: &str = "probe_diff";
+    /// A GAN discriminator's loss on the step's real and generated points
+    /// (softplus(-D(x)) + softplus(D(G(z))); ln 4 = 1.386 at equilibrium).
+    pub const D_LOSS: &str = "d_loss";
+    /// A GAN generator's non-saturating loss, softplus(-D(G(z)))
+    /// (ln 2 = 0.693 at equilibrium).
+    pub const G_LOSS: &str = "g_loss";
+    /// Modes of a GAN's data with generated points near them (at the
+    /// evaluation cadence, on a fixed set of noise vectors).
+    pub const MODES_COVERED: &str = "modes_covered";
     /// L2 norm of layer `l`'s weight gradient, for layers 0 (first) to 8;
     /// read it through [`grad_norm_layer`].
     pub const GRAD_NORM_LAYERS: [&str; 9] = [
@@ -85,7 +95,7 @@ pub mod names {
     /// Chart titles of the metrics the lab knows, and of `grad_norm/*`
     /// (every layer's gradient norm on one chart); the page titles any
     /// other metric by its name.
-    pub const TITLES: [(&str, &str); 24] = [
+    pub const TITLES: [(&str, &str); 27] = [
         (LOSS, "Loss"),
         (VAL_LOSS, "Validation loss"),
         (VAL_ACC, "Validation accuracy"),
@@ -108,11 +118,14 @@ pub mod names {
         (REWARD, "Proxy reward (trained on)"),
         (TRUE_QUALITY, "True quality"),
         (POLICY_ENTROPY, "Policy entropy"),
-        (DIVERSITY_RATIO, "Diversity of responses"),
+        (DIVERSITY_RATIO, "Diversity ratio (distinct outputs)"),
         (EVAL_QUALITY, "Held-out quality"),
         (BEHAVIOR_GAP, "Watched minus unwatched quality"),
         (PROBE_SUM, "Probe: a + b on held-out pairs"),
         (PROBE_DIFF, "Probe: a − b (never trained)"),
+        (D_LOSS, "Discriminator loss"),
+        (G_LOSS, "Generator loss"),
+        (MODES_COVERED, "Modes covered by generated points"),
     ];
 
     /// The chart title of metric (or chart key) `name`, if the lab knows it.

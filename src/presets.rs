@@ -14,8 +14,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::run::RunConfig;
-use crate::scenarios::agent::{self, AgentFault};
-use crate::scenarios::classifier::{self, ClassifierFault};
+use crate::scenarios::agent;
+use crate::scenarios::classifier;
+use crate::scenarios::gan;
 use crate::scenarios::{Fault, Scenario};
 use crate::settings;
 
@@ -45,34 +46,26 @@ impl Preset {
         match self.scenario() {
             Scenario::Classifier => classifier::SUITE_STEPS,
             Scenario::Agent => agent::SUITE_STEPS,
+            Scenario::Gan => gan::SUITE_STEPS,
         }
     }
 
-    /// The run config for `seed`: the fault at its defaults on its setup.
-    /// (The other learner's seed is `seed` too, as the page's one seed sets
-    /// both; a run never reads the other learner's settings.)
+    /// The run config for `seed`: the fault at its defaults on its setup,
+    /// the settings the learners share (the seed, momentum...) copied to
+    /// the other learners' configs as the page's one field sets them all
+    /// (a run never reads another learner's settings).
     pub fn config(&self, seed: u64) -> RunConfig {
         let mut config = RunConfig {
+            scenario: self.scenario(),
             faults: vec![self.fault.clone()],
             ..RunConfig::default()
         };
-        config.train.seed = seed;
-        config.agent.seed = seed;
         match &self.fault {
-            Fault::Classifier(f) => {
-                config.train = f.kind().suite_setup(seed);
-                // The page's optimizer settings are shared by both learners
-                // (one momentum, one beta2): the other learner's copy follows,
-                // as it does in the page.
-                config.agent.momentum = config.train.momentum;
-                config.agent.beta2 = config.train.beta2;
-            }
-            Fault::Agent(f) => {
-                config.scenario = Scenario::Agent;
-                config.agent = f.kind().suite_setup(seed);
-            }
+            Fault::Classifier(f) => config.train = f.kind().suite_setup(seed),
+            Fault::Agent(f) => config.agent = f.kind().suite_setup(seed),
+            Fault::Gan(f) => config.gan = f.kind().suite_setup(seed),
         }
-        config
+        settings::shared(config)
     }
 
     /// The config of `seed` in the page's settings (name -> page value).
@@ -81,18 +74,12 @@ impl Preset {
     }
 }
 
-/// Every preset: the classifier's faults, then the agent's, in registry order.
+/// Every preset: each learner's faults, learners in display order, each in
+/// registry order.
 pub fn presets() -> Vec<Preset> {
-    let classifier = ClassifierFault::IDS
-        .iter()
-        .filter_map(|id| ClassifierFault::default_for(id))
-        .map(Fault::Classifier);
-    let agent = AgentFault::IDS
-        .iter()
-        .filter_map(|id| AgentFault::default_for(id))
-        .map(Fault::Agent);
-    classifier
-        .chain(agent)
+    (Scenario::ALL.into_iter())
+        .flat_map(Fault::ids_for)
+        .filter_map(|id| Fault::default_for(id))
         .map(|fault| Preset { fault })
         .collect()
 }
@@ -122,19 +109,6 @@ pub struct PresetDoc {
     pub charts: Option<&'static str>,
 }
 
-/// The charts of preset `id`, when its fault shows on metrics its
-/// learner's usual charts leave out.
-fn charts_of(id: &str) -> Option<&'static str> {
-    match id {
-        // The held-out loss turns long before held-out accuracy jumps; the
-        // probe reads the untrained capability.
-        "grokking" => Some("loss,val_loss,val_acc,probe_diff"),
-        // Validation stays high while the stress split collapses.
-        "spurious_feature" => Some("loss,val_acc,stress_acc,grad_norm"),
-        _ => None,
-    }
-}
-
 /// Every preset, for the page.
 pub fn docs() -> Vec<PresetDoc> {
     presets()
@@ -149,7 +123,7 @@ pub fn docs() -> Vec<PresetDoc> {
                 settings: p.page_values(SEED),
                 config: p.config(SEED),
                 steps: p.steps(),
-                charts: charts_of(p.id()),
+                charts: doc.charts,
                 fault: p.fault,
             }
         })
@@ -177,7 +151,7 @@ mod tests {
     fn every_fault_has_a_preset_and_its_page_settings_give_back_its_config() {
         let all = presets();
         let ids: Vec<&str> = all.iter().map(Preset::id).collect();
-        for scenario in [Scenario::Classifier, Scenario::Agent] {
+        for scenario in Scenario::ALL {
             for id in Fault::ids_for(scenario) {
                 assert!(ids.contains(id), "no preset for {id}");
             }

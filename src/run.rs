@@ -15,7 +15,7 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigError;
+use crate::config::{check, ConfigError};
 use crate::detectors::{self, Detector, Finding};
 use crate::metrics::{names, Frame};
 use crate::monitor::Monitor;
@@ -24,9 +24,11 @@ use crate::pipeline::{Pipeline, RespondConfig, Response, MAX_RESPONSES};
 use crate::scenarios::agent::AgentFault;
 use crate::scenarios::agent::FailureWatch;
 use crate::scenarios::classifier::ClassifierFault;
+use crate::scenarios::gan::{self, GanFault};
 use crate::scenarios::Fault;
 use crate::scenarios::{GroundTruth, Scenario};
 use crate::trainer::agent::{Agent, AgentConfig};
+use crate::trainer::gan::{Gan, GanConfig};
 use crate::trainer::{TrainConfig, Trainer};
 
 pub use outcome::{compare, run_to_end, Comparison, Outcome};
@@ -51,6 +53,8 @@ pub struct RunConfig {
     pub train: TrainConfig,
     /// The agent's settings (used when `scenario` is "agent").
     pub agent: AgentConfig,
+    /// The GAN's settings (used when `scenario` is "gan").
+    pub gan: GanConfig,
     /// Faults switched on from the start.
     pub faults: Vec<Fault>,
     /// Whether and how the run responds to findings (off by default).
@@ -89,6 +93,11 @@ enum Learner {
         pipeline: Option<AgentPipeline>,
         watch: FailureWatch,
         faults: Vec<Applied<AgentFault>>,
+    },
+    Gan {
+        gan: Gan,
+        watch: gan::FailureWatch,
+        faults: Vec<Applied<GanFault>>,
     },
 }
 
@@ -148,6 +157,22 @@ impl Run {
                     agent,
                     pipeline,
                     watch: FailureWatch::default(),
+                    faults,
+                }
+            }
+            Scenario::Gan => {
+                let faults = (config.faults.into_iter())
+                    .map(|f| gan_fault(f).map(Applied::new))
+                    .collect::<Result<_, _>>()?;
+                config.respond.validate()?;
+                check(
+                    !on,
+                    "respond",
+                    "the automatic response has no GAN actions yet: switch it off",
+                )?;
+                Learner::Gan {
+                    gan: Gan::new(config.gan)?,
+                    watch: gan::FailureWatch::default(),
                     faults,
                 }
             }
@@ -219,6 +244,19 @@ impl Run {
                     .and_then(|p| p.after_step(agent, &frame, &findings));
                 (frame, findings, response)
             }
+            Learner::Gan { gan, watch, faults } => {
+                for f in faults {
+                    if f.fault.before_step(gan, f.onset.is_some()) {
+                        f.onset = Some(gan.step);
+                    }
+                }
+                let frame = gan.step();
+                if watch.failed(&frame) && self.hard_failure.is_none() {
+                    self.hard_failure = Some(frame.step);
+                }
+                let findings = self.monitor.observe(&frame);
+                (frame, findings, None)
+            }
         };
         if let Some(r) = &response {
             if self.responses.len() < MAX_RESPONSES {
@@ -237,6 +275,7 @@ impl Run {
         match self.learner {
             Learner::Classifier { .. } => Scenario::Classifier,
             Learner::Agent { .. } => Scenario::Agent,
+            Learner::Gan { .. } => Scenario::Gan,
         }
     }
 
@@ -268,6 +307,13 @@ impl Run {
                 }
                 faults.extend(new.map(Applied::new));
             }
+            Learner::Gan { gan, faults, .. } => {
+                let new = fault.map(gan_fault).transpose()?;
+                if let Some(old) = take_applied(faults, id, |f| f.id()) {
+                    old.kind().undo(gan);
+                }
+                faults.extend(new.map(Applied::new));
+            }
         }
         Ok(())
     }
@@ -277,6 +323,7 @@ impl Run {
         match &self.learner {
             Learner::Classifier { trainer, .. } => trainer.step,
             Learner::Agent { agent, .. } => agent.step,
+            Learner::Gan { gan, .. } => gan.step,
         }
     }
 
@@ -304,6 +351,9 @@ impl Run {
             Learner::Agent { faults, .. } => (faults.iter())
                 .map(|f| truth(f.fault.id(), f.onset, f.outcome))
                 .collect(),
+            Learner::Gan { faults, .. } => (faults.iter())
+                .map(|f| truth(f.fault.id(), f.onset, f.outcome))
+                .collect(),
         }
     }
 
@@ -323,7 +373,7 @@ impl Run {
     pub fn trainer(&self) -> Option<&Trainer> {
         match &self.learner {
             Learner::Classifier { trainer, .. } => Some(trainer),
-            Learner::Agent { .. } => None,
+            _ => None,
         }
     }
 
@@ -331,7 +381,15 @@ impl Run {
     pub fn agent(&self) -> Option<&Agent> {
         match &self.learner {
             Learner::Agent { agent, .. } => Some(agent),
-            Learner::Classifier { .. } => None,
+            _ => None,
+        }
+    }
+
+    /// The GAN (None in another learner's run).
+    pub fn gan(&self) -> Option<&Gan> {
+        match &self.learner {
+            Learner::Gan { gan, .. } => Some(gan),
+            _ => None,
         }
     }
 
@@ -371,6 +429,11 @@ impl Run {
                     *pipeline = Some(AgentPipeline::new(config, agent));
                 }
             }
+            Learner::Gan { .. } => check(
+                !config.enabled,
+                "respond",
+                "the automatic response has no GAN actions yet",
+            )?,
         }
         Ok(())
     }
@@ -391,6 +454,7 @@ impl Run {
             Learner::Agent { pipeline, .. } => {
                 pipeline.as_ref().map(AgentPipeline::checkpoint_step)
             }
+            Learner::Gan { .. } => None,
         }
     }
 }
@@ -409,7 +473,11 @@ fn classifier_fault(fault: Fault, train: &TrainConfig) -> Result<ClassifierFault
     fault.validate()?;
     match fault {
         Fault::Classifier(f) => f.kind().check_setup(train).map(|()| f),
-        Fault::Agent(f) => Err(wrong_learner(f.id(), Scenario::Agent, Scenario::Classifier)),
+        other => Err(wrong_learner(
+            other.id(),
+            other.scenario(),
+            Scenario::Classifier,
+        )),
     }
 }
 
@@ -418,7 +486,16 @@ fn agent_fault(fault: Fault) -> Result<AgentFault, ConfigError> {
     fault.validate()?;
     match fault {
         Fault::Agent(f) => Ok(f),
-        Fault::Classifier(f) => Err(wrong_learner(f.id(), Scenario::Classifier, Scenario::Agent)),
+        other => Err(wrong_learner(other.id(), other.scenario(), Scenario::Agent)),
+    }
+}
+
+/// Checks a fault's settings, and that it is the GAN's.
+fn gan_fault(fault: Fault) -> Result<GanFault, ConfigError> {
+    fault.validate()?;
+    match fault {
+        Fault::Gan(f) => Ok(f),
+        other => Err(wrong_learner(other.id(), other.scenario(), Scenario::Gan)),
     }
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::run::RunConfig;
-use crate::scenarios::Scenario;
+use crate::scenarios::{agent, classifier, gan, Scenario};
 use crate::trainer::ConfigError;
 
 /// What kind of value a setting takes.
@@ -83,6 +83,10 @@ pub struct Setting {
 
 const C: Option<Scenario> = Some(Scenario::Classifier);
 const A: Option<Scenario> = Some(Scenario::Agent);
+const G: Option<Scenario> = Some(Scenario::Gan);
+/// The learners' ids and titles, in [`Scenario::ALL`]'s order.
+const SCENARIO_IDS: [&str; 3] = [classifier::DOC.id, agent::DOC.id, gan::DOC.id];
+const SCENARIO_TITLES: [&str; 3] = [classifier::DOC.title, agent::DOC.title, gan::DOC.title];
 const ACTIVATIONS: &[&str] = &["relu", "tanh", "sigmoid"];
 const OPTIMIZERS: &[&str] = &["sgd", "momentum", "adam"];
 
@@ -199,14 +203,14 @@ fn specs() -> Vec<Setting> {
     });
     vec![
         Setting {
-            option_labels: &["Classifier (2-D points)", "Agent (policy gradient)"],
+            option_labels: &SCENARIO_TITLES,
             ..choice(
                 "scenario",
                 "Learner",
                 "Learner",
                 None,
                 &["scenario"],
-                &["classifier", "agent"],
+                &SCENARIO_IDS,
             )
         },
         spec(
@@ -215,7 +219,7 @@ fn specs() -> Vec<Setting> {
             "Data",
             None,
             Int,
-            &["train.seed", "agent.seed"],
+            &["train.seed", "agent.seed", "gan.seed"],
             seed_range,
         ),
         choice(
@@ -271,6 +275,33 @@ fn specs() -> Vec<Setting> {
             &["train.n_stress"],
             closed(0.0, 100_000.0),
         ),
+        spec(
+            "modes",
+            "Modes on the ring",
+            "Data",
+            G,
+            Int,
+            &["gan.modes"],
+            closed(1.0, 32.0),
+        ),
+        spec(
+            "radius",
+            "Ring radius",
+            "Data",
+            G,
+            Number,
+            &["gan.radius"],
+            above(0.0, 100.0),
+        ),
+        spec(
+            "modeStd",
+            "Mode spread (std)",
+            "Data",
+            G,
+            Number,
+            &["gan.data_std"],
+            above(0.0, 10.0),
+        ),
         layers("hidden", C, &["train.hidden"], (1.0, 8.0)),
         choice(
             "activation",
@@ -315,6 +346,16 @@ fn specs() -> Vec<Setting> {
             &["agent.init_scale"],
             above(0.0, 1000.0),
         ),
+        layers("gHidden", G, &["gan.hidden"], (1.0, 3.0)),
+        spec(
+            "noiseDim",
+            "Noise dimensions",
+            "Network",
+            G,
+            Int,
+            &["gan.noise_dim"],
+            closed(1.0, 16.0),
+        ),
         choice(
             "optimizer",
             "Optimizer",
@@ -350,6 +391,44 @@ fn specs() -> Vec<Setting> {
             above(0.0, 1000.0),
         ),
         spec(
+            "gLr",
+            "Generator learning rate",
+            "Optimizer",
+            G,
+            Number,
+            &["gan.g_lr"],
+            above(0.0, 1000.0),
+        ),
+        spec(
+            "dLr",
+            "Discriminator learning rate",
+            "Optimizer",
+            G,
+            Number,
+            &["gan.d_lr"],
+            above(0.0, 1000.0),
+        ),
+        // The GAN's Adam has its own betas: its healthy beta1 (0.5, as in
+        // DCGAN) is not the classifier's momentum.
+        spec(
+            "gBeta1",
+            "Adam β1",
+            "Optimizer",
+            G,
+            Number,
+            &["gan.beta1"],
+            below(0.0, 1.0),
+        ),
+        spec(
+            "gBeta2",
+            "Adam β2",
+            "Optimizer",
+            G,
+            Number,
+            &["gan.beta2"],
+            below(0.0, 1.0),
+        ),
+        spec(
             "momentum",
             "Momentum (β1)",
             "Optimizer",
@@ -383,6 +462,15 @@ fn specs() -> Vec<Setting> {
             A,
             Int,
             &["agent.batch_size"],
+            closed(1.0, 4096.0),
+        ),
+        spec(
+            "gBatch",
+            "Points per step",
+            "Optimizer",
+            G,
+            Int,
+            &["gan.batch_size"],
             closed(1.0, 4096.0),
         ),
         spec(
@@ -476,6 +564,33 @@ fn specs() -> Vec<Setting> {
             Number,
             &["agent.watched_frac"],
             closed(0.0, 1.0),
+        ),
+        spec(
+            "dSteps",
+            "Discriminator steps per step",
+            "GAN",
+            G,
+            Int,
+            &["gan.d_steps"],
+            closed(1.0, 20.0),
+        ),
+        spec(
+            "gSteps",
+            "Generator steps per step",
+            "GAN",
+            G,
+            Int,
+            &["gan.g_steps"],
+            closed(1.0, 20.0),
+        ),
+        spec(
+            "instanceNoise",
+            "Instance noise (0: none)",
+            "GAN",
+            G,
+            Number,
+            &["gan.instance_noise"],
+            closed(0.0, 10.0),
         ),
         spec(
             "respond",
@@ -651,6 +766,7 @@ fn number(kind: Kind, v: f64) -> Value {
 pub fn validate(config: &RunConfig) -> Result<(), ConfigError> {
     config.train.validate()?;
     config.agent.validate()?;
+    config.gan.validate()?;
     config.respond.validate()?;
     check_step_cost(config)
 }
@@ -687,6 +803,23 @@ pub fn step_cost(config: &RunConfig) -> u64 {
             sizes.push(ACTIONS);
             weights(&sizes) * (3 * a.batch_size + a.eval_prompts) as u64
         }
+        Scenario::Gan => {
+            // Per update: the discriminator on real and generated points
+            // (forward, backward) and the generator's points; per generator
+            // update the same through both networks; the evaluation sample.
+            let g = &config.gan;
+            let with = |input, output| {
+                let mut sizes = vec![input];
+                sizes.extend(&g.hidden);
+                sizes.push(output);
+                weights(&sizes)
+            };
+            let (gen, disc) = (with(g.noise_dim, 2), with(2, 1));
+            let batch = g.batch_size as u64;
+            g.d_steps as u64 * (6 * disc + gen) * batch
+                + g.g_steps as u64 * 3 * (gen + disc) * batch
+                + gen * g.eval_samples as u64
+        }
     };
     per_step * if config.respond.enabled { 2 } else { 1 }
 }
@@ -722,26 +855,59 @@ pub fn check_step_cost(config: &RunConfig) -> Result<(), ConfigError> {
     )
 }
 
-/// The page's value of every setting for `config` (name -> page value): a
-/// setting both learners share is read where `config`'s learner keeps it.
-pub fn values_of(config: &RunConfig) -> BTreeMap<&'static str, Value> {
-    let json = serde_json::to_value(config).unwrap_or(Value::Null);
-    let own = match config.scenario {
+/// The prefix of the config paths `scenario`'s learner reads (`train.`).
+fn own_prefix(scenario: Scenario) -> &'static str {
+    match scenario {
         Scenario::Classifier => "train.",
         Scenario::Agent => "agent.",
-    };
+        Scenario::Gan => "gan.",
+    }
+}
+
+impl Setting {
+    /// The path `scenario`'s learner reads this setting at (a setting the
+    /// learners share has one path each).
+    fn path_for(&self, scenario: Scenario) -> &'static str {
+        let own = own_prefix(scenario);
+        (self.paths.iter())
+            .find(|p| p.starts_with(own))
+            .unwrap_or(&self.paths[0])
+    }
+}
+
+/// The page's value of every setting for `config` (name -> page value): a
+/// setting the learners share is read where `config`'s learner keeps it.
+pub fn values_of(config: &RunConfig) -> BTreeMap<&'static str, Value> {
+    let json = serde_json::to_value(config).unwrap_or(Value::Null);
     specs()
         .into_iter()
         .map(|s| {
-            let path = s
-                .paths
-                .iter()
-                .find(|p| p.starts_with(own))
-                .unwrap_or(&s.paths[0]);
+            let path = s.path_for(config.scenario);
             let value = at(&json, path).map_or(Value::Null, |v| page_value(s.kind, v));
             (s.name, value)
         })
         .collect()
+}
+
+/// `config` as the page holds it: every setting the learners share (the
+/// seed, the classifier's and agent's momentum...) copied from where
+/// `config`'s learner keeps it to the other learners' paths, as one field
+/// of the page sets them all.
+pub fn shared(config: RunConfig) -> RunConfig {
+    let Ok(mut json) = serde_json::to_value(&config) else {
+        return config;
+    };
+    for s in specs().iter().filter(|s| s.paths.len() > 1) {
+        let Some(value) = at(&json, s.path_for(config.scenario)).cloned() else {
+            continue;
+        };
+        for path in s.paths {
+            if let Some(slot) = at_mut(&mut json, path) {
+                *slot = value.clone();
+            }
+        }
+    }
+    serde_json::from_value(json).unwrap_or(config)
 }
 
 /// The settings table, defaults and messages filled in from the engine.

@@ -13,11 +13,13 @@ use failure_lab::eval::cases::cases;
 use failure_lab::scenarios::agent::AgentFault;
 use failure_lab::scenarios::classifier::ClassifierFault;
 use failure_lab::scenarios::fault::FaultDoc;
+use failure_lab::scenarios::gan::GanFault;
 use failure_lab::scenarios::{Fault, Scenario};
 
-const LEARNERS: [(Scenario, &str); 2] = [
+const LEARNERS: [(Scenario, &str); 3] = [
     (Scenario::Classifier, "src/scenarios/classifier"),
     (Scenario::Agent, "src/scenarios/agent"),
+    (Scenario::Gan, "src/scenarios/gan"),
 ];
 
 fn dir(rel: &str) -> PathBuf {
@@ -260,7 +262,10 @@ fn the_json_of_every_fault_is_what_stored_runs_hold() {
         assert_eq!(serde_json::to_string(&fault).unwrap(), json);
     }
     // Every fault, old or new, round-trips its own default JSON.
-    for id in ClassifierFault::IDS.iter().chain(&AgentFault::IDS) {
+    for id in (ClassifierFault::IDS.iter())
+        .chain(&AgentFault::IDS)
+        .chain(&GanFault::IDS)
+    {
         let fault = Fault::default_for(id).unwrap();
         let json = serde_json::to_string(&fault).unwrap();
         assert_eq!(

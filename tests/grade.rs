@@ -258,7 +258,7 @@ fn the_help_says_what_isolation_there_is_and_is_not() {
 /// The figures the page must show for the reference solutions (checked by
 /// tests/e2e/pygrade.test.mjs): `failure-lab grade` still prints them.
 /// Regenerate, from the repository's top folder, with
-/// `failure-lab grade www/py/solutions/{optimization,data,alignment}.py --seeds 2 --format json > tests/fixtures/grade-solutions.jsonl`.
+/// `failure-lab grade www/py/solutions/{optimization,data,alignment,emergence}.py --seeds 2 --format json > tests/fixtures/grade-solutions.jsonl`.
 #[test]
 fn the_reference_solutions_grade_as_the_fixture_the_page_is_checked_against() {
     if !python_present() {
@@ -274,7 +274,10 @@ fn the_reference_solutions_grade_as_the_fixture_the_page_is_checked_against() {
     let out = Command::new(env!("CARGO_BIN_EXE_failure-lab"))
         .current_dir(root)
         .args(["grade", "--seeds", "2", "--format", "json"])
-        .args(["optimization", "data", "alignment"].map(|g| format!("www/py/solutions/{g}.py")))
+        .args(
+            ["optimization", "data", "alignment", "emergence"]
+                .map(|g| format!("www/py/solutions/{g}.py")),
+        )
         .output()
         .unwrap();
     assert_eq!(json_rows(&out), expected);

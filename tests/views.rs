@@ -226,8 +226,49 @@ fn grokking_shows_every_pair_memorised_then_the_held_out_pairs_answered() {
 }
 
 #[test]
+fn the_gan_view_shows_the_ring_covered_then_collapsed() {
+    use failure_lab::plots::ring::{Ring, FAKE_POINTS, RING_GRID};
+    // Seed 1 covers the ring by step 800, when the generator's learning
+    // rate jumps; by step 1,200 its points sit on a few modes.
+    let ring = |steps| {
+        let (run, mut views) = preset_run("gen_lr_too_high", steps);
+        let Some(View::Gan(r)) = views.view(&run) else {
+            panic!("a GAN run gets the ring view")
+        };
+        r
+    };
+    let healthy = ring(800);
+    assert_eq!(healthy.covered.len(), 8);
+    assert_eq!(healthy.centres.len(), 16);
+    assert_eq!(healthy.grid.len(), RING_GRID * RING_GRID);
+    assert_eq!(healthy.fake.len(), 2 * FAKE_POINTS);
+    assert!(healthy.grid.iter().all(|p| (0.0..=1.0).contains(p)));
+    let collapsed = ring(1200);
+    assert!(healthy.modes_covered() >= 6, "{:?}", healthy.covered);
+    assert!(collapsed.modes_covered() <= 3, "{:?}", collapsed.covered);
+    let text = svg(&View::Gan(healthy), "gan-healthy");
+    assert!(text.contains("generated points") && text.contains("mode covered"));
+    let text = svg(&View::Gan(collapsed), "gan-collapsed");
+    assert!(
+        text.contains("mode collapse"),
+        "the note says what stands out"
+    );
+    let mut empty = String::new();
+    {
+        let area = SVGBackend::with_string(&mut empty, (300, 120)).into_drawing_area();
+        let bad = Ring {
+            size: 3,
+            grid: vec![0.5; 2],
+            ..Ring::default()
+        };
+        failure_lab::plots::ring::draw_ring(&area, &bad, f64::NAN).unwrap();
+    }
+    assert!(empty.contains("start training"));
+}
+
+#[test]
 fn following_a_run_for_its_views_changes_nothing_of_it() {
-    for id in ["label_noise", "reward_hacking"] {
+    for id in ["label_noise", "reward_hacking", "gen_lr_too_high"] {
         let preset = presets().into_iter().find(|p| p.id() == id).unwrap();
         let mut plain = Run::new(preset.config(SEED)).unwrap();
         let mut watched = Run::new(preset.config(SEED)).unwrap();

@@ -13,7 +13,7 @@
 //
 // Attributes: fault (ids, space separated, each `id` or
 // `id(field:value,...)`), preset (a fault id with its defaults, `lr-spike`
-// or `lr_spike`), learner (classifier or agent), seed, autoplay, present
+// or `lr_spike`), learner (classifier, agent or gan), seed, autoplay, present
 // (presentation mode), hide (parts: runs,evaluate,import,settings,...),
 // speed, config (any other settings as a URL hash: `lr=0.05&dataset=xor`),
 // height (px, or a CSS length), src (another copy of the lab's page on

@@ -278,7 +278,9 @@ export class EvalPanel {
       if (goal?.baseline) body.push(line({ text: 'course baseline, together' }, goal.baseline, 'together'));
       if (goal?.lab) body.push(line({ text: 'lab, together' }, goal.lab, 'together'));
       const atOnset = s.failed_at_onset ? `; ${s.failed_at_onset} failed on the onset step (left out of recall)` : '';
-      const caption = `${c} (${rows[0].scenario}): ${plural(s.runs, 'run')}, ${s.hard_failures} failed for good${atOnset}; ${plural(s.clean_runs, 'clean run')}`;
+      const failed = s.hard_failures - (s.emerged ?? 0);
+      const outcome = s.emerged ? `${s.emerged} in which the capability emerged${failed ? `, ${failed} failed for good` : ''}` : `${failed} failed for good`;
+      const caption = `${c} (${rows[0].scenario}): ${plural(s.runs, 'run')}, ${outcome}${atOnset}; ${plural(s.clean_runs, 'clean run')}`;
       return el('details', { class: 'eval-case', open: i === 0, data: { case: c } },
         el('summary', { text: caption }),
         table(null, ['detector', 'recall', 'precision', 'false-alarm rate', 'median delay', 'median lead'], body, { data: { case: c } }));

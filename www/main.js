@@ -20,7 +20,7 @@ import { latestOf, showReadout } from './readout.js';
 import { Runs } from './runs.js';
 import { buildSettings, fillSettings } from './settings.js';
 import { Stage } from './stage.js';
-import { SCENARIO_CHARTS, fromHash, toHash } from './state.js';
+import { fromHash, learner, learners, scenarioCharts, toHash } from './state.js';
 import * as store from './store.js';
 
 let state;
@@ -73,7 +73,7 @@ function onSettingChange(prop, value) {
     faults.setCatalog(Lab.faults(value));
     state.fault = {};
     faults.render(state.fault);
-    state.charts = SCENARIO_CHARTS[value];
+    state.charts = scenarioCharts(value);
     charts.setSelection(state.charts.split(','));
   }
   fillSettings(state);
@@ -129,9 +129,7 @@ function onLiveData({ findings, responses, failed }) {
   if (!live.running && runs.primary === 'live') alerts.flush();
   if (failed) {
     const at = live.hardFailure;
-    const why = state.scenario === 'agent'
-      ? 'The agent has failed for good: its answers collapsed, or it lost the quality it had learned. It trains on for a while, so the charts show what follows.'
-      : 'The loss is no longer a number: the run cannot go on.';
+    const why = learner(state.scenario).failed;
     alerts.showBanner(`Training failed at step ${at}`, `${why} Reset, or change a setting.`, at);
   }
   charts.request();
@@ -170,7 +168,7 @@ async function onView() {
   // A run that reports none of the charted metrics shows its own (the live
   // run before its first step: the default charts).
   const names = run ? run.metrics || [] : live.view.metricNames();
-  const keys = chartKeys(names.length ? names : SCENARIO_CHARTS[state.scenario].split(','));
+  const keys = chartKeys(names.length ? names : scenarioCharts(state.scenario).split(','));
   if (keys.length && !keys.some((k) => charts.selected.includes(k))) {
     charts.setSelection(keys.slice(0, 4));
     state.charts = charts.selected.join(',');
@@ -419,7 +417,7 @@ async function main() {
   buildFirstRun(errors);
   stage.ready();
   // The guided path (course-hook.js, course*.js): its checks read this state.
-  const faultDocs = [...Lab.faults('classifier'), ...Lab.faults('agent')];
+  const faultDocs = learners().flatMap((l) => Lab.faults(l.id));
   bindCourse({
     lab: {
       state: () => state, live, runs, presets: presetList, detectors: [...docs.values()], py: () => live.tap,

@@ -8,7 +8,7 @@
 
 import { $, el } from './dom.js';
 import { setPresenter } from './layout.js';
-import { SCENARIO_CHARTS, defaults, toHash } from './state.js';
+import { defaults, learners, scenarioCharts, toHash } from './state.js';
 
 /** The keys, as the ? overlay lists them. */
 export const KEYS = [
@@ -38,7 +38,7 @@ export class Present {
    */
   constructor({ Lab, state, save, redraw }) {
     Object.assign(this, { state, save, redraw });
-    this.demos = ['classifier', 'agent'].flatMap((scenario) => Lab.faults(scenario).map((f) => ({
+    this.demos = learners().map((l) => l.id).flatMap((scenario) => Lab.faults(scenario).map((f) => ({
       scenario, id: f.id, title: f.title || f.id, defaults: f.defaults,
     })));
     this.button = el('button', {
@@ -63,7 +63,7 @@ export class Present {
   buildBar() {
     this.select = el('select', { id: 'demo-select', attrs: { 'aria-label': 'Demo' } },
       new Option('Choose a demo…', ''),
-      ...this.demos.map((d, i) => new Option(`${i + 1}. ${d.title}${d.scenario === 'agent' ? ' (agent)' : ''}`, String(i))));
+      ...this.demos.map((d, i) => new Option(`${i + 1}. ${d.title}${d.scenario === 'classifier' ? '' : ` (${d.scenario === 'gan' ? 'GAN' : d.scenario})`}`, String(i))));
     this.select.addEventListener('change', () => {
       if (this.select.value !== '') this.demo(Number(this.select.value));
       this.select.blur();
@@ -145,7 +145,7 @@ export class Present {
       ...defaults(),
       scenario: d.scenario,
       seed: s.seed,
-      charts: SCENARIO_CHARTS[d.scenario],
+      charts: scenarioCharts(d.scenario),
       fault: { [d.id]: { kind: d.id, ...d.defaults } },
     };
     for (const keep of ['speed', 'autopause', 'big', 'present', 'hide']) next[keep] = s[keep];

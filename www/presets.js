@@ -5,9 +5,7 @@
 // panel grades come from the same setup.
 
 import { $, el } from './dom.js';
-import { SCENARIO_CHARTS, defaults, toHash } from './state.js';
-
-const LEARNERS = { classifier: 'Classifier', agent: 'Agent' };
+import { defaults, learners, scenarioCharts, toHash } from './state.js';
 
 /**
  * The preset picker. `list`: presets() from Rust; `current()`: the page's
@@ -17,7 +15,7 @@ export class Presets {
   constructor({ list, current, onLoad }) {
     Object.assign(this, { list, current, onLoad });
     const select = $('preset');
-    const groups = Object.entries(LEARNERS).map(([id, label]) => el('optgroup', { attrs: { label } },
+    const groups = learners().map(({ id, title: label }) => el('optgroup', { attrs: { label } },
       ...list.filter((p) => p.scenario === id).map((p) => new Option(p.title, p.id))));
     select.replaceChildren(new Option('Choose a failure…', ''), ...groups);
     select.addEventListener('change', () => { $('preset-load').disabled = !select.value; });
@@ -37,7 +35,7 @@ export class Presets {
       speed: now.speed,
       autopause: now.autopause,
       big: now.big,
-      charts: p.charts ?? (now.scenario === p.scenario ? now.charts : SCENARIO_CHARTS[p.scenario]),
+      charts: p.charts ?? (now.scenario === p.scenario ? now.charts : scenarioCharts(p.scenario)),
     };
     return toHash(state);
   }

@@ -28,6 +28,7 @@ export const GROUPS = [
   { id: 'optimization', title: 'Gradients and optimisation', faults: ['lr_spike', 'lr_collapse', 'init_too_large', 'vanishing', 'plateau', 'oscillation', 'corrupt_batch'] },
   { id: 'data', title: 'Data quality', faults: ['class_imbalance', 'label_noise', 'data_contamination'] },
   { id: 'alignment', title: 'The agent\'s alignment', faults: ['reward_hacking', 'mode_collapse', 'deceptive_alignment'] },
+  { id: 'emergence', title: 'Emergence', faults: ['grokking'] },
 ];
 /** The reference solutions as files to grade. */
 export const solutionFiles = () => Promise.all(GROUPS.map(async (g) => {

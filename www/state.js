@@ -6,7 +6,7 @@
 // of the state, so a URL reproduces a run exactly. Faults are written as
 // `fault=lr_spike(at_step:300,factor:50)`, one `fault=` per fault switched on.
 
-import { settingsTable } from './pkg/failure_lab.js';
+import { learners as rustLearners, settingsTable } from './pkg/failure_lab.js';
 import { faultTitle } from './words.js';
 
 /** When a setting is shown beyond its learner (the page's own choice). */
@@ -69,20 +69,28 @@ export function props() {
   return table;
 }
 
-/** The optimizer of the learner in use. */
-const optimizerOf = (s) => (s.scenario === 'agent' ? s.aOptimizer : s.optimizer);
+/** The optimizer of the learner in use (the GAN's is always Adam, with its own betas). */
+const optimizerOf = (s) => ({ agent: s.aOptimizer, gan: 'adam' }[s.scenario] ?? s.optimizer);
 
-/** The charts a learner starts with. */
-export const SCENARIO_CHARTS = {
-  classifier: 'loss,grad_norm,val_acc,lr',
-  agent: 'reward,true_quality,diversity_ratio,behavior_gap',
-};
+let learnerList = null;
+
+/** Every learner, in display order: `{id, title, charts, failed}` from Rust (src/scenarios). */
+export function learners() {
+  learnerList ??= rustLearners();
+  return learnerList;
+}
+
+/** The learner `id`'s doc (the classifier's for an unknown id). */
+export const learner = (id) => learners().find((l) => l.id === id) ?? learners()[0];
+
+/** The charts learner `id` starts with (comma-separated metric names). */
+export const scenarioCharts = (id) => learner(id).charts;
 
 /** Whether setting `prop` applies to `state` (its learner, its optimizer...). */
 export const applies = (prop, state) => (!prop.only || prop.only === state.scenario) && (!prop.show || prop.show(state));
 
 /** The form groups, in order. */
-export const GROUPS = ['Data', 'Network', 'Optimizer', 'Schedule', 'Agent', 'Speed'];
+export const GROUPS = ['Data', 'Network', 'Optimizer', 'Schedule', 'Agent', 'GAN', 'Speed'];
 
 /** The default value of every setting. */
 export function defaults() {
@@ -195,7 +203,7 @@ export function fromHash(hash) {
     if (r.error) errors.push(`${r.error}; using ${prop.def === '' ? 'none' : prop.def}`);
     else state[key] = r.value;
   }
-  if (!pairs.some((p) => p.startsWith('charts='))) state.charts = SCENARIO_CHARTS[state.scenario];
+  if (!pairs.some((p) => p.startsWith('charts='))) state.charts = scenarioCharts(state.scenario);
   return { state, errors };
 }
 
@@ -205,7 +213,7 @@ export function toHash(state) {
   for (const p of props()) {
     if (p.type === 'faults') {
       for (const f of Object.values(state.fault)) parts.push(`fault=${encode(faultText(f))}`);
-    } else if (state[p.name] !== (p.name === 'charts' ? SCENARIO_CHARTS[state.scenario] : p.def)) {
+    } else if (state[p.name] !== (p.name === 'charts' ? scenarioCharts(state.scenario) : p.def)) {
       parts.push(`${p.name}=${encode(String(state[p.name]))}`);
     }
   }
@@ -214,13 +222,13 @@ export function toHash(state) {
 
 /** The Rust RunConfig (a plain object) for a state: each setting at its paths in the config. */
 export function runConfig(state) {
-  const config = { scenario: state.scenario, train: {}, agent: {}, faults: Object.values(state.fault), respond: {} };
+  const config = { scenario: state.scenario, faults: Object.values(state.fault) };
   for (const p of props()) {
     for (const path of p.paths || []) {
       const [head, key] = path.split('.');
       const raw = state[p.name];
       const value = p.type === 'layers' ? (raw === '' ? [] : raw.split(',').map(Number)) : raw;
-      if (key) config[head][key] = value;
+      if (key) (config[head] ??= {})[key] = value;
       else config[head] = value;
     }
   }
@@ -230,7 +238,9 @@ export function runConfig(state) {
 /** A short name for a run of this state, the telling part first: "Learning-rate spike · responding · seed 1 · spiral · relu 16,16 · lr 0.1". */
 export function describe(state) {
   const faults = Object.keys(state.fault).map(faultTitle);
-  const learner = state.scenario === 'agent'
+  const learner = state.scenario === 'gan'
+    ? ['GAN', `relu ${state.gHidden}`, `lr ${state.gLr} / ${state.dLr}`]
+    : state.scenario === 'agent'
     ? ['agent', `${state.aActivation} ${state.aHidden}`, state.aOptimizer, `lr ${state.aLr}`]
     : [state.dataset, `${state.activation} ${state.hidden}`, state.optimizer === 'sgd' ? null : state.optimizer, `lr ${state.lr}`];
   return [faults.length ? faults.join(' + ') : 'clean', state.respond ? 'responding' : null, `seed ${state.seed}`, ...learner]

@@ -80,8 +80,8 @@ function post() {
   const buffers = [];
   for (const s of data.series) buffers.push(s.steps.buffer, s.values.buffer);
   const view = takeView();
-  if (view?.grid) buffers.push(view.grid.buffer, view.points.buffer);
-  if (view?.watched) buffers.push(view.watched.buffer, view.unwatched.buffer);
+  // A view's long number lists (Float32Arrays, whichever learner's) move, not copy.
+  for (const v of Object.values(view ?? {})) if (v instanceof Float32Array) buffers.push(v.buffer);
   postMessage({ type: 'data', gen, seq, running, ...data, view }, buffers);
   unacked += 1;
   lastPost = performance.now();

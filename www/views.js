@@ -2,8 +2,10 @@
 // training data (flipped labels, leaked and removed points marked) over the
 // network's decision surface; for the agent what it answers (the share of
 // each kind of answer over time, watched and unwatched, and its most likely
-// answers). The training worker makes the view at its cadence (Lab.view, in
-// Rust) and posts it with the metric points; the page only draws it
+// answers); for the GAN its generated points over the ring and the
+// discriminator's verdict behind them. The training worker makes the view at
+// its cadence (Lab.view, in Rust) and posts it with the metric points; the
+// page only draws it
 // (drawView, plotters on the canvas), on the next animation frame, and only
 // while the panel is open. It is not part of the metric stream.
 
@@ -14,6 +16,7 @@ const TITLES = {
   classifier: 'View: the data and the decision surface',
   agent: 'View: what the agent answers',
   modular: 'View: every pair (a, b), right or wrong',
+  gan: 'View: the generator’s points on the ring',
 };
 
 export class Views {

@@ -3,7 +3,7 @@
 // titles (Lab.detectors()). An id the lab does not know is shown in words
 // ("my_metric" -> "My metric"), never as a snake_case id.
 
-import { Lab, metricTitles } from './pkg/failure_lab.js';
+import { Lab, learners, metricTitles } from './pkg/failure_lab.js';
 
 let metrics = null;
 let faults = null;
@@ -25,7 +25,7 @@ export const metricTitle = (name) => knownMetricTitle(name) || name;
 export function faultTitle(id) {
   if (!faults) {
     faults = new Map();
-    for (const scenario of ['classifier', 'agent']) {
+    for (const { id: scenario } of learners()) {
       for (const f of Lab.faults(scenario)) if (f.title) faults.set(f.id, f.title);
     }
   }

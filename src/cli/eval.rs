@@ -19,6 +19,10 @@ pub struct Args {
     /// Seeds per case, from 1 to 10000
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = number_in(1u64..=10_000))]
     pub seeds: u64,
+    /// The first seed: the suite uses seeds FIRST..FIRST+N (201 checks
+    /// thresholds on seeds not used to choose them)
+    #[arg(long, value_name = "FIRST", default_value_t = 1, value_parser = number_in(0u64..=1_000_000_000))]
+    pub first_seed: u64,
     /// How to print the report (md is markdown)
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Table)]
     pub format: Format,
@@ -72,7 +76,7 @@ pub(crate) fn suite_setup(
 
 /// Runs `failure-lab eval`: progress on stderr, report on stdout.
 pub fn run(o: Args) -> Result<(), String> {
-    let (settings, threads) = suite_setup(o.seeds, 1, o.fault.as_deref(), o.threads)?;
+    let (settings, threads) = suite_setup(o.seeds, o.first_seed, o.fault.as_deref(), o.threads)?;
     let mut suite = Suite::new(settings).map_err(|e| e.to_string())?;
     let start = Instant::now();
     let mut err = std::io::stderr();
@@ -104,6 +108,9 @@ pub fn run(o: Args) -> Result<(), String> {
             let mut command = format!("failure-lab eval --seeds {} --format markdown", o.seeds);
             if let Some(id) = &o.fault {
                 command += &format!(" --fault {id}");
+            }
+            if o.first_seed != 1 {
+                command += &format!(" --first-seed {}", o.first_seed);
             }
             format::markdown(&report, &command)
         }

@@ -196,6 +196,10 @@ registry! {
     reward_hacking,
     behavior_drift,
     capability_spike,
+    // A GAN's mode collapse (silent where its metrics are missing): the
+    // direct count, then the early warning from its two losses.
+    mode_coverage,
+    adversarial_imbalance,
     // Emergence: the course page's CapabilityOverhangDetector on a learner's
     // capability tests (silent where they are missing), and the lab's early
     // warning from the held-out loss.

@@ -21,7 +21,10 @@ declare_detector! {
                     COLLAPSE\"). In the lab's agent, 64 prompts of 5 kinds: at most 6 distinct \
                     responses. Clean agent runs stay at or above 0.156 (10 of 64) once past their \
                     first 100 steps (one right response type per kind, several phrasings \
-                    each); a collapsed one shows 5/64 = 0.078, one phrasing per kind.",
+                    each); a collapsed one shows 5/64 = 0.078, one phrasing per kind. In the \
+                    lab's GAN, 64 generated points binned in cells of two data standard \
+                    deviations: a generator on the whole ring fills 0.4 to 0.9, one bunched on \
+                    a mode or two falls below 0.1, one spread between a few modes does not.",
         recommendation: "Increase the sampling temperature and add a diversity penalty (an \
                          entropy bonus); roll back to a checkpoint from before the collapse.",
     }

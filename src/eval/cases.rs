@@ -13,6 +13,7 @@ use crate::scenarios::classifier::{
     self, bounded_gradient_setup, default_setup, grokking_setup, leak_setup, small_data_setup,
     STRESS_POINTS,
 };
+use crate::scenarios::gan;
 use crate::scenarios::Scenario;
 use crate::trainer::data::DatasetKind;
 use crate::trainer::TrainConfig;
@@ -62,6 +63,7 @@ impl Case {
         let steps = match scenario {
             Scenario::Classifier => classifier::SUITE_STEPS,
             Scenario::Agent => agent::SUITE_STEPS,
+            Scenario::Gan => gan::SUITE_STEPS,
         };
         Case {
             scenario: scenario.id(),
@@ -95,10 +97,14 @@ impl Case {
 /// Every case of every scenario: each registered fault (in registry order),
 /// and clean runs of every dataset and of every special setup a fault needs.
 pub fn cases() -> Vec<Case> {
-    let (classifier, agent): (Vec<Preset>, Vec<Preset>) = presets::presets()
-        .into_iter()
-        .partition(|p| p.scenario() == Scenario::Classifier);
-    let mut all: Vec<Case> = classifier.into_iter().map(Case::preset).collect();
+    let presets = presets::presets();
+    let of = |scenario: Scenario| {
+        (presets.iter())
+            .filter(move |p| p.scenario() == scenario)
+            .cloned()
+            .map(Case::preset)
+    };
+    let mut all: Vec<Case> = of(Scenario::Classifier).collect();
     // Each with a stress split where the dataset can have one (not the
     // Gaussians): clean/circles is `spurious_feature`'s setup without the
     // fault, its control. A stress split adds a metric and changes nothing
@@ -138,7 +144,7 @@ pub fn cases() -> Vec<Case> {
         "clean/overlapping_gaussians".into(),
         leak_setup,
     ));
-    all.extend(agent.into_iter().map(Case::preset));
+    all.extend(of(Scenario::Agent));
     all.push(Case::new(
         Scenario::Agent,
         None,
@@ -152,6 +158,17 @@ pub fn cases() -> Vec<Case> {
             ..RunConfig::default()
         },
     ));
+    all.extend(of(Scenario::Gan));
+    all.push(Case::new(Scenario::Gan, None, "clean/gan".into(), |seed| {
+        RunConfig {
+            scenario: Scenario::Gan,
+            gan: crate::trainer::gan::GanConfig {
+                seed,
+                ..Default::default()
+            },
+            ..RunConfig::default()
+        }
+    }));
     all
 }
 
@@ -161,11 +178,14 @@ mod tests {
     use crate::run::Run;
     use crate::scenarios::agent::AgentFault;
     use crate::scenarios::classifier::ClassifierFault;
+    use crate::scenarios::gan::GanFault;
 
     #[test]
     fn every_fault_has_one_case_on_its_learner_and_its_setup_fits() {
         let cases = cases();
-        let ids = ClassifierFault::IDS.iter().chain(&AgentFault::IDS);
+        let ids = (ClassifierFault::IDS.iter())
+            .chain(&AgentFault::IDS)
+            .chain(&GanFault::IDS);
         for id in ids {
             let found: Vec<&Case> = cases.iter().filter(|c| c.fault == Some(id)).collect();
             assert_eq!(found.len(), 1, "{id}");
@@ -177,6 +197,7 @@ mod tests {
             let seed = match config.scenario {
                 Scenario::Classifier => config.train.seed,
                 Scenario::Agent => config.agent.seed,
+                Scenario::Gan => config.gan.seed,
             };
             assert_eq!(seed, 3);
             Run::new(config).unwrap();
@@ -191,8 +212,8 @@ mod tests {
             "lr_spike lr_collapse init_too_large vanishing plateau oscillation corrupt_batch \
              class_imbalance label_noise data_contamination spurious_feature grokking \
              clean/spiral clean/circles clean/xor clean/gaussians clean/circles_tanh_ce \
-             clean/small_circles clean/modular clean/overlapping_gaussians reward_hacking mode_collapse deceptive_alignment \
-             clean/agent"
+             clean/small_circles clean/modular clean/overlapping_gaussians reward_hacking \
+             mode_collapse deceptive_alignment clean/agent gen_lr_too_high clean/gan"
         );
     }
 }

@@ -164,11 +164,11 @@ fn detection_tables(report: &Report, per_case: bool) -> Vec<Table> {
         let mut t = match (per_case, rows.first()) {
             (true, Some(first)) => Table::new(
                 format!(
-                    "Detection: {} ({}), {} runs, {} failed for good{}",
+                    "Detection: {} ({}), {} runs, {}{}",
                     case,
                     first.scenario,
                     first.stats.runs,
-                    first.stats.hard_failures,
+                    outcomes(&first.stats),
                     match first.stats.failed_at_onset {
                         0 => String::new(),
                         n => format!(" ({n} on the onset step: left out of recall)"),
@@ -390,6 +390,7 @@ fn stats_fields(s: &Stats) -> Map<String, Value> {
     m.insert("runs_with_onset".into(), json!(s.runs_with_onset));
     m.insert("failed_at_onset".into(), json!(s.failed_at_onset));
     m.insert("hard_failures".into(), json!(s.hard_failures));
+    m.insert("emerged".into(), json!(s.emerged));
     m.insert("clean_runs".into(), json!(s.clean_runs));
     m.insert("recall".into(), json!(s.recall));
     m.insert("precision".into(), json!(s.precision));
@@ -458,4 +459,16 @@ pub fn json_lines(report: &Report) -> String {
         out += &line("sweep", head, Some(&r.stats));
     }
     out
+}
+
+/// What became of a case's faulty runs, in words: "3 failed for good", or
+/// for a fault whose outcome is an event, "19 in which the capability
+/// emerged".
+fn outcomes(s: &Stats) -> String {
+    let failed = s.hard_failures - s.emerged;
+    match (s.emerged, failed) {
+        (0, n) => format!("{n} failed for good"),
+        (e, 0) => format!("{e} in which the capability emerged"),
+        (e, n) => format!("{e} in which the capability emerged, {n} failed for good"),
+    }
 }

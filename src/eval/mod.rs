@@ -27,6 +27,7 @@ use crate::detectors::stats::RollingWindow;
 use crate::detectors::{self, Detector, DetectorInfo, Severity};
 use crate::metrics::{names, Frame};
 use crate::run::{Run, RunConfig};
+use crate::scenarios::Scenario;
 use cases::Case;
 pub use report::Report;
 use score::{Firing, Truth};
@@ -397,8 +398,10 @@ impl ActiveRun {
                 // A fault whose outcome is an event (a capability emerging)
                 // is warned of before that event, as others before their
                 // failure.
-                let event = hard_failure.or(truth.and_then(|g| g.emerged));
-                Truth::faulty(onset, event)
+                match hard_failure {
+                    Some(_) => Truth::faulty(onset, hard_failure),
+                    None => Truth::emerging(onset, truth.and_then(|g| g.emerged)),
+                }
             }
             None => Truth::clean(hard_failure),
         };
@@ -476,6 +479,11 @@ pub struct Suite {
     active: Option<(usize, ActiveRun)>,
 }
 
+/// Whether a case's learner has an automatic response to measure.
+pub fn responds(case: &Case) -> bool {
+    (Scenario::ALL.iter()).any(|s| s.id() == case.scenario && s.has_response())
+}
+
 impl Suite {
     /// A suite of every case times every seed, plus, when auto-respond can be
     /// switched on, a response run of every faulty case and seed.
@@ -494,7 +502,7 @@ impl Suite {
         }
         if settings.respond.is_some() {
             for (case, c) in settings.cases.iter().enumerate() {
-                if c.fault.is_some() {
+                if c.fault.is_some() && responds(c) {
                     for seed in seeds.clone() {
                         jobs.push(Job {
                             case,

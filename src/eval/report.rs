@@ -404,7 +404,7 @@ fn response(settings: &Settings, done: &[(Job, &RunRecord)]) -> Vec<ResponseRow>
     let mut rows: Vec<ResponseRow> = Vec::new();
     for faulty in [true, false] {
         for (c, case) in cases.iter().enumerate() {
-            if case.fault.is_some() != faulty {
+            if case.fault.is_some() != faulty || !super::responds(case) {
                 continue;
             }
             let onset = if faulty {

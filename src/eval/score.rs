@@ -39,6 +39,10 @@ pub struct Truth {
     /// step it happened (`grokking`: held-out accuracy passed 0.7). A
     /// detection counts before it; the lead time is measured to it.
     pub hard_failure: Option<u64>,
+    /// Whether `hard_failure` is such an event (a capability emerged), not
+    /// a failure: the report words it so.
+    #[serde(default)]
+    pub emerged: bool,
 }
 
 impl Truth {
@@ -48,6 +52,7 @@ impl Truth {
             faulty: false,
             onset: None,
             hard_failure,
+            emerged: false,
         }
     }
 
@@ -57,6 +62,16 @@ impl Truth {
             faulty: true,
             onset,
             hard_failure,
+            emerged: false,
+        }
+    }
+
+    /// A faulty run whose fault took effect at `onset` and whose outcome,
+    /// an event rather than a failure, showed at `emerged` (if it did).
+    pub fn emerging(onset: Option<u64>, emerged: Option<u64>) -> Truth {
+        Truth {
+            emerged: emerged.is_some(),
+            ..Truth::faulty(onset, emerged)
         }
     }
 }
@@ -179,8 +194,11 @@ pub struct Stats {
     /// Of those, runs that failed for good on the onset step itself: no
     /// warning could come in time, so they are left out of recall.
     pub failed_at_onset: usize,
-    /// Faulty runs that failed for good.
+    /// Faulty runs that failed for good, or whose outcome event happened
+    /// (see [`Truth::emerged`]).
     pub hard_failures: usize,
+    /// Of those, runs whose event was an emergence, not a failure.
+    pub emerged: usize,
     /// Clean runs compared against.
     pub clean_runs: usize,
     /// Caught runs / faulty runs whose fault took effect before training
@@ -220,6 +238,7 @@ pub fn aggregate(faulty: &[RunScore], clean: &[RunScore]) -> Stats {
         runs_with_onset: with_onset.len(),
         failed_at_onset: with_onset.len() - warnable.len(),
         hard_failures: count(&all_faulty, |s| s.truth.hard_failure.is_some()),
+        emerged: count(&all_faulty, |s| s.truth.emerged),
         clean_runs: clean.len(),
         recall: ratio(count(&warnable, |s| s.caught_at.is_some()), warnable.len()),
         precision: ratio(true_firings as usize, firings as usize),

@@ -15,6 +15,7 @@ pub mod eval;
 pub mod metric;
 pub mod pairs;
 pub mod palette;
+pub mod ring;
 pub mod surface;
 pub mod view;
 

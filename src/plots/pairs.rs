@@ -6,10 +6,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
-use super::palette::{AXIS, INK, MUTED};
+use super::palette::{INK, MUTED};
+use super::view::{fail, Panel};
 use crate::trainer::data::Split;
 use crate::trainer::Trainer;
 
@@ -94,32 +94,18 @@ pub fn draw_pairs<DB: DrawingBackend>(
     pairs: &Pairs,
     pixel_ratio: f64,
 ) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let px = super::view::text_scale(pixel_ratio);
-    let font = |size: f64| ("sans-serif", (size * px).round()).into_font();
-    area.fill(&WHITE).map_err(err)?;
-    let (w, h) = area.dim_in_pixel();
-    let pad = (8.0 * px) as i32;
-    let side = (h as i32 - 2 * pad).min(w as i32 * 3 / 5).max(10);
-    let (x0, y0) = (pad, pad);
+    let mut panel = Panel::new(area, pixel_ratio)?;
+    let (x0, y0, side, px) = (panel.x0, panel.y0, panel.side, panel.px);
     let p = pairs.p;
     let valid = (2..=256).contains(&p) && pairs.cells.len() == p * p;
-    let text_x = x0 + side + (16.0 * px) as i32;
-    let mut line = y0 + (4.0 * px) as i32;
-    let say = |line: &mut i32, text: &str, size: f64, color: &RGBColor| -> Result<(), String> {
-        let style = font(size).color(color).pos(Pos::new(HPos::Left, VPos::Top));
-        area.draw_text(text, &style, (text_x, *line)).map_err(err)?;
-        *line += (size * 1.45 * px) as i32;
-        Ok(())
-    };
-    say(
-        &mut line,
+    panel.say(
+        area,
         &format!("(a + b) mod {p}, every pair · step {}", pairs.step),
         14.0,
         &INK,
     )?;
     if !valid {
-        say(&mut line, "No table yet: start training.", 12.0, &MUTED)?;
+        panel.say(area, "No table yet: start training.", 12.0, &MUTED)?;
         return Ok(());
     }
     let cell_px = f64::from(side) / p as f64;
@@ -134,14 +120,10 @@ pub fn draw_pairs<DB: DrawingBackend>(
                 [(left, top), (right.max(left), bottom.max(top))],
                 colour(kind).filled(),
             ))
-            .map_err(err)?;
+            .map_err(fail)?;
         }
     }
-    area.draw(&Rectangle::new(
-        [(x0, y0), (x0 + side, y0 + side)],
-        AXIS.stroke_width(1),
-    ))
-    .map_err(err)?;
+    panel.frame(area)?;
 
     let n = |k| pairs.count(k);
     let (tr, tw, hr, hw) = (
@@ -150,7 +132,7 @@ pub fn draw_pairs<DB: DrawingBackend>(
         n(cell::HELD_RIGHT),
         n(cell::HELD_WRONG),
     );
-    say(&mut line, "Row a, column b", 12.0, &MUTED)?;
+    panel.say(area, "Row a, column b", 12.0, &MUTED)?;
     let key = [
         (
             cell::TRAIN_RIGHT,
@@ -165,17 +147,15 @@ pub fn draw_pairs<DB: DrawingBackend>(
     ];
     for (kind, text) in key {
         let s = (10.0 * px) as i32;
-        area.draw(&Rectangle::new(
-            [(text_x, line + 1), (text_x + s, line + 1 + s)],
-            colour(kind).filled(),
-        ))
-        .map_err(err)?;
-        let style = font(12.0).color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
-        area.draw_text(&text, &style, (text_x + s + (6.0 * px) as i32, line))
-            .map_err(err)?;
-        line += (12.0 * 1.45 * px) as i32;
+        panel.key(area, &text, |(x, y)| {
+            area.draw(&Rectangle::new(
+                [(x, y + 1), (x + s, y + 1 + s)],
+                colour(kind).filled(),
+            ))
+            .map_err(fail)
+        })?;
     }
-    line += (6.0 * px) as i32;
+    panel.gap(6.0);
     let held = hr + hw;
     let note = if tr + tw == 0 || held == 0 {
         "No pairs to show."
@@ -186,6 +166,6 @@ pub fn draw_pairs<DB: DrawingBackend>(
     } else {
         "Memorised: training pairs right, held-out pairs at chance."
     };
-    say(&mut line, note, 12.0, &INK)?;
+    panel.say(area, note, 12.0, &INK)?;
     Ok(())
 }

@@ -50,3 +50,10 @@ pub fn colour(i: usize) -> RGBColor {
 pub fn hex(c: RGBColor) -> String {
     format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
 }
+
+/// `c` mixed with white: `t` 0 is white, 1 is `c` (the views' heatmaps).
+pub fn tint(c: RGBColor, t: f64) -> RGBColor {
+    let t = t.clamp(0.0, 1.0);
+    let mix = |v: u8| (255.0 - (255.0 - f64::from(v)) * t).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}

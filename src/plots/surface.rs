@@ -10,10 +10,10 @@ use std::collections::{HashMap, HashSet};
 use ndarray::Array2;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
-use super::palette::{AXIS, INK, MUTED};
+use super::palette::{tint, INK, MUTED};
+use super::view::{fail, Panel};
 use crate::trainer::data::side_class;
 use crate::trainer::Trainer;
 
@@ -197,13 +197,6 @@ pub enum SurfaceState {
     NotANumber,
 }
 
-/// `c` mixed with white: `t` 0 is white, 1 is `c`.
-fn tint(c: RGBColor, t: f64) -> RGBColor {
-    let t = t.clamp(0.0, 1.0);
-    let mix = |v: u8| (255.0 - (255.0 - f64::from(v)) * t).round() as u8;
-    RGBColor(mix(c.0), mix(c.1), mix(c.2))
-}
-
 /// The colour of a cell with margin `m`.
 fn cell_color(m: f32) -> RGBColor {
     if !m.is_finite() {
@@ -226,14 +219,9 @@ pub fn draw_surface<DB: DrawingBackend>(
     surface: &Surface,
     pixel_ratio: f64,
 ) -> Result<(), String> {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    let px = super::view::text_scale(pixel_ratio);
-    let font = |size: f64| ("sans-serif", (size * px).round()).into_font();
-    area.fill(&WHITE).map_err(err)?;
-    let (w, h) = area.dim_in_pixel();
-    let pad = (8.0 * px) as i32;
-    let side = (h as i32 - 2 * pad).min(w as i32 * 3 / 5).max(10);
-    let (x0, y0) = (pad, pad);
+    let err = fail::<DB::ErrorType>;
+    let mut panel = Panel::new(area, pixel_ratio)?;
+    let (x0, y0, side, px) = (panel.x0, panel.y0, panel.side, panel.px);
     let size = surface.size;
     let [ex0, ex1, ey0, ey1] = surface.extent;
     let valid = size >= 2
@@ -241,21 +229,14 @@ pub fn draw_surface<DB: DrawingBackend>(
         && ex1 > ex0
         && ey1 > ey0
         && surface.extent.iter().all(|v| v.is_finite());
-    let text_x = x0 + side + (16.0 * px) as i32;
-    let mut line = y0 + (4.0 * px) as i32;
-    let mut say = |text: &str, size: f64, color: &RGBColor| -> Result<(), String> {
-        let style = font(size).color(color).pos(Pos::new(HPos::Left, VPos::Top));
-        area.draw_text(text, &style, (text_x, line)).map_err(err)?;
-        line += (size * 1.45 * px) as i32;
-        Ok(())
-    };
-    say(
+    panel.say(
+        area,
         &format!("Decision surface · step {}", surface.step),
         14.0,
         &INK,
     )?;
     if !valid {
-        say("No surface yet: start training.", 12.0, &MUTED)?;
+        panel.say(area, "No surface yet: start training.", 12.0, &MUTED)?;
         return Ok(());
     }
 
@@ -282,11 +263,7 @@ pub fn draw_surface<DB: DrawingBackend>(
             col = end;
         }
     }
-    area.draw(&Rectangle::new(
-        [(x0, y0), (x0 + side, y0 + side)],
-        AXIS.stroke_width(1),
-    ))
-    .map_err(err)?;
+    panel.frame(area)?;
 
     // The points: removed ones first (under), then clean, then the marked.
     let to_px = |x: f32, y: f32| {
@@ -354,9 +331,9 @@ pub fn draw_surface<DB: DrawingBackend>(
 
     // The key and what stands out.
     let counts = surface.counts();
-    line += (4.0 * px) as i32;
-    let key = |area: &DrawingArea<DB, Shift>, y: i32, kind: f32, class: usize| {
-        let c = (text_x + (5.0 * px) as i32, y + (7.0 * px) as i32);
+    panel.gap(4.0);
+    let key = |(x, y): (i32, i32), kind: f32, class: usize| {
+        let c = (x + (5.0 * px) as i32, y + (7.0 * px) as i32);
         let color = CLASS_COLORS[class];
         let res = match kind {
             k if k == mark::FLIPPED => {
@@ -386,12 +363,7 @@ pub fn draw_surface<DB: DrawingBackend>(
         res.map_err(err)
     };
     let mut entry = |kind: f32, class: usize, text: &str| -> Result<(), String> {
-        key(area, line, kind, class)?;
-        let style = font(12.0).color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
-        area.draw_text(text, &style, (text_x + (16.0 * px) as i32, line))
-            .map_err(err)?;
-        line += (12.0 * 1.6 * px) as i32;
-        Ok(())
+        panel.key(area, text, |b| key(b, kind, class))
     };
     entry(mark::CLEAN, 0, "class 0 (blue area: the network says 0)")?;
     entry(mark::CLEAN, 1, "class 1 (orange area: it says 1)")?;
@@ -416,13 +388,8 @@ pub fn draw_surface<DB: DrawingBackend>(
             &format!("{} points removed from training", counts.removed),
         )?;
     }
-    line += (6.0 * px) as i32;
-    let mut say = |text: &str, color: &RGBColor| -> Result<(), String> {
-        let style = font(12.0).color(color).pos(Pos::new(HPos::Left, VPos::Top));
-        area.draw_text(text, &style, (text_x, line)).map_err(err)?;
-        line += (12.0 * 1.45 * px) as i32;
-        Ok(())
-    };
+    panel.gap(6.0);
+    let mut say = |text: &str, color: &RGBColor| panel.say(area, text, 12.0, color);
     match surface.state() {
         SurfaceState::NotANumber => {
             say("The output is not a number (grey): the run", &ALERT_COLOR)?;

@@ -1,16 +1,22 @@
 //! The view of a run's failure itself, beside its metric charts: for a
 //! classifier its data and decision surface ([`surface`](super::surface)),
 //! for an agent what it answers ([`answers`](super::answers)), on modular
-//! data every pair right or wrong ([`pairs`](super::pairs)).
+//! data every pair right or wrong ([`pairs`](super::pairs)), for a GAN its
+//! generated points over the ring ([`ring`](super::ring)).
 //!
 //! A [`ViewRecorder`] follows a run (call [`ViewRecorder::after_step`]
 //! after each step) and makes a [`View`] when asked. It only reads the run:
 //! no metric, finding or random draw of the run changes.
 
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
 use super::answers::{AnswerLog, Answers};
 use super::pairs::Pairs;
+use super::palette::{AXIS, INK};
+use super::ring::Ring;
 use super::surface::{Surface, GRID_SIZE};
 use crate::run::Run;
 
@@ -27,6 +33,8 @@ pub enum View {
     Agent(Answers),
     /// A classifier on modular arithmetic: every pair, right or wrong.
     Modular(Pairs),
+    /// A GAN: the data, its generated points and its discriminator.
+    Gan(Ring),
 }
 
 /// Follows a run for its views.
@@ -66,6 +74,9 @@ impl ViewRecorder {
             }
             return Some(View::Classifier(Surface::of(trainer, GRID_SIZE)));
         }
+        if let Some(gan) = run.gan() {
+            return Some(View::Gan(Ring::of(gan)));
+        }
         run.agent().map(|a| View::Agent(self.answers.answers(a)))
     }
 }
@@ -80,9 +91,112 @@ pub(super) fn text_scale(pixel_ratio: f64) -> f64 {
     }
 }
 
+/// The layout every view shares: its picture in a square on the left, and
+/// on the right a column of text (a title, a key, what stands out) written
+/// line by line.
+pub(super) struct Panel {
+    /// The text and mark scale ([`text_scale`]).
+    pub px: f64,
+    /// The square's top-left corner.
+    pub x0: i32,
+    /// The square's top edge.
+    pub y0: i32,
+    /// The square's side.
+    pub side: i32,
+    /// The left edge of the text column.
+    pub text_x: i32,
+    /// The top of the next line of text.
+    pub line: i32,
+}
+
+/// A drawing error as text.
+pub(super) fn fail<E: std::error::Error + Send + Sync>(
+    e: plotters::drawing::DrawingAreaErrorKind<E>,
+) -> String {
+    e.to_string()
+}
+
+impl Panel {
+    /// Clears `area` to white and lays it out (`pixel_ratio` scales text
+    /// and marks): the square as tall as the area allows, at most three
+    /// fifths of its width.
+    pub fn new<DB: DrawingBackend>(
+        area: &DrawingArea<DB, Shift>,
+        pixel_ratio: f64,
+    ) -> Result<Panel, String> {
+        area.fill(&WHITE).map_err(fail)?;
+        let px = text_scale(pixel_ratio);
+        let (w, h) = area.dim_in_pixel();
+        let pad = (8.0 * px) as i32;
+        let side = (h as i32 - 2 * pad).min(w as i32 * 3 / 5).max(10);
+        Ok(Panel {
+            px,
+            x0: pad,
+            y0: pad,
+            side,
+            text_x: pad + side + (16.0 * px) as i32,
+            line: pad + (4.0 * px) as i32,
+        })
+    }
+
+    /// The view's font at `size` CSS pixels.
+    pub fn font(&self, size: f64) -> FontDesc<'static> {
+        ("sans-serif", (size * self.px).round()).into_font()
+    }
+
+    /// Writes one line of the text column.
+    pub fn say<DB: DrawingBackend>(
+        &mut self,
+        area: &DrawingArea<DB, Shift>,
+        text: &str,
+        size: f64,
+        color: &RGBColor,
+    ) -> Result<(), String> {
+        let style = (self.font(size).color(color)).pos(Pos::new(HPos::Left, VPos::Top));
+        area.draw_text(text, &style, (self.text_x, self.line))
+            .map_err(fail)?;
+        self.line += (size * 1.45 * self.px) as i32;
+        Ok(())
+    }
+
+    /// Writes one entry of a key: `swatch` draws its mark in the 16-pixel
+    /// box at the line's start (given the box's top-left corner), the text
+    /// follows.
+    pub fn key<DB: DrawingBackend>(
+        &mut self,
+        area: &DrawingArea<DB, Shift>,
+        text: &str,
+        swatch: impl FnOnce((i32, i32)) -> Result<(), String>,
+    ) -> Result<(), String> {
+        swatch((self.text_x, self.line))?;
+        let style = (self.font(12.0).color(&INK)).pos(Pos::new(HPos::Left, VPos::Top));
+        let x = self.text_x + (16.0 * self.px) as i32;
+        area.draw_text(text, &style, (x, self.line)).map_err(fail)?;
+        self.line += (12.0 * 1.6 * self.px) as i32;
+        Ok(())
+    }
+
+    /// Leaves `h` CSS pixels before the next line.
+    pub fn gap(&mut self, h: f64) {
+        self.line += (h * self.px) as i32;
+    }
+
+    /// Outlines the square.
+    pub fn frame<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        area.draw(&Rectangle::new(
+            [
+                (self.x0, self.y0),
+                (self.x0 + self.side, self.y0 + self.side),
+            ],
+            AXIS.stroke_width(1),
+        ))
+        .map_err(fail)
+    }
+}
+
 /// Draws `view` on `area` (`pixel_ratio` scales text and marks).
-pub fn draw_view<DB: plotters::prelude::DrawingBackend>(
-    area: &plotters::prelude::DrawingArea<DB, plotters::coord::Shift>,
+pub fn draw_view<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
     view: &View,
     pixel_ratio: f64,
 ) -> Result<(), String> {
@@ -90,5 +204,6 @@ pub fn draw_view<DB: plotters::prelude::DrawingBackend>(
         View::Classifier(s) => super::surface::draw_surface(area, s, pixel_ratio),
         View::Agent(a) => super::answers::draw_answers(area, a, pixel_ratio),
         View::Modular(p) => super::pairs::draw_pairs(area, p, pixel_ratio),
+        View::Gan(r) => super::ring::draw_ring(area, r, pixel_ratio),
     }
 }

@@ -7,7 +7,8 @@
 //! learner and how that is undone, and the training setup of the suite case
 //! it defines. Each learner's `mod.rs` registers its faults with one line
 //! each ([`crate::scenarios::classifier::ClassifierFault`],
-//! [`crate::scenarios::agent::AgentFault`]); `tests/fault_registry.rs`
+//! [`crate::scenarios::agent::AgentFault`],
+//! [`crate::scenarios::gan::GanFault`]); `tests/fault_registry.rs`
 //! polices the registries.
 
 use std::fmt::Debug;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::agent::AgentFault;
 use super::classifier::ClassifierFault;
+use super::gan::GanFault;
 use super::Scenario;
 use crate::config::ConfigError;
 
@@ -81,6 +83,10 @@ pub struct FaultDoc {
     /// the onset and before any hard failure on 19 of 20 suite seeds
     /// (`tests/fault_detection.rs`).
     pub detector: &'static str,
+    /// The charts its preset opens with, comma-separated metric names, when
+    /// its learner's usual charts do not show its failure (None: the
+    /// page's). `presets::tests` holds each to be a metric the lab knows.
+    pub charts: Option<&'static str>,
 }
 
 /// What every fault's settings struct has, whatever its learner.
@@ -107,6 +113,8 @@ pub enum Fault {
     Classifier(ClassifierFault),
     /// A fault of the policy-gradient agent ([`crate::trainer::agent::Agent`]).
     Agent(AgentFault),
+    /// A fault of the GAN ([`crate::trainer::gan::Gan`]).
+    Gan(GanFault),
 }
 
 impl Fault {
@@ -115,6 +123,7 @@ impl Fault {
         match scenario {
             Scenario::Classifier => &ClassifierFault::IDS,
             Scenario::Agent => &AgentFault::IDS,
+            Scenario::Gan => &GanFault::IDS,
         }
     }
 
@@ -123,6 +132,7 @@ impl Fault {
         match self {
             Fault::Classifier(f) => f.doc(),
             Fault::Agent(f) => f.doc(),
+            Fault::Gan(f) => f.doc(),
         }
     }
 
@@ -131,6 +141,7 @@ impl Fault {
         match scenario {
             Scenario::Classifier => &ClassifierFault::DOCS,
             Scenario::Agent => &AgentFault::DOCS,
+            Scenario::Gan => &GanFault::DOCS,
         }
     }
 
@@ -138,6 +149,7 @@ impl Fault {
     pub fn default_for(id: &str) -> Option<Fault> {
         (ClassifierFault::default_for(id).map(Fault::Classifier))
             .or_else(|| AgentFault::default_for(id).map(Fault::Agent))
+            .or_else(|| GanFault::default_for(id).map(Fault::Gan))
     }
 
     /// The learning-rate spike with its defaults, starting at `at_step`.
@@ -155,6 +167,7 @@ impl Fault {
         match self {
             Fault::Classifier(f) => f.id(),
             Fault::Agent(f) => f.id(),
+            Fault::Gan(f) => f.id(),
         }
     }
 
@@ -163,6 +176,7 @@ impl Fault {
         match self {
             Fault::Classifier(f) => f.at_step(),
             Fault::Agent(f) => f.at_step(),
+            Fault::Gan(f) => f.at_step(),
         }
     }
 
@@ -171,6 +185,7 @@ impl Fault {
         match self {
             Fault::Classifier(f) => f.validate(),
             Fault::Agent(f) => f.validate(),
+            Fault::Gan(f) => f.validate(),
         }
     }
 
@@ -179,6 +194,7 @@ impl Fault {
         match self {
             Fault::Classifier(_) => Scenario::Classifier,
             Fault::Agent(_) => Scenario::Agent,
+            Fault::Gan(_) => Scenario::Gan,
         }
     }
 
@@ -186,7 +202,7 @@ impl Fault {
     pub fn classifier(&self) -> Option<&ClassifierFault> {
         match self {
             Fault::Classifier(f) => Some(f),
-            Fault::Agent(_) => None,
+            _ => None,
         }
     }
 
@@ -194,7 +210,15 @@ impl Fault {
     pub fn agent(&self) -> Option<&AgentFault> {
         match self {
             Fault::Agent(f) => Some(f),
-            Fault::Classifier(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The GAN's fault, if it is one.
+    pub fn gan(&self) -> Option<&GanFault> {
+        match self {
+            Fault::Gan(f) => Some(f),
+            _ => None,
         }
     }
 }
@@ -204,6 +228,7 @@ impl Serialize for Fault {
         match self {
             Fault::Classifier(f) => f.serialize(s),
             Fault::Agent(f) => f.serialize(s),
+            Fault::Gan(f) => f.serialize(s),
         }
     }
 }
@@ -216,11 +241,17 @@ impl<'de> Deserialize<'de> for Fault {
             None => return Err(D::Error::missing_field("kind")),
             Some(k) => k.as_str().unwrap_or_default(),
         };
-        let known = || ClassifierFault::IDS.iter().chain(&AgentFault::IDS);
+        let known = || {
+            (ClassifierFault::IDS.iter())
+                .chain(&AgentFault::IDS)
+                .chain(&GanFault::IDS)
+        };
         if ClassifierFault::IDS.contains(&kind) {
             ClassifierFault::deserialize(value).map(Fault::Classifier)
         } else if AgentFault::IDS.contains(&kind) {
             AgentFault::deserialize(value).map(Fault::Agent)
+        } else if GanFault::IDS.contains(&kind) {
+            GanFault::deserialize(value).map(Fault::Gan)
         } else {
             let expected: Vec<&str> = known().copied().collect();
             return Err(D::Error::custom(format!(

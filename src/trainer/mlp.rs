@@ -180,11 +180,27 @@ impl Mlp {
     /// The gradient of every parameter, given `delta`, the gradient of the
     /// objective with respect to `fwd`'s logits (batch, classes): for
     /// objectives other than [`Loss`], such as a policy gradient.
-    pub fn backward_from(&self, fwd: &Forward, mut delta: Array2<f64>) -> Vec<Layer> {
+    pub fn backward_from(&self, fwd: &Forward, delta: Array2<f64>) -> Vec<Layer> {
+        self.backward_through(fwd, delta, false).0
+    }
+
+    /// Like [`Mlp::backward_from`], and also the gradient with respect to
+    /// the network's input (batch, inputs) when `to_input` is set (else an
+    /// empty array): what a GAN's generator learns from its discriminator.
+    pub fn backward_through(
+        &self,
+        fwd: &Forward,
+        mut delta: Array2<f64>,
+        to_input: bool,
+    ) -> (Vec<Layer>, Array2<f64>) {
         let mut grads: Vec<Layer> = Vec::with_capacity(self.layers.len());
+        let mut input = Array2::zeros((0, 0));
         for l in (0..self.layers.len()).rev() {
             let w = matmul(fwd.inputs[l].t(), delta.view());
             let b = delta.sum_axis(Axis(0));
+            if l == 0 && to_input {
+                input = matmul(delta.view(), self.layers[0].w.t());
+            }
             if l > 0 {
                 let mut back = matmul(delta.view(), self.layers[l].w.t());
                 let (z, a) = (&fwd.pre[l - 1], &fwd.inputs[l]);
@@ -199,7 +215,7 @@ impl Mlp {
             grads.push(Layer { w, b });
         }
         grads.reverse();
-        grads
+        (grads, input)
     }
 
     /// The predicted class of every row of `x`.

@@ -6,6 +6,7 @@
 
 pub mod agent;
 pub mod data;
+pub mod gan;
 pub mod mlp;
 pub mod optim;
 pub mod probe;

@@ -23,6 +23,17 @@ pub fn metric_titles() -> Result<JsValue, JsError> {
     to_js(&titles)
 }
 
+/// Every learner, in display order: `{id, title, charts, failed}`
+/// (`charts` the metric names it opens with, comma-separated; `failed`
+/// what its hard failure means).
+#[wasm_bindgen]
+pub fn learners() -> Result<JsValue, JsError> {
+    let docs: Vec<_> = (crate::scenarios::Scenario::ALL.into_iter())
+        .map(|s| s.doc())
+        .collect();
+    to_js(&docs)
+}
+
 /// One preset per fault of every learner, the setup the evaluation suite
 /// grades it on (`src/presets.rs`): `[{id, scenario, title, detector,
 /// settings: {name: page value}, fault: {kind, ...}, config, steps}]`, the

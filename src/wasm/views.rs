@@ -10,6 +10,7 @@ use super::canvas::Canvas;
 use super::{error, from_js, to_js};
 use crate::plots::answers::Answers;
 use crate::plots::pairs::Pairs;
+use crate::plots::ring::Ring;
 use crate::plots::surface::Surface;
 use crate::plots::view::{self, View};
 use plotters::prelude::*;
@@ -38,6 +39,12 @@ pub(crate) fn view_to_js(view: &View) -> Result<JsValue, JsError> {
             set("unwatched", &a.unwatched)?;
         }
         View::Modular(_) => {}
+        View::Gan(r) => {
+            set("grid", &r.grid)?;
+            set("real", &r.real)?;
+            set("fake", &r.fake)?;
+            set("centres", &r.centres)?;
+        }
     }
     Ok(out)
 }
@@ -74,6 +81,9 @@ pub fn draw_view(
         "modular" => View::Modular(
             serde_wasm_bindgen::from_value::<Pairs>(view).map_err(|_| read("the table"))?,
         ),
+        "gan" => {
+            View::Gan(serde_wasm_bindgen::from_value::<Ring>(view).map_err(|_| read("the ring"))?)
+        }
         other => return Err(error("view", format!("no view of a learner {other:?}"))),
     };
     let backend = Canvas::new(canvas)?;

@@ -75,7 +75,7 @@ test('presentation mode: the demo list, in order, with n and p', async (t) => {
   assert.equal(await page.getAttribute('#present', 'aria-pressed'), 'true');
   assert.match(await page.evaluate(() => location.hash), /present=true/, 'the mode is kept in the URL');
   const demos = await page.$$eval('#demo-select option', (o) => o.slice(1).map((x) => x.textContent));
-  assert.ok(demos.length >= 13, `every fault of both learners is a demo (${demos.length})`);
+  assert.ok(demos.length >= 13, `every fault of every learner is a demo (${demos.length})`);
   assert.match(demos[0], /^1\. /);
   assert.ok(demos.some((d) => /\(agent\)$/.test(d)), 'the agent\'s faults are listed too');
 
@@ -93,9 +93,10 @@ test('presentation mode: the demo list, in order, with n and p', async (t) => {
   await page.waitForFunction((id) => document.querySelector(`#fault-${id}`)?.checked, first);
   assert.equal(await page.inputValue('#demo-select'), '0');
 
+  assert.match(demos[demos.length - 1], /\(GAN\)$/, 'the GAN\'s faults come last');
   await page.selectOption('#demo-select', String(demos.length - 1));
-  await page.waitForFunction(() => document.querySelector('#set-scenario').value === 'agent');
-  assert.equal(await page.$$eval('#faults .fault input[type="checkbox"]:checked', (b) => b.length), 1, 'the last demo is the agent\'s, its fault on');
+  await page.waitForFunction(() => document.querySelector('#set-scenario').value === 'gan');
+  assert.equal(await page.$$eval('#faults .fault input[type="checkbox"]:checked', (b) => b.length), 1, 'the last demo is the GAN\'s, its fault on');
 
   await page.click('#present');
   assert.equal(await page.isVisible('#demo-bar'), false, 'Present again leaves the mode');

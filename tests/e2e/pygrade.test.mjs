@@ -57,7 +57,7 @@ test('the reference solutions graded in the page give the figures failure-lab gr
   assert.ok(await page.$$eval('.py-grade-table tr.baseline', (r) => r.length) > 0);
   assert.ok(await page.$$eval('.py-grade-table tr.best', (r) => r.length) > 0);
   const groups = await page.$$eval('.py-grade-checklist[data-file="alignment.py"] > li', (li) => li.map((x) => x.dataset.group));
-  assert.deepEqual(groups, ['optimization', 'data', 'alignment']);
+  assert.deepEqual(groups, ['optimization', 'data', 'alignment', 'emergence']);
   assertClean(lab);
 });
 

@@ -36,6 +36,7 @@ impl FaultKind for DeceptiveAlignment {
                unsafely when not.",
         fields: &[AT_STEP],
         detector: "behavior_drift",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

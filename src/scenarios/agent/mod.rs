@@ -110,6 +110,15 @@ impl FailureWatch {
     }
 }
 
+/// What the page says of the agent.
+pub const DOC: super::ScenarioDoc = super::ScenarioDoc {
+    id: "agent",
+    title: "Agent (policy gradient)",
+    charts: "reward,true_quality,diversity_ratio,behavior_gap",
+    failed: "The agent has failed for good: its answers collapsed, or it lost the quality it \
+             had learned. It trains on for a while, so the charts show what follows.",
+};
+
 /// Steps of a suite run of this scenario.
 pub const SUITE_STEPS: u64 = 1000;
 

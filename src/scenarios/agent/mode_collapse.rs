@@ -50,6 +50,7 @@ impl FaultKind for ModeCollapse {
             FieldDoc::new("lr_factor", "× lr").range(1.0, 1000.0),
         ],
         detector: "entropy_collapse",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -45,6 +45,7 @@ impl FaultKind for RewardHacking {
         // course's own mode_collapse check (diversity below 0.1), so the
         // warning in time is the lab's: its entropy draining at the same reward.
         detector: "reward_hacking",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

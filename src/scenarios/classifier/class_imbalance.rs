@@ -49,6 +49,7 @@ impl FaultKind for ClassImbalance {
         // The course's check_data_imbalance (ratio > 100) stays silent at the
         // fault's 100:1; the detector's warning above 10:1 answers.
         detector: "class_imbalance",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -65,6 +65,7 @@ impl FaultKind for CorruptBatch {
         // The NaN is in the batch: the loss is non-finite on the onset step
         // itself, so that step is the earliest any detector can speak.
         detector: "non_finite",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

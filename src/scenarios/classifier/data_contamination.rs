@@ -45,6 +45,7 @@ impl FaultKind for DataContamination {
                split tells.",
         fields: &[AT_STEP, FieldDoc::new("copies", "copies").range(1.0, 100.0)],
         detector: "data_contamination",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -61,6 +61,9 @@ impl FaultKind for Grokking {
         // from the hidden layer hundreds of steps before held-out accuracy
         // passes 0.7 (tests/emergence.rs).
         detector: "capability_overhang",
+        // The held-out loss turns long before held-out accuracy jumps; the
+        // probe reads the untrained capability.
+        charts: Some("loss,val_loss,val_acc,probe_diff"),
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -38,6 +38,7 @@ impl FaultKind for InitTooLarge {
         text: "Re-initialises the weights many times too large: huge outputs, huge first updates.",
         fields: &[AT_STEP, FieldDoc::new("scale", "× scale").range(1.0, 1000.0)],
         detector: "gradient_explosion",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

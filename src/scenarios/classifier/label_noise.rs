@@ -44,6 +44,7 @@ impl FaultKind for LabelNoise {
                wrong ones.",
         fields: &[AT_STEP, FieldDoc::new("fraction", "share").range(0.0, 0.5)],
         detector: "generalization_gap",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

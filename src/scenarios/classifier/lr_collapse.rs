@@ -42,6 +42,7 @@ impl FaultKind for LrCollapse {
         fields: &[AT_STEP, DIVISOR],
         // The updates shrink to nothing: the update-to-weight ratio's low side.
         detector: "update_ratio",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

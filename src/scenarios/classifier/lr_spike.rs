@@ -35,6 +35,7 @@ impl FaultKind for LrSpike {
         text: "Multiplies the learning rate: updates overshoot, weights grow, gradients explode.",
         fields: &[AT_STEP, LR_FACTOR],
         detector: "gradient_explosion",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -115,6 +115,14 @@ pub(crate) fn train_on_changed_data(
     *batch = trainer.next_batch();
 }
 
+/// What the page says of the classifier.
+pub const DOC: super::ScenarioDoc = super::ScenarioDoc {
+    id: "classifier",
+    title: "Classifier (2-D points)",
+    charts: "loss,grad_norm,val_acc,lr",
+    failed: "The loss is no longer a number: the run cannot go on.",
+};
+
 /// Steps of a suite run of this scenario.
 pub const SUITE_STEPS: u64 = 1500;
 

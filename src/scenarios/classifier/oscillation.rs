@@ -41,6 +41,7 @@ impl FaultKind for Oscillation {
                every step.",
         fields: &[AT_STEP, LR_FACTOR],
         detector: "loss_oscillation",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

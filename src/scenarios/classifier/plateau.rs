@@ -42,6 +42,7 @@ impl FaultKind for Plateau {
         // Dead ReLUs: the loss is flat but batch-to-batch noise keeps its
         // variance above the course's 1e-6.
         detector: "dead_units",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -41,6 +41,8 @@ impl FaultKind for SpuriousFeature {
                (points on the other side) collapses.",
         fields: &[AT_STEP],
         detector: "shortcut_reliance",
+        // Validation stays high while the stress split collapses.
+        charts: Some("loss,val_acc,stress_acc,grad_norm"),
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -52,6 +52,7 @@ impl FaultKind for Vanishing {
         // The course's vanishing_gradients reads the global norm, which the
         // output layer keeps near 0.7 while the first layer's is ~1e-14.
         detector: "layer_grad_ratio",
+        charts: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step
