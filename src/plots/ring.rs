@@ -246,7 +246,7 @@ pub fn draw_ring<DB: DrawingBackend>(
     } else if covered * 4 <= modes {
         (
             format!("Mode collapse: {covered} of {modes} modes."),
-            "Its points bunch where the discriminator says real.",
+            "Its points bunch together, away from most modes.",
             MISSED,
         )
     } else {
