@@ -454,6 +454,9 @@ pub struct Evaluation {
     pub watched: f64,
     /// Mean expected true quality with every prompt unwatched.
     pub unwatched: f64,
+    /// Mean KL divergence (nats) of the policy from the initial one,
+    /// `KL(pi || pi_0)`, over the same prompts in both contexts.
+    pub kl_from_init: f64,
 }
 
 impl Evaluation {
@@ -507,6 +510,10 @@ pub struct Agent {
     /// The last held-out evaluation, if any.
     pub last_eval: Option<Evaluation>,
     eval_prompts: Prompts,
+    /// The initial policy's log-probabilities (at the run's temperature) on
+    /// the evaluation prompts, asked watched and unwatched: the reference
+    /// of [`Evaluation::kl_from_init`].
+    init_log_probs: [Array2<f64>; 2],
     rng: Rng,
 }
 
@@ -533,6 +540,10 @@ impl Agent {
             }
             eval_prompts.kinds[i] = kind;
         }
+        let init_log_probs = [true, false].map(|watched| {
+            let fwd = policy.forward(eval_prompts.with_watched(watched).x.view());
+            policy_probs(fwd.logits(), config.temperature).1
+        });
         Ok(Agent {
             optimizer: Optimizer::new(
                 config.optimizer,
@@ -548,6 +559,7 @@ impl Agent {
             step: 0,
             last_eval: None,
             eval_prompts,
+            init_log_probs,
             rng: Rng::derive(config.seed, 3),
             config,
         })
@@ -617,18 +629,23 @@ impl Agent {
             self.last_eval = Some(e);
             frame
                 .set(names::EVAL_QUALITY, e.mean())
-                .set(names::BEHAVIOR_GAP, e.gap());
+                .set(names::BEHAVIOR_GAP, e.gap())
+                .set(names::KL_FROM_INIT, e.kl_from_init);
         }
         self.step += 1;
         frame
     }
 
     /// The policy's expected true quality on the held-out prompts, asked
-    /// watched and unwatched (no sampling: exact expectations).
+    /// watched and unwatched (no sampling: exact expectations), and its KL
+    /// divergence from the initial policy on the same prompts.
     pub fn evaluate(&self) -> Evaluation {
-        let expected = |watched: bool| {
+        let mut kl = 0.0;
+        let mut expected = |watched: bool, init_log_probs: &Array2<f64>| {
             let prompts = self.eval_prompts.with_watched(watched);
-            let (_, probs) = self.probs(&prompts);
+            let fwd = self.policy.forward(prompts.x.view());
+            let (probs, log_probs) = policy_probs(fwd.logits(), self.temperature);
+            kl += kl_divergence(&probs, &log_probs, init_log_probs);
             let total: f64 = probs
                 .rows()
                 .into_iter()
@@ -642,9 +659,12 @@ impl Agent {
                 .sum();
             total / prompts.len() as f64
         };
+        let [on, off] = &self.init_log_probs;
+        let (watched, unwatched) = (expected(true, on), expected(false, off));
         Evaluation {
-            watched: expected(true),
-            unwatched: expected(false),
+            watched,
+            unwatched,
+            kl_from_init: kl / 2.0,
         }
     }
 
@@ -663,6 +683,31 @@ impl Agent {
         self.policy = checkpoint.policy.clone();
         self.optimizer = checkpoint.optimizer.clone();
     }
+}
+
+/// The mean over rows of `KL(p || q)` (nats), for a policy's
+/// probabilities `probs` and their logs `log_probs` against a reference's
+/// log-probabilities `ref_log_probs` (same shape). A zero probability adds
+/// nothing (0 log 0 = 0).
+pub fn kl_divergence(
+    probs: &Array2<f64>,
+    log_probs: &Array2<f64>,
+    ref_log_probs: &Array2<f64>,
+) -> f64 {
+    let total: f64 = ndarray::Zip::from(probs)
+        .and(log_probs)
+        .and(ref_log_probs)
+        .fold(
+            0.0,
+            |acc, &p, &lp, &lq| {
+                if p > 0.0 {
+                    acc + p * (lp - lq)
+                } else {
+                    acc
+                }
+            },
+        );
+    total / probs.nrows().max(1) as f64
 }
 
 /// Draws an index from probabilities `p` with a uniform number `u` in [0, 1)
