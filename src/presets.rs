@@ -120,6 +120,10 @@ pub struct PresetDoc {
     /// not show its failure (comma-separated metric names); None: keep the
     /// page's.
     pub charts: Option<&'static str>,
+    /// The drawing of the view the preset opens with (a view mode of the
+    /// page, `"kl"`: proxy and true quality against KL), when not the
+    /// learner's main one.
+    pub view: Option<&'static str>,
 }
 
 /// The charts of preset `id`, when its fault shows on metrics its
@@ -131,6 +135,16 @@ fn charts_of(id: &str) -> Option<&'static str> {
         "grokking" => Some("loss,val_loss,val_acc,probe_diff"),
         // Validation stays high while the stress split collapses.
         "spurious_feature" => Some("loss,val_acc,stress_acc,grad_norm"),
+        _ => None,
+    }
+}
+
+/// The view mode of preset `id`, when its failure shows best on another
+/// drawing than its learner's main view.
+fn view_of(id: &str) -> Option<&'static str> {
+    match id {
+        // Proxy reward and true quality against KL (Gao et al. 2022).
+        "reward_hacking" => Some("kl"),
         _ => None,
     }
 }
@@ -150,6 +164,7 @@ pub fn docs() -> Vec<PresetDoc> {
                 config: p.config(SEED),
                 steps: p.steps(),
                 charts: charts_of(p.id()),
+                view: view_of(p.id()),
                 fault: p.fault,
             }
         })

@@ -228,3 +228,16 @@ fn the_page_draws_the_curve_of_a_reward_hacking_run() {
     }
     assert!(text.contains("No curve yet"));
 }
+
+#[test]
+fn the_reward_hacking_preset_opens_on_the_kl_view_and_every_preset_view_is_a_mode() {
+    let docs = failure_lab::presets::docs();
+    for d in &docs {
+        if let Some(v) = d.view {
+            let mode: Mode = serde_json::from_value(serde_json::json!(v)).unwrap();
+            assert_ne!(mode, Mode::Main, "{}", d.id);
+        }
+    }
+    let hacking = docs.iter().find(|d| d.id == "reward_hacking").unwrap();
+    assert_eq!(hacking.view, Some("kl"));
+}

@@ -793,6 +793,36 @@ mod tests {
     }
 
     #[test]
+    fn kl_divergence_is_zero_on_itself_and_matches_a_hand_computed_value() {
+        let p = Array2::from_shape_vec((2, 3), vec![0.5, 0.5, 0.0, 0.2, 0.3, 0.5]).unwrap();
+        let q = Array2::from_shape_vec((2, 3), vec![0.25, 0.25, 0.5, 0.2, 0.3, 0.5]).unwrap();
+        let log = |a: &Array2<f64>| {
+            a.mapv(|v| {
+                if v > 0.0 {
+                    libm::log(v)
+                } else {
+                    f64::NEG_INFINITY
+                }
+            })
+        };
+        assert_eq!(kl_divergence(&q, &log(&q), &log(&q)), 0.0);
+        // Row 0: 0.5 ln 2 twice (the zero adds nothing); row 1: 0.
+        let kl = kl_divergence(&p, &log(&p), &log(&q));
+        assert!((kl - 0.5 * libm::log(2.0)).abs() < 1e-12, "{kl}");
+    }
+
+    #[test]
+    fn kl_from_init_starts_at_zero_and_grows_with_training() {
+        let mut agent = Agent::new(AgentConfig::default()).unwrap();
+        assert_eq!(agent.evaluate().kl_from_init, 0.0);
+        for _ in 0..200 {
+            agent.step();
+        }
+        let kl = agent.evaluate().kl_from_init;
+        assert!(kl > 1.0 && kl < libm::log(ACTIONS as f64) + 0.5, "{kl}");
+    }
+
+    #[test]
     fn sample_follows_the_cumulative_probabilities() {
         let p = [0.2, 0.0, 0.5, 0.3];
         assert_eq!(sample(p.iter().copied(), 0.0), 0);
