@@ -122,7 +122,12 @@ export class Views {
     this.panel.dataset.learner = view.learner;
     this.panel.dataset.step = String(view.step);
     this.panel.dataset.ms = view.ms?.toFixed(2) ?? '';
-    this.canvas.setAttribute('aria-label', `${title} at step ${view.step}`);
+    // The KL drawing's last point in words (and data-kl), for a screen reader.
+    const kl = agent && this.mode === 'kl' ? view.kl : null;
+    const last = kl?.kl?.length ? kl.kl.length - 1 : -1;
+    this.panel.dataset.kl = last >= 0 ? String(kl.kl[last]) : '';
+    const figures = last >= 0 ? `: KL ${kl.kl[last].toFixed(2)}, proxy reward ${kl.reward[last].toFixed(2)}, true quality ${kl.quality[last].toFixed(2)}` : '';
+    this.canvas.setAttribute('aria-label', `${title} at step ${view.step}${figures}`);
     this.note.textContent = `Step ${view.step}, made in ${view.ms?.toFixed(1) ?? '?'} ms where the run trains (every ${view.learner === 'agent' ? '10 steps recorded' : '10 steps at most'}), not part of the metrics.`;
   }
 }

@@ -164,21 +164,39 @@ pub fn draw_kl<DB: DrawingBackend>(
         (pad, pad),
     )?;
     let points = curve.points();
-    let top = pad + sheet.at(24.0);
-    // The key: a swatch and a label each.
+    let top = pad + sheet.at(22.0);
+    // The key: a swatch and a label each; the fault's onset a thin line.
+    let onset = curve
+        .onset
+        .and_then(|s| points.iter().find(|p| p.0 >= s).map(|p| (s, p.1)));
+    let onset_label = onset.map(|(s, _)| format!("fault on (step {s})"));
     let mut kx = pad;
-    for (color, label) in [
-        (QUALITY, "true quality (held-out, left axis)"),
-        (PROXY, "proxy reward (trained on, right axis)"),
-    ] {
-        let s = sheet.at(12.0);
-        area.draw(&Rectangle::new(
-            [(kx, top + sheet.at(5.0)), (kx + s, top + sheet.at(8.0))],
-            color.filled(),
-        ))
+    for (color, label, thin) in [
+        (QUALITY, "true quality (held-out, left axis)", false),
+        (PROXY, "proxy reward (trained on, right axis)", false),
+    ]
+    .into_iter()
+    .chain(onset_label.as_deref().map(|l| (MUTED, l, true)))
+    {
+        let (s, y) = (sheet.at(12.0), top + sheet.at(6.5));
+        let half = if thin { 0 } else { sheet.at(1.5) };
+        if thin {
+            area.draw(&PathElement::new(
+                vec![
+                    (kx + s / 2, top + sheet.at(1.0)),
+                    (kx + s / 2, top + sheet.at(12.0)),
+                ],
+                MUTED.stroke_width(1),
+            ))
+        } else {
+            area.draw(&Rectangle::new(
+                [(kx, y - half), (kx + s, y + half)],
+                color.filled(),
+            ))
+        }
         .map_err(err)?;
         sheet.text(label, 11.0, &INK, (kx + s + sheet.at(4.0), top))?;
-        kx += s + sheet.at(4.0 + 6.2 * label.len() as f64 + 14.0);
+        kx += s + sheet.at(4.0 + 5.2 * label.len() as f64 + 16.0);
     }
     let body_top = top + sheet.at(18.0);
     if points.len() < 2 {
@@ -242,16 +260,10 @@ pub fn draw_kl<DB: DrawingBackend>(
     let width = (2.0 * px).max(1.0) as u32;
     let dot = (2.5 * px).max(1.0) as i32;
     // The fault's onset: a thin line at the KL of its first point.
-    if let Some(p) = curve.onset.and_then(|s| points.iter().find(|p| p.0 >= s)) {
+    if let Some((_, kl)) = onset {
         ctx.draw_series(std::iter::once(PathElement::new(
-            vec![(p.1, 0.0), (p.1, 1.05)],
+            vec![(kl, 0.0), (kl, 1.05)],
             MUTED.mix(0.6).stroke_width(1),
-        )))
-        .map_err(err)?;
-        ctx.draw_series(std::iter::once(Text::new(
-            format!("fault on (step {})", curve.onset.unwrap_or(p.0)),
-            (p.1, 1.03),
-            sheet.font(10.0).color(&MUTED),
         )))
         .map_err(err)?;
     }
