@@ -13,7 +13,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::palette::{AXIS, GRID, INK, MUTED, PALETTE};
+use super::metric::described_mesh;
+use super::palette::{AXIS, INK, MUTED, PALETTE};
 use super::view::Sheet;
 use crate::metrics::names;
 use crate::monitor::History;
@@ -237,12 +238,7 @@ pub fn draw_kl<DB: DrawingBackend>(
         .set_secondary_coord(0.0..x1, r0..r1);
     let labels = sheet.font(11.0).color(&MUTED);
     let fmt = |v: &f64| format!("{v:.1}");
-    ctx.configure_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID.stroke_width(px.max(1.0) as u32))
-        .axis_style(AXIS)
-        .label_style(labels.clone())
-        .axis_desc_style(labels.clone())
+    described_mesh(&mut ctx, labels.clone(), px)
         .x_desc("KL divergence from the initial policy (nats)")
         .x_labels(6)
         .y_labels(6)

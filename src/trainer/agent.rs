@@ -18,7 +18,7 @@
 //! hacking, mode collapse and deception are what these gradient steps make
 //! of a bad reward or a bad setting.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::mlp::{Activation, Forward, Mlp};
@@ -511,9 +511,9 @@ pub struct Agent {
     pub last_eval: Option<Evaluation>,
     eval_prompts: Prompts,
     /// The initial policy's log-probabilities (at the run's temperature) on
-    /// the evaluation prompts, asked watched and unwatched: the reference
-    /// of [`Evaluation::kl_from_init`].
-    init_log_probs: [Array2<f64>; 2],
+    /// the evaluation prompts, asked watched (the first half of the rows)
+    /// and unwatched: the reference of [`Evaluation::kl_from_init`].
+    init_log_probs: Array2<f64>,
     rng: Rng,
 }
 
@@ -540,10 +540,11 @@ impl Agent {
             }
             eval_prompts.kinds[i] = kind;
         }
-        let init_log_probs = [true, false].map(|watched| {
-            let fwd = policy.forward(eval_prompts.with_watched(watched).x.view());
-            policy_probs(fwd.logits(), config.temperature).1
-        });
+        let both = [true, false].map(|w| eval_prompts.with_watched(w).x);
+        let both = ndarray::concatenate(ndarray::Axis(0), &[both[0].view(), both[1].view()])
+            .expect("the same columns");
+        let init_log_probs =
+            policy_probs(policy.forward(both.view()).logits(), config.temperature).1;
         Ok(Agent {
             optimizer: Optimizer::new(
                 config.optimizer,
@@ -641,11 +642,14 @@ impl Agent {
     /// divergence from the initial policy on the same prompts.
     pub fn evaluate(&self) -> Evaluation {
         let mut kl = 0.0;
-        let mut expected = |watched: bool, init_log_probs: &Array2<f64>| {
+        let n = self.eval_prompts.len();
+        let mut expected = |watched: bool| {
             let prompts = self.eval_prompts.with_watched(watched);
             let fwd = self.policy.forward(prompts.x.view());
             let (probs, log_probs) = policy_probs(fwd.logits(), self.temperature);
-            kl += kl_divergence(&probs, &log_probs, init_log_probs);
+            let rows = if watched { 0..n } else { n..2 * n };
+            let init = self.init_log_probs.slice(ndarray::s![rows, ..]);
+            kl += kl_divergence(probs.view(), log_probs.view(), init);
             let total: f64 = probs
                 .rows()
                 .into_iter()
@@ -659,8 +663,7 @@ impl Agent {
                 .sum();
             total / prompts.len() as f64
         };
-        let [on, off] = &self.init_log_probs;
-        let (watched, unwatched) = (expected(true, on), expected(false, off));
+        let (watched, unwatched) = (expected(true), expected(false));
         Evaluation {
             watched,
             unwatched,
@@ -690,9 +693,9 @@ impl Agent {
 /// log-probabilities `ref_log_probs` (same shape). A zero probability adds
 /// nothing (0 log 0 = 0).
 pub fn kl_divergence(
-    probs: &Array2<f64>,
-    log_probs: &Array2<f64>,
-    ref_log_probs: &Array2<f64>,
+    probs: ArrayView2<f64>,
+    log_probs: ArrayView2<f64>,
+    ref_log_probs: ArrayView2<f64>,
 ) -> f64 {
     let total: f64 = ndarray::Zip::from(probs)
         .and(log_probs)
@@ -805,9 +808,10 @@ mod tests {
                 }
             })
         };
-        assert_eq!(kl_divergence(&q, &log(&q), &log(&q)), 0.0);
+        let (lq, lp) = (log(&q), log(&p));
+        assert_eq!(kl_divergence(q.view(), lq.view(), lq.view()), 0.0);
         // Row 0: 0.5 ln 2 twice (the zero adds nothing); row 1: 0.
-        let kl = kl_divergence(&p, &log(&p), &log(&q));
+        let kl = kl_divergence(p.view(), lp.view(), lq.view());
         assert!((kl - 0.5 * libm::log(2.0)).abs() < 1e-12, "{kl}");
     }
 
