@@ -511,9 +511,9 @@ pub struct Agent {
     pub last_eval: Option<Evaluation>,
     eval_prompts: Prompts,
     /// The initial policy's log-probabilities (at the run's temperature) on
-    /// the evaluation prompts, asked watched (the first half of the rows)
-    /// and unwatched: the reference of [`Evaluation::kl_from_init`].
-    init_log_probs: Array2<f64>,
+    /// the evaluation prompts, asked watched and unwatched: the reference of
+    /// [`Evaluation::kl_from_init`].
+    init_log_probs: Box<[Array2<f64>; 2]>,
     rng: Rng,
 }
 
@@ -540,11 +540,10 @@ impl Agent {
             }
             eval_prompts.kinds[i] = kind;
         }
-        let both = [true, false].map(|w| eval_prompts.with_watched(w).x);
-        let both = ndarray::concatenate(ndarray::Axis(0), &[both[0].view(), both[1].view()])
-            .expect("the same columns");
-        let init_log_probs =
-            policy_probs(policy.forward(both.view()).logits(), config.temperature).1;
+        let init_log_probs = Box::new([true, false].map(|watched| {
+            let fwd = policy.forward(eval_prompts.with_watched(watched).x.view());
+            policy_probs(fwd.logits(), config.temperature).1
+        }));
         Ok(Agent {
             optimizer: Optimizer::new(
                 config.optimizer,
@@ -642,14 +641,12 @@ impl Agent {
     /// divergence from the initial policy on the same prompts.
     pub fn evaluate(&self) -> Evaluation {
         let mut kl = 0.0;
-        let n = self.eval_prompts.len();
         let mut expected = |watched: bool| {
             let prompts = self.eval_prompts.with_watched(watched);
             let fwd = self.policy.forward(prompts.x.view());
             let (probs, log_probs) = policy_probs(fwd.logits(), self.temperature);
-            let rows = if watched { 0..n } else { n..2 * n };
-            let init = self.init_log_probs.slice(ndarray::s![rows, ..]);
-            kl += kl_divergence(probs.view(), log_probs.view(), init);
+            let init = &self.init_log_probs[usize::from(!watched)];
+            kl += kl_divergence(probs.view(), log_probs.view(), init.view());
             let total: f64 = probs
                 .rows()
                 .into_iter()
@@ -697,19 +694,17 @@ pub fn kl_divergence(
     log_probs: ArrayView2<f64>,
     ref_log_probs: ArrayView2<f64>,
 ) -> f64 {
-    let total: f64 = ndarray::Zip::from(probs)
-        .and(log_probs)
-        .and(ref_log_probs)
-        .fold(
-            0.0,
-            |acc, &p, &lp, &lq| {
-                if p > 0.0 {
-                    acc + p * (lp - lq)
-                } else {
-                    acc
-                }
-            },
-        );
+    let mut total = 0.0;
+    let rows = (probs.rows().into_iter())
+        .zip(log_probs.rows())
+        .zip(ref_log_probs.rows());
+    for ((p, lp), lq) in rows {
+        for ((&p, &lp), &lq) in p.iter().zip(&lp).zip(&lq) {
+            if p > 0.0 {
+                total += p * (lp - lq);
+            }
+        }
+    }
     total / probs.nrows().max(1) as f64
 }
 
