@@ -61,6 +61,12 @@ pub mod names {
     /// Held-out true quality when watched minus when unwatched, on the same
     /// prompts (the course's behaviour shift; at the evaluation cadence).
     pub const BEHAVIOR_GAP: &str = "behavior_gap";
+    /// An agent's KL divergence from its initial policy (nats): the mean
+    /// over the held-out prompts, watched and unwatched, of
+    /// `KL(pi || pi_0)` of the action distributions (at the evaluation
+    /// cadence). How far training has moved the policy: the x axis of the
+    /// reward over-optimization study (Gao et al. 2022).
+    pub const KL_FROM_INIT: &str = "kl_from_init";
     /// Held-out accuracy of a linear probe reading (a + b) mod p, the task,
     /// from the last hidden layer (modular data; at the test cadence): the
     /// representation has generalised, whatever the output layer says.
@@ -95,7 +101,7 @@ pub mod names {
     /// Chart titles of the metrics the lab knows, and of `grad_norm/*`
     /// (every layer's gradient norm on one chart); the page titles any
     /// other metric by its name.
-    pub const TITLES: [(&str, &str); 27] = [
+    pub const TITLES: [(&str, &str); 28] = [
         (LOSS, "Loss"),
         (VAL_LOSS, "Validation loss"),
         (VAL_ACC, "Validation accuracy"),
@@ -121,6 +127,7 @@ pub mod names {
         (DIVERSITY_RATIO, "Diversity ratio (distinct outputs)"),
         (EVAL_QUALITY, "Held-out quality"),
         (BEHAVIOR_GAP, "Watched minus unwatched quality"),
+        (KL_FROM_INIT, "KL from the initial policy (nats)"),
         (PROBE_SUM, "Probe: a + b on held-out pairs"),
         (PROBE_DIFF, "Probe: a − b (never trained)"),
         (D_LOSS, "Discriminator loss"),

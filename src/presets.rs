@@ -107,6 +107,10 @@ pub struct PresetDoc {
     /// not show its failure (comma-separated metric names); None: keep the
     /// page's.
     pub charts: Option<&'static str>,
+    /// The drawing of the view the preset opens with (a view mode of the
+    /// page, `"kl"`: proxy and true quality against KL), when not the
+    /// learner's main one.
+    pub view: Option<&'static str>,
 }
 
 /// Every preset, for the page.
@@ -124,6 +128,7 @@ pub fn docs() -> Vec<PresetDoc> {
                 config: p.config(SEED),
                 steps: p.steps(),
                 charts: doc.charts,
+                view: doc.view,
                 fault: p.fault,
             }
         })

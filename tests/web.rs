@@ -628,13 +628,21 @@ fn the_view_is_made_once_per_step_with_float32_arrays_and_draws() {
         .dyn_into::<js_sys::Float32Array>()
         .unwrap();
     assert_eq!(watched.length(), 40);
-    draw_view(canvas(640, 300), view, JsValue::UNDEFINED).unwrap();
+    draw_view(canvas(640, 300), view.clone(), JsValue::UNDEFINED).unwrap();
+    // Its second drawing: proxy reward and true quality against KL, a point
+    // per evaluation (steps 0, 10, 20, 30).
+    let kl = js_sys::Array::from(&field(&field(&view, "kl"), "kl"));
+    assert_eq!(kl.length(), 4);
+    assert!(kl.get(3).as_f64().unwrap() > 0.0);
+    draw_view(canvas(640, 300), view.clone(), json(r#"{"mode": "kl"}"#)).unwrap();
+    assert!(draw_view(canvas(640, 300), view, json(r#"{"mode": "sideways"}"#)).is_err());
 
     // A view that is not one throws with a message; nothing panics.
     for bad in [
         r#"{"learner": "robot"}"#,
         r#"{"learner": "classifier", "grid": 3}"#,
         r#"{"learner": "agent", "steps": [-1]}"#,
+        r#"{"learner": "agent", "kl": {"kl": "x"}}"#,
     ] {
         assert!(
             draw_view(canvas(100, 100), json(bad), JsValue::UNDEFINED).is_err(),

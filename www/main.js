@@ -399,9 +399,10 @@ async function main() {
   const picker = new Presets({
     list: presetList,
     current: () => state,
-    onLoad: (hash) => {
+    onLoad: (hash, preset) => {
       runs.open('live');
       applyHash(hash, 'Graded case');
+      live.views?.setMode(preset?.view ?? 'main');
     },
   });
   buildSettings({ onChange: onSettingChange, onError: notice });

@@ -13,7 +13,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
+use super::kl::KlCurve;
 use super::palette::{AXIS, INK, MUTED};
+use super::view::Sheet;
 use crate::rng::Rng;
 use crate::trainer::agent::{response_type, Agent, Prompts, KINDS, PHRASINGS, QUALITY, RESPONSES};
 
@@ -76,6 +78,10 @@ pub struct Answers {
     pub unwatched: Vec<f32>,
     /// The most likely answer to each kind, watched and unwatched.
     pub samples: Vec<Sample>,
+    /// The proxy reward and true quality against the KL divergence from
+    /// the initial policy (filled in by the view recorder, from the run's
+    /// metrics).
+    pub kl: KlCurve,
 }
 
 /// The view's prompts of a run with `seed`: `PER_KIND` of each kind, with
@@ -214,6 +220,7 @@ impl AnswerLog {
             watched: self.watched.clone(),
             unwatched: self.unwatched.clone(),
             samples,
+            kl: KlCurve::default(),
         }
     }
 }
@@ -244,13 +251,10 @@ pub fn draw_answers<DB: DrawingBackend>(
     answers: &Answers,
     pixel_ratio: f64,
 ) -> Result<(), String> {
-    let (w, h) = area.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
-    area.fill(&WHITE).map_err(err)?;
-    let px = super::view::text_scale(pixel_ratio);
-    let font = |size: f64| ("sans-serif", (size * px).round()).into_font();
-    let pad = (8.0 * px) as i32;
+    let sheet = Sheet::begin(area, pixel_ratio)?;
+    let (w, h, px, pad) = (sheet.w, sheet.h, sheet.px, sheet.pad);
+    let err = Sheet::<DB>::err;
+    let font = |size: f64| sheet.font(size);
     let r = RESPONSES.len();
     let n = answers.steps.len();
     let valid = answers.watched.len() == n * r && answers.unwatched.len() == n * r;

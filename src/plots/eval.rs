@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Deserialize;
 
-use super::palette::{colour, AXIS, GRID, INK, MUTED};
+use super::palette::{colour, INK, MUTED};
 
 /// One stack of a histogram's bars: a label and its values, coloured by
 /// `color` (an index into the chart palette).
@@ -299,13 +299,8 @@ pub fn histogram<DB: DrawingBackend>(
         .color(&MUTED);
     let count_fmt = |v: &f64| format!("{v:.0}");
     let step_fmt = |v: &f64| format!("{v:.0}");
-    ctx.configure_mesh()
-        .max_light_lines(0)
+    super::metric::described_mesh(&mut ctx, label_font, px)
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(px.max(1.0) as u32))
-        .axis_style(AXIS)
-        .label_style(label_font.clone())
-        .axis_desc_style(label_font)
         .x_desc(h.x_label.as_str())
         .x_labels(6)
         .y_labels((tallest as usize + 1).min(5))
@@ -370,12 +365,7 @@ pub fn curves<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &Curves) -> 
         .color(&MUTED);
     let x_fmt = |v: &f64| format!("{v:.2}");
     let y_fmt = |v: &f64| format!("{v:.0}");
-    ctx.configure_mesh()
-        .max_light_lines(0)
-        .bold_line_style(GRID.stroke_width(px.max(1.0) as u32))
-        .axis_style(AXIS)
-        .label_style(label_font.clone())
-        .axis_desc_style(label_font.clone())
+    super::metric::described_mesh(&mut ctx, label_font.clone(), px)
         .x_desc(c.x_label.as_str())
         .y_desc(c.y_label.as_str())
         .x_labels(6)

@@ -7,6 +7,8 @@
 //! thousand points or a million; only the scan that decimates grows with
 //! the points shown.
 
+use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -116,6 +118,29 @@ pub struct PlotArea {
     pub x1: u64,
     /// Whether the value axis is logarithmic.
     pub log: bool,
+}
+
+/// The mesh of a chart with its axes described: no light lines, the grid and
+/// axis colours, `labels` for the tick labels and the axis descriptions.
+/// The caller adds what differs (descriptions, counts, formatters) and
+/// draws it.
+pub(super) fn described_mesh<'a, 'b, DB, XT, YT, X, Y>(
+    ctx: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    labels: TextStyle<'b>,
+    px: f64,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+{
+    let mut mesh = ctx.configure_mesh();
+    mesh.max_light_lines(0)
+        .bold_line_style(GRID.stroke_width(px.max(1.0) as u32))
+        .axis_style(AXIS)
+        .label_style(labels.clone())
+        .axis_desc_style(labels);
+    mesh
 }
 
 /// Keeps, for each of `buckets` equal step ranges of `range`, the first,

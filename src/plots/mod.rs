@@ -7,11 +7,13 @@
 //! - [`eval`]: the Evaluate panel's lead-time histograms and sweep curves;
 //! - [`palette`]: the one colour table (lines, severities, ink);
 //! - [`view`]: the failure itself beside the charts: a classifier's data
-//!   and decision surface ([`surface`]), what an agent answers ([`answers`]).
+//!   and decision surface ([`surface`]), what an agent answers ([`answers`])
+//!   and its proxy reward and true quality against KL ([`kl`]).
 
 pub mod answers;
 #[cfg(feature = "eval")]
 pub mod eval;
+pub mod kl;
 pub mod metric;
 pub mod pairs;
 pub mod palette;

@@ -14,6 +14,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
 use super::answers::{AnswerLog, Answers};
+use super::kl::KlCurve;
 use super::pairs::Pairs;
 use super::palette::{AXIS, INK};
 use super::ring::Ring;
@@ -77,8 +78,26 @@ impl ViewRecorder {
         if let Some(gan) = run.gan() {
             return Some(View::Gan(Ring::of(gan)));
         }
-        run.agent().map(|a| View::Agent(self.answers.answers(a)))
+        run.agent().map(|a| {
+            let mut answers = self.answers.answers(a);
+            let onset = run.ground_truth().iter().filter_map(|g| g.onset).min();
+            answers.kl = KlCurve::of(&run.monitor().history, onset);
+            View::Agent(answers)
+        })
     }
+}
+
+/// Which drawing of a view: its main one, or for an agent its proxy reward
+/// and true quality against the KL divergence from its initial policy
+/// ([`kl`](super::kl)). A learner with no such drawing draws its main one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The learner's own view.
+    #[default]
+    Main,
+    /// Proxy reward and true quality against KL from the initial policy.
+    Kl,
 }
 
 /// The scale of text and marks for a device pixel ratio (0.5 to 4; 1 when
@@ -88,6 +107,67 @@ pub(super) fn text_scale(pixel_ratio: f64) -> f64 {
         pixel_ratio.clamp(0.5, 4.0)
     } else {
         1.0
+    }
+}
+
+/// What every drawing of a view starts from: the area, filled white, its
+/// size in backend pixels, the text scale and the padding.
+pub(super) struct Sheet<'a, DB: DrawingBackend> {
+    /// Where it draws.
+    pub area: &'a DrawingArea<DB, Shift>,
+    /// Width in backend pixels.
+    pub w: i32,
+    /// Height in backend pixels.
+    pub h: i32,
+    /// The text and mark scale ([`text_scale`]).
+    pub px: f64,
+    /// The padding round the drawing.
+    pub pad: i32,
+}
+
+impl<'a, DB: DrawingBackend> Sheet<'a, DB> {
+    /// Fills `area` white and measures it.
+    pub fn begin(area: &'a DrawingArea<DB, Shift>, pixel_ratio: f64) -> Result<Self, String> {
+        area.fill(&WHITE).map_err(Self::err)?;
+        let (w, h) = area.dim_in_pixel();
+        let px = text_scale(pixel_ratio);
+        Ok(Sheet {
+            area,
+            w: w as i32,
+            h: h as i32,
+            px,
+            pad: (8.0 * px) as i32,
+        })
+    }
+
+    /// A drawing error in words.
+    pub fn err(e: DrawingAreaErrorKind<DB::ErrorType>) -> String {
+        e.to_string()
+    }
+
+    /// `v` CSS pixels in backend pixels.
+    pub fn at(&self, v: f64) -> i32 {
+        (v * self.px) as i32
+    }
+
+    /// The sans-serif font of `size` CSS pixels.
+    pub fn font(&self, size: f64) -> FontDesc<'static> {
+        ("sans-serif", (size * self.px).round()).into_font()
+    }
+
+    /// Writes `text` of `size` in `color` with its top left at `at`.
+    pub fn text(
+        &self,
+        text: &str,
+        size: f64,
+        color: &RGBColor,
+        at: (i32, i32),
+    ) -> Result<(), String> {
+        let style = self
+            .font(size)
+            .color(color)
+            .pos(Pos::new(HPos::Left, VPos::Top));
+        self.area.draw_text(text, &style, at).map_err(Self::err)
     }
 }
 
@@ -124,11 +204,8 @@ impl Panel {
         area: &DrawingArea<DB, Shift>,
         pixel_ratio: f64,
     ) -> Result<Panel, String> {
-        area.fill(&WHITE).map_err(fail)?;
-        let px = text_scale(pixel_ratio);
-        let (w, h) = area.dim_in_pixel();
-        let pad = (8.0 * px) as i32;
-        let side = (h as i32 - 2 * pad).min(w as i32 * 3 / 5).max(10);
+        let Sheet { w, h, px, pad, .. } = Sheet::begin(area, pixel_ratio)?;
+        let side = (h - 2 * pad).min(w * 3 / 5).max(10);
         Ok(Panel {
             px,
             x0: pad,
@@ -200,10 +277,21 @@ pub fn draw_view<DB: DrawingBackend>(
     view: &View,
     pixel_ratio: f64,
 ) -> Result<(), String> {
-    match view {
-        View::Classifier(s) => super::surface::draw_surface(area, s, pixel_ratio),
-        View::Agent(a) => super::answers::draw_answers(area, a, pixel_ratio),
-        View::Modular(p) => super::pairs::draw_pairs(area, p, pixel_ratio),
-        View::Gan(r) => super::ring::draw_ring(area, r, pixel_ratio),
+    draw_view_as(area, view, Mode::Main, pixel_ratio)
+}
+
+/// Draws `view` on `area` as `mode` says.
+pub fn draw_view_as<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &View,
+    mode: Mode,
+    pixel_ratio: f64,
+) -> Result<(), String> {
+    match (view, mode) {
+        (View::Classifier(s), _) => super::surface::draw_surface(area, s, pixel_ratio),
+        (View::Agent(a), Mode::Main) => super::answers::draw_answers(area, a, pixel_ratio),
+        (View::Agent(a), Mode::Kl) => super::kl::draw_kl(area, &a.kl, a.step, pixel_ratio),
+        (View::Modular(p), _) => super::pairs::draw_pairs(area, p, pixel_ratio),
+        (View::Gan(r), _) => super::ring::draw_ring(area, r, pixel_ratio),
     }
 }

@@ -87,6 +87,10 @@ pub struct FaultDoc {
     /// its learner's usual charts do not show its failure (None: the
     /// page's). `presets::tests` holds each to be a metric the lab knows.
     pub charts: Option<&'static str>,
+    /// The drawing of its learner's view its preset opens with, when not
+    /// the main one (`"kl"`: the agent's proxy reward and true quality
+    /// against the KL from its initial policy); None: the main one.
+    pub view: Option<&'static str>,
 }
 
 /// What every fault's settings struct has, whatever its learner.

@@ -18,7 +18,7 @@
 //! hacking, mode collapse and deception are what these gradient steps make
 //! of a bad reward or a bad setting.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::mlp::{Activation, Forward, Mlp};
@@ -454,6 +454,9 @@ pub struct Evaluation {
     pub watched: f64,
     /// Mean expected true quality with every prompt unwatched.
     pub unwatched: f64,
+    /// Mean KL divergence (nats) of the policy from the initial one,
+    /// `KL(pi || pi_0)`, over the same prompts in both contexts.
+    pub kl_from_init: f64,
 }
 
 impl Evaluation {
@@ -507,6 +510,10 @@ pub struct Agent {
     /// The last held-out evaluation, if any.
     pub last_eval: Option<Evaluation>,
     eval_prompts: Prompts,
+    /// The initial policy's log-probabilities (at the run's temperature) on
+    /// the evaluation prompts, asked watched and unwatched: the reference of
+    /// [`Evaluation::kl_from_init`].
+    init_log_probs: Box<[Array2<f64>; 2]>,
     rng: Rng,
 }
 
@@ -533,6 +540,10 @@ impl Agent {
             }
             eval_prompts.kinds[i] = kind;
         }
+        let init_log_probs = Box::new([true, false].map(|watched| {
+            let fwd = policy.forward(eval_prompts.with_watched(watched).x.view());
+            policy_probs(fwd.logits(), config.temperature).1
+        }));
         Ok(Agent {
             optimizer: Optimizer::new(
                 config.optimizer,
@@ -548,6 +559,7 @@ impl Agent {
             step: 0,
             last_eval: None,
             eval_prompts,
+            init_log_probs,
             rng: Rng::derive(config.seed, 3),
             config,
         })
@@ -617,18 +629,24 @@ impl Agent {
             self.last_eval = Some(e);
             frame
                 .set(names::EVAL_QUALITY, e.mean())
-                .set(names::BEHAVIOR_GAP, e.gap());
+                .set(names::BEHAVIOR_GAP, e.gap())
+                .set(names::KL_FROM_INIT, e.kl_from_init);
         }
         self.step += 1;
         frame
     }
 
     /// The policy's expected true quality on the held-out prompts, asked
-    /// watched and unwatched (no sampling: exact expectations).
+    /// watched and unwatched (no sampling: exact expectations), and its KL
+    /// divergence from the initial policy on the same prompts.
     pub fn evaluate(&self) -> Evaluation {
-        let expected = |watched: bool| {
+        let mut kl = 0.0;
+        let mut expected = |watched: bool| {
             let prompts = self.eval_prompts.with_watched(watched);
-            let (_, probs) = self.probs(&prompts);
+            let fwd = self.policy.forward(prompts.x.view());
+            let (probs, log_probs) = policy_probs(fwd.logits(), self.temperature);
+            let init = &self.init_log_probs[usize::from(!watched)];
+            kl += kl_divergence(probs.view(), log_probs.view(), init.view());
             let total: f64 = probs
                 .rows()
                 .into_iter()
@@ -642,9 +660,11 @@ impl Agent {
                 .sum();
             total / prompts.len() as f64
         };
+        let (watched, unwatched) = (expected(true), expected(false));
         Evaluation {
-            watched: expected(true),
-            unwatched: expected(false),
+            watched,
+            unwatched,
+            kl_from_init: kl / 2.0,
         }
     }
 
@@ -663,6 +683,29 @@ impl Agent {
         self.policy = checkpoint.policy.clone();
         self.optimizer = checkpoint.optimizer.clone();
     }
+}
+
+/// The mean over rows of `KL(p || q)` (nats), for a policy's
+/// probabilities `probs` and their logs `log_probs` against a reference's
+/// log-probabilities `ref_log_probs` (same shape). A zero probability adds
+/// nothing (0 log 0 = 0).
+pub fn kl_divergence(
+    probs: ArrayView2<f64>,
+    log_probs: ArrayView2<f64>,
+    ref_log_probs: ArrayView2<f64>,
+) -> f64 {
+    let mut total = 0.0;
+    let rows = (probs.rows().into_iter())
+        .zip(log_probs.rows())
+        .zip(ref_log_probs.rows());
+    for ((p, lp), lq) in rows {
+        for ((&p, &lp), &lq) in p.iter().zip(&lp).zip(&lq) {
+            if p > 0.0 {
+                total += p * (lp - lq);
+            }
+        }
+    }
+    total / probs.nrows().max(1) as f64
 }
 
 /// Draws an index from probabilities `p` with a uniform number `u` in [0, 1)
@@ -745,6 +788,37 @@ mod tests {
         // Huge logits stay finite.
         let (p, lp) = policy_probs(&logits.mapv(|v| v * 1e6), 1.0);
         assert!(p.iter().chain(lp.iter()).all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn kl_divergence_is_zero_on_itself_and_matches_a_hand_computed_value() {
+        let p = Array2::from_shape_vec((2, 3), vec![0.5, 0.5, 0.0, 0.2, 0.3, 0.5]).unwrap();
+        let q = Array2::from_shape_vec((2, 3), vec![0.25, 0.25, 0.5, 0.2, 0.3, 0.5]).unwrap();
+        let log = |a: &Array2<f64>| {
+            a.mapv(|v| {
+                if v > 0.0 {
+                    libm::log(v)
+                } else {
+                    f64::NEG_INFINITY
+                }
+            })
+        };
+        let (lq, lp) = (log(&q), log(&p));
+        assert_eq!(kl_divergence(q.view(), lq.view(), lq.view()), 0.0);
+        // Row 0: 0.5 ln 2 twice (the zero adds nothing); row 1: 0.
+        let kl = kl_divergence(p.view(), lp.view(), lq.view());
+        assert!((kl - 0.5 * libm::log(2.0)).abs() < 1e-12, "{kl}");
+    }
+
+    #[test]
+    fn kl_from_init_starts_at_zero_and_grows_with_training() {
+        let mut agent = Agent::new(AgentConfig::default()).unwrap();
+        assert_eq!(agent.evaluate().kl_from_init, 0.0);
+        for _ in 0..200 {
+            agent.step();
+        }
+        let kl = agent.evaluate().kl_from_init;
+        assert!(kl > 1.0 && kl < libm::log(ACTIONS as f64) + 0.5, "{kl}");
     }
 
     #[test]

@@ -55,10 +55,13 @@ pub(crate) fn view_to_js(view: &View) -> Result<JsValue, JsError> {
 struct ViewOptions {
     /// Device pixels per CSS pixel, times any text enlargement.
     pixel_ratio: Option<f64>,
+    /// Which drawing: "main" (the default) or, for an agent, "kl" (proxy
+    /// reward and true quality against KL from the initial policy).
+    mode: view::Mode,
 }
 
 /// Draws a view made by [`Lab::view`](super::Lab::view) on `canvas`;
-/// `options` `{pixel_ratio}`. A view that cannot be read throws its reason.
+/// `options` `{pixel_ratio, mode}` (`mode` "main" or "kl"). A view that cannot be read throws its reason.
 #[wasm_bindgen(js_name = drawView)]
 pub fn draw_view(
     canvas: HtmlCanvasElement,
@@ -88,5 +91,6 @@ pub fn draw_view(
     };
     let backend = Canvas::new(canvas)?;
     let ratio = options.pixel_ratio.filter(|r| r.is_finite()).unwrap_or(1.0);
-    view::draw_view(&backend.into_drawing_area(), &view, ratio).map_err(|e| error("view", e))
+    view::draw_view_as(&backend.into_drawing_area(), &view, options.mode, ratio)
+        .map_err(|e| error("view", e))
 }

@@ -37,6 +37,7 @@ impl FaultKind for DeceptiveAlignment {
         fields: &[AT_STEP],
         detector: "behavior_drift",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -51,6 +51,7 @@ impl FaultKind for ModeCollapse {
         ],
         detector: "entropy_collapse",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

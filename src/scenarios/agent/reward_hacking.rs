@@ -46,6 +46,8 @@ impl FaultKind for RewardHacking {
         // warning in time is the lab's: its entropy draining at the same reward.
         detector: "reward_hacking",
         charts: None,
+        // Proxy reward and true quality against KL (Gao et al. 2022).
+        view: Some("kl"),
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -50,6 +50,7 @@ impl FaultKind for ClassImbalance {
         // fault's 100:1; the detector's warning above 10:1 answers.
         detector: "class_imbalance",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -66,6 +66,7 @@ impl FaultKind for CorruptBatch {
         // itself, so that step is the earliest any detector can speak.
         detector: "non_finite",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

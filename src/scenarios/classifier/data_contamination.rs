@@ -46,6 +46,7 @@ impl FaultKind for DataContamination {
         fields: &[AT_STEP, FieldDoc::new("copies", "copies").range(1.0, 100.0)],
         detector: "data_contamination",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -64,6 +64,7 @@ impl FaultKind for Grokking {
         // The held-out loss turns long before held-out accuracy jumps; the
         // probe reads the untrained capability.
         charts: Some("loss,val_loss,val_acc,probe_diff"),
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

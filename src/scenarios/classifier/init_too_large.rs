@@ -39,6 +39,7 @@ impl FaultKind for InitTooLarge {
         fields: &[AT_STEP, FieldDoc::new("scale", "× scale").range(1.0, 1000.0)],
         detector: "gradient_explosion",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -45,6 +45,7 @@ impl FaultKind for LabelNoise {
         fields: &[AT_STEP, FieldDoc::new("fraction", "share").range(0.0, 0.5)],
         detector: "generalization_gap",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -43,6 +43,7 @@ impl FaultKind for LrCollapse {
         // The updates shrink to nothing: the update-to-weight ratio's low side.
         detector: "update_ratio",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

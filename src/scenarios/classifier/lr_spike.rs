@@ -36,6 +36,7 @@ impl FaultKind for LrSpike {
         fields: &[AT_STEP, LR_FACTOR],
         detector: "gradient_explosion",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -42,6 +42,7 @@ impl FaultKind for Oscillation {
         fields: &[AT_STEP, LR_FACTOR],
         detector: "loss_oscillation",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

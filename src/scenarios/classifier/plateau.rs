@@ -43,6 +43,7 @@ impl FaultKind for Plateau {
         // variance above the course's 1e-6.
         detector: "dead_units",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -43,6 +43,7 @@ impl FaultKind for SpuriousFeature {
         detector: "shortcut_reliance",
         // Validation stays high while the stress split collapses.
         charts: Some("loss,val_acc,stress_acc,grad_norm"),
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

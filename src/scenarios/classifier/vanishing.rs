@@ -53,6 +53,7 @@ impl FaultKind for Vanishing {
         // output layer keeps near 0.7 while the first layer's is ~1e-14.
         detector: "layer_grad_ratio",
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step

@@ -46,6 +46,7 @@ impl FaultKind for GenLrTooHigh {
         detector: "mode_coverage",
         // The GAN's own charts show it: modes covered, the losses.
         charts: None,
+        view: None,
     };
     fn at_step(&self) -> u64 {
         self.at_step
