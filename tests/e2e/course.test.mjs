@@ -18,8 +18,17 @@ async function ticked(page, id, timeout = 90_000) {
 /** Goes to step `id` through the path's outline. */
 async function goTo(page, id) {
   await page.click('#tab-course');
-  if (!(await page.isVisible(`.course-outline li[data-step="${id}"] button`))) await page.click('.course-outline summary');
-  await page.click(`.course-outline li[data-step="${id}"] button`);
+  // The outline is drawn again, open or closed, as the path moves (after
+  // the welcome's Start, say): open it and press the step's button in one
+  // go in the page, so no redraw comes between the two.
+  await page.waitForFunction((step) => {
+    const outline = document.querySelector('.course-outline');
+    const button = outline?.querySelector(`li[data-step="${step}"] button`);
+    if (!button) return false;
+    outline.open = true;
+    button.click();
+    return true;
+  }, id);
   await page.waitForSelector(`#course-step[data-step="${id}"]`);
 }
 
